@@ -1,0 +1,29 @@
+# The user-facing commands: test, run, bench and the formatting checks.
+
+JOBS ?= 2
+SUBMAKE := $(MAKE) --no-print-directory -j$(JOBS)
+FORMAT_SOURCES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
+
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_SOURCES)
+	@echo "format-check: $(words $(FORMAT_SOURCES)) files clean"
+
+format:
+	@clang-format -i $(FORMAT_SOURCES)
+
+# The host suites of every host target, the sanitizer builds included.
+HOST_TEST_BINS = $(foreach t,$(TARGETS),$(foreach m,$(HOST_TESTS),$(if $(call builds,$(t),$(m)),$(BUILD)/$(t)/bin/$(m))))
+
+test: setup
+	@$(SUBMAKE) format-check
+	@$(SUBMAKE) all
+	@tools/run-host-tests $(HOST_TEST_BINS)
+
+run: setup
+	@$(SUBMAKE) $(BUILD)/host-x86_64/bin/hostdemo
+	@$(BUILD)/host-x86_64/bin/hostdemo
+
+BENCH_TARGET := host-x86_64
+bench: setup
+	@$(SUBMAKE) $(foreach m,$(BENCHMARKS),$(BUILD)/$(BENCH_TARGET)/bin/$(m))
+	@for b in $(BENCHMARKS); do $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; done

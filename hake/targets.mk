@@ -1,0 +1,34 @@
+# The build targets: which platform (machine model) and arch (page-table format) each one is.
+#
+# A target is <platform>-<arch> for the hosted kernel, or a bare arch for a
+# real boot. Sanitizer variants build the same sources with ASan and UBSan.
+
+HOST_TARGETS := host-x86_64 host-armv7
+SAN_TARGETS := $(addsuffix -san,$(HOST_TARGETS))
+TARGETS ?= $(HOST_TARGETS) $(SAN_TARGETS)
+
+host-x86_64.platform := host
+host-x86_64.arch := x86_64
+host-armv7.platform := host
+host-armv7.arch := armv7
+host-x86_64-san.platform := host
+host-x86_64-san.arch := x86_64
+host-armv7-san.platform := host
+host-armv7-san.arch := armv7
+
+HOST_CC ?= gcc
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+HOST_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -D_GNU_SOURCE
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(foreach t,$(HOST_TARGETS),$(eval $(t).cc := $(HOST_CC)))
+$(foreach t,$(HOST_TARGETS),$(eval $(t).cflags := $(HOST_CFLAGS)))
+$(foreach t,$(HOST_TARGETS),$(eval $(t).ldflags :=))
+$(foreach t,$(SAN_TARGETS),$(eval $(t).cc := $(HOST_CC)))
+$(foreach t,$(SAN_TARGETS),$(eval $(t).cflags := $(HOST_CFLAGS) -O1 $(SAN_FLAGS)))
+$(foreach t,$(SAN_TARGETS),$(eval $(t).ldflags := $(SAN_FLAGS)))
+
+# Kernel sources are freestanding on every target, the hosted one included.
+KERNEL_CFLAGS := -ffreestanding
+
+CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)

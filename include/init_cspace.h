@@ -1,0 +1,23 @@
+/* The CSpace layout the CPU driver builds for the init domain at boot. */
+#ifndef INIT_CSPACE_H
+#define INIT_CSPACE_H
+
+#include <caps/capaddr.h>
+
+/* L1 slots of init's root CNode; each holds an L2 CNode. */
+#define ROOTCN_SLOT_TASKCN 0      /* the domain's own capabilities */
+#define ROOTCN_SLOT_SUPERCN 1     /* one RAM capability per free physical range */
+#define ROOTCN_SLOT_PHYSADDRCN 2  /* PhysAddr capabilities for device ranges */
+#define ROOTCN_SLOT_SLOT_ALLOC0 3 /* empty, for the domain's first slot allocator */
+#define ROOTCN_SLOTS_USER 4       /* first L1 slot the kernel leaves empty */
+
+/* init's root CNode has room for this many L2 CNodes. */
+#define INIT_ROOTCN_SLOTS 256
+
+/* Slots in TASKCN. */
+#define TASKCN_SLOT_ROOTCN 0 /* a copy of the root CNode capability */
+
+/* The address of init's root CNode copy: the CSpace it invokes. */
+#define CAPADDR_ROOTCN (capaddr_make(ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ROOTCN))
+
+#endif

@@ -1,0 +1,47 @@
+/* System-call numbers and invocation commands: the ABI between domains and the CPU driver. */
+#ifndef INVOCATIONS_H
+#define INVOCATIONS_H
+
+#include <errors/errno.h>
+#include <stdint.h>
+
+/*
+ * A system call carries SYSCALL_REGS words: the call number, then for
+ * SYSCALL_INVOKE the invoked capability's address, the command and up to
+ * INVOKE_ARGS arguments. Every platform passes exactly these words, in
+ * registers on hardware and as an array on the hosted platform.
+ */
+enum syscall_number {
+    SYSCALL_INVOKE = 1,
+};
+
+#define INVOKE_ARGS 8
+#define SYSCALL_REGS (3 + INVOKE_ARGS)
+#define SYSRET_VALUES 4
+
+enum invocation_cmd {
+    /* Any capability: values type, base, bytes, rights. */
+    CMD_IDENTIFY = 0,
+    /*
+     * L1 CNode (the invoked CSpace root; capability addresses in the
+     * arguments are resolved through it).
+     *   RETYPE(src, offset_bytes, type, obj_bytes, count, dest_cnode, dest_slot)
+     *   COPY(dest_cnode, dest_slot, src)
+     *   MINT(dest_cnode, dest_slot, src, rights)
+     *   DELETE(target)
+     *   REVOKE(target)
+     */
+    CMD_CNODE_RETYPE,
+    CMD_CNODE_COPY,
+    CMD_CNODE_MINT,
+    CMD_CNODE_DELETE,
+    CMD_CNODE_REVOKE,
+    CMD_NUM
+};
+
+struct sysret {
+    errval_t error;
+    uintptr_t value[SYSRET_VALUES];
+};
+
+#endif

@@ -1,0 +1,83 @@
+/* Boots the hosted machine: simulated memory, kernel state, the init domain and its trap. */
+#include <host_machine.h>
+#include <mdb.h>
+#include <startup.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <syscall.h>
+
+#include "host_internal.h"
+
+static struct dcb init_dcb;
+static genpaddr_t free_ram_base;
+static gensize_t free_ram_bytes;
+static genpaddr_t device_base;
+
+static void boot_fail(const char *what, errval_t err)
+{
+    char text[256];
+    err_format(err, text, sizeof(text));
+    fprintf(stderr, "host boot: %s: %s\n", what, text);
+    exit(EXIT_FAILURE);
+}
+
+void host_machine_boot(const struct host_machine_config *config)
+{
+    gensize_t kernel_bytes = INIT_CSPACE_BYTES;
+    if (config->phys_base == 0 || config->phys_base % BASE_PAGE_BYTES != 0 ||
+        config->ram_bytes % BASE_PAGE_BYTES != 0 || config->device_bytes % BASE_PAGE_BYTES != 0 ||
+        config->ram_bytes <= kernel_bytes) {
+        fprintf(stderr, "host boot: phys_base must be non-zero and page-aligned, sizes page "
+                        "multiples, and RAM larger than the kernel's objects\n");
+        exit(EXIT_FAILURE);
+    }
+    host_phys_mem_create(config->phys_base, config->ram_bytes + config->device_bytes);
+    mdb_init();
+
+    init_dcb = (struct dcb){.name = "init"};
+    startup_init_cspace(&init_dcb, config->phys_base);
+    dcb_current = &init_dcb;
+
+    free_ram_base = config->phys_base + kernel_bytes;
+    free_ram_bytes = config->ram_bytes - kernel_bytes;
+    device_base = config->phys_base + config->ram_bytes;
+    errval_t err = startup_hand_memory(&init_dcb, ROOTCN_SLOT_SUPERCN, ObjType_RAM, free_ram_base,
+                                       free_ram_bytes);
+    if (err_is_fail(err)) {
+        boot_fail("handing RAM to init", err);
+    }
+    if (config->device_bytes > 0) {
+        err = startup_hand_memory(&init_dcb, ROOTCN_SLOT_PHYSADDRCN, ObjType_PhysAddr, device_base,
+                                  config->device_bytes);
+        if (err_is_fail(err)) {
+            boot_fail("handing the device window to init", err);
+        }
+    }
+}
+
+void host_machine_shutdown(void)
+{
+    dcb_current = NULL;
+    mdb_init();
+    host_phys_mem_destroy();
+}
+
+struct sysret host_syscall(const uintptr_t regs[SYSCALL_REGS])
+{
+    return sys_syscall(dcb_current, regs);
+}
+
+genpaddr_t host_machine_free_ram_base(void)
+{
+    return free_ram_base;
+}
+
+gensize_t host_machine_free_ram_bytes(void)
+{
+    return free_ram_bytes;
+}
+
+genpaddr_t host_machine_device_base(void)
+{
+    return device_base;
+}

@@ -1,0 +1,10 @@
+/* Functions shared between the files of the hosted platform. */
+#ifndef HOST_INTERNAL_H
+#define HOST_INTERNAL_H
+
+#include <caps/captypes.h>
+
+void host_phys_mem_create(genpaddr_t base, gensize_t bytes);
+void host_phys_mem_destroy(void);
+
+#endif

@@ -1,0 +1,73 @@
+/* Delete and revoke, including the contents of CNodes whose last copy goes away. */
+#include <capabilities.h>
+#include <mdb.h>
+
+/*
+ * Deleting the last copy of a CNode must also delete the capabilities stored
+ * in it, and those may include last copies of further CNodes. Instead of
+ * recursing (a chain of CNodes would overflow the kernel stack), dying CNodes
+ * are queued through a field of their own slot 0 and emptied one by one.
+ */
+struct cleanup_queue {
+    struct cte *head;
+};
+
+static void empty_slot(struct cte *cte, struct cleanup_queue *queue)
+{
+    struct capability cap = cte->cap;
+    bool last_cnode_copy = objtype_is_cnode(cap.type) && !mdb_has_copies(cte);
+
+    mdb_remove(cte);
+    cte->cap = (struct capability){.type = ObjType_Null};
+
+    if (last_cnode_copy) {
+        struct cte *first = cnode_slots(&cap);
+        first->cleanup.next = queue->head;
+        first->cleanup.slots = cnode_slot_count(&cap);
+        queue->head = first;
+    }
+}
+
+static void empty_dying_cnodes(struct cleanup_queue *queue)
+{
+    while (queue->head != NULL) {
+        struct cte *slots = queue->head;
+        cslot_t count = slots->cleanup.slots;
+        queue->head = slots->cleanup.next;
+        slots->cleanup.next = NULL;
+        slots->cleanup.slots = 0;
+        for (cslot_t i = 0; i < count; i++) {
+            if (!cte_is_empty(&slots[i])) {
+                empty_slot(&slots[i], queue);
+            }
+        }
+    }
+}
+
+errval_t caps_delete(struct cte *cte)
+{
+    if (cte_is_empty(cte)) {
+        return SYS_ERR_CAP_NOT_FOUND;
+    }
+    struct cleanup_queue queue = {.head = NULL};
+    empty_slot(cte, &queue);
+    empty_dying_cnodes(&queue);
+    return SYS_ERR_OK;
+}
+
+errval_t caps_revoke(struct cte *cte)
+{
+    if (cte_is_empty(cte)) {
+        return SYS_ERR_CAP_NOT_FOUND;
+    }
+    /* Work from a copy of the capability: cte itself may sit in a CNode that dies. */
+    struct capability cap = cte->cap;
+    struct cte *victim;
+    while ((victim = mdb_find_copy(&cap, cte)) != NULL) {
+        caps_delete(victim);
+    }
+    while ((victim = mdb_first_descendant(&cap)) != NULL) {
+        caps_delete(victim);
+    }
+    return SYS_ERR_OK;
+}

@@ -1,0 +1,83 @@
+/* Capabilities and capability table entries, and the operations the CPU driver performs on them. */
+#ifndef KERNEL_CAPABILITIES_H
+#define KERNEL_CAPABILITIES_H
+
+#include <caps/capaddr.h>
+#include <caps/captypes.h>
+#include <errors/errno.h>
+#include <stddef.h>
+
+/* What a capability grants: a typed object at [base, base + bytes) with rights. */
+struct capability {
+    uint8_t type; /* enum objtype */
+    caprights_t rights;
+    genpaddr_t base;
+    gensize_t bytes;
+};
+
+/* A node of the derivation index (mdb.c): a treap ordered by mdb_key. */
+struct mdbnode {
+    struct cte *left;
+    struct cte *right;
+    genpaddr_t subtree_end; /* the largest object end in this subtree */
+    uint32_t priority;
+    bool in_index;
+};
+
+/*
+ * A capability table entry: one slot of a CNode, stored in the CNode
+ * object's own memory, CTE_BYTES apart.
+ */
+struct cte {
+    struct capability cap;
+    struct mdbnode mdb;
+    struct {
+        struct cte *next; /* the next dying CNode's first slot */
+        cslot_t slots;    /* how many slots this dying CNode has */
+    } cleanup;            /* used in slot 0 of a CNode whose last copy was deleted */
+};
+
+_Static_assert(sizeof(struct cte) <= CTE_BYTES, "struct cte outgrew its slot");
+
+static inline bool cte_is_empty(const struct cte *cte)
+{
+    return cte->cap.type == ObjType_Null;
+}
+
+static inline genpaddr_t cap_end(const struct capability *cap)
+{
+    return cap->base + cap->bytes;
+}
+
+/* Two capabilities are copies when they name the same object. */
+static inline bool cap_is_copy(const struct capability *a, const struct capability *b)
+{
+    return a->type == b->type && a->base == b->base && a->bytes == b->bytes;
+}
+
+/* The slots of a CNode capability, and how many there are. */
+struct cte *cnode_slots(const struct capability *cnode);
+cslot_t cnode_slot_count(const struct capability *cnode);
+
+/* Fills an empty slot with a capability to an object made from nothing (boot only). */
+void caps_create_from_nothing(struct cte *dest, enum objtype type, genpaddr_t base,
+                              gensize_t bytes);
+
+/*
+ * Retype: creates count objects of type, obj_bytes each, from src starting
+ * offset_bytes into it, in dest_cnode's slots [dest_slot, dest_slot + count).
+ * Every check happens before anything changes; see errno.def SYS_ERR_RETYPE_*.
+ */
+errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gensize_t obj_bytes,
+                     uint64_t count, struct cte *dest_cnode, uint64_t dest_slot);
+
+/* Copies src into the empty slot dest with rights (a subset of src's rights). */
+errval_t caps_copy(struct cte *dest, const struct cte *src, uint64_t rights);
+
+/* Empties the slot; the last copy of a CNode takes the CNode's contents with it. */
+errval_t caps_delete(struct cte *cte);
+
+/* Deletes every other copy and every descendant of the capability in cte. */
+errval_t caps_revoke(struct cte *cte);
+
+#endif

@@ -1,0 +1,45 @@
+/* The derivation index: which capabilities are copies and descendants of which. */
+#ifndef KERNEL_MDB_H
+#define KERNEL_MDB_H
+
+#include <capabilities.h>
+
+/*
+ * Every live capability sits in one treap ordered by (base ascending, end
+ * descending, type rank ascending, type, slot address). Because retype
+ * never lets two live objects overlap unless one was derived from the
+ * other, the descendants of a capability are exactly the entries that follow
+ * its run of copies while their base lies below its end, and its copies are
+ * its neighbours with the same type, base and size. Each node also carries
+ * the largest end in its subtree, which answers overlap queries. All queries
+ * take O(log n) expected time, plus the size of their output.
+ */
+
+/* Forgets every entry (boot of a new machine). */
+void mdb_init(void);
+
+void mdb_insert(struct cte *cte);
+void mdb_remove(struct cte *cte);
+
+/* Another slot that holds a copy of cap, other than except; NULL if none. */
+struct cte *mdb_find_copy(const struct capability *cap, const struct cte *except);
+
+bool mdb_has_copies(const struct cte *cte);
+
+/* The first descendant of cap in index order; NULL if it has none. */
+struct cte *mdb_first_descendant(const struct capability *cap);
+
+static inline bool mdb_has_descendants(const struct cte *cte)
+{
+    return mdb_first_descendant(&cte->cap) != NULL;
+}
+
+/* A descendant of ancestor whose object overlaps [base, base + bytes); NULL if none. */
+struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, genpaddr_t base,
+                                            gensize_t bytes);
+
+/* For tests: the number of entries, and whether the treap invariants hold. */
+size_t mdb_count(void);
+bool mdb_check_invariants(void);
+
+#endif

@@ -1,0 +1,91 @@
+/* Retype: turning part of a memory capability into new typed objects. */
+#include <capabilities.h>
+#include <cspace.h>
+#include <mdb.h>
+#include <paging_arch.h>
+#include <phys_mem.h>
+
+static errval_t check_type(const struct capability *src, uint64_t type)
+{
+    if (!objtype_is_valid(type) || type == ObjType_Null) {
+        return SYS_ERR_ILLEGAL_DEST_TYPE;
+    }
+    if (!objtype_may_retype(src->type, (enum objtype)type)) {
+        return SYS_ERR_RETYPE_FORBIDDEN;
+    }
+    if (objtype_is_vnode((enum objtype)type) && !paging_vnode_type_is_native((enum objtype)type)) {
+        return SYS_ERR_VNODE_TYPE_UNSUPPORTED;
+    }
+    return SYS_ERR_OK;
+}
+
+static errval_t check_obj_bytes(enum objtype type, gensize_t obj_bytes)
+{
+    const struct objtype_info *info = &objtype_info[type];
+    if (info->fixed_bytes != 0) {
+        return obj_bytes == info->fixed_bytes ? SYS_ERR_OK : SYS_ERR_RETYPE_INVALID_SIZE;
+    }
+    if (obj_bytes == 0 || obj_bytes % info->granule_bytes != 0) {
+        return SYS_ERR_RETYPE_INVALID_SIZE;
+    }
+    return SYS_ERR_OK;
+}
+
+/* Every check on the range of new objects, before anything changes. */
+static errval_t check_range(const struct capability *src, gensize_t offset_bytes, enum objtype type,
+                            gensize_t obj_bytes, uint64_t count)
+{
+    if (count == 0) {
+        return SYS_ERR_RETYPE_INVALID_COUNT;
+    }
+    errval_t err = check_obj_bytes(type, obj_bytes);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (offset_bytes > src->bytes || count > (src->bytes - offset_bytes) / obj_bytes) {
+        return SYS_ERR_RETYPE_OUT_OF_BOUNDS;
+    }
+    if ((src->base + offset_bytes) % objtype_info[type].align_bytes != 0) {
+        return SYS_ERR_RETYPE_MISALIGNED;
+    }
+    if (type == src->type && obj_bytes == src->bytes) {
+        return SYS_ERR_RETYPE_WOULD_COPY;
+    }
+    if (mdb_find_overlapping_descendant(src, src->base + offset_bytes, obj_bytes * count) != NULL) {
+        return SYS_ERR_RETYPE_OVERLAP;
+    }
+    return SYS_ERR_OK;
+}
+
+errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gensize_t obj_bytes,
+                     uint64_t count, struct cte *dest_cnode, uint64_t dest_slot)
+{
+    errval_t err = check_type(&src->cap, type);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    err = check_range(&src->cap, offset_bytes, (enum objtype)type, obj_bytes, count);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    struct cte *dest;
+    err = cspace_empty_slots(&dest_cnode->cap, dest_slot, count, &dest);
+    if (err_is_fail(err)) {
+        return err;
+    }
+
+    genpaddr_t base = src->cap.base + offset_bytes;
+    for (uint64_t i = 0; i < count; i++, base += obj_bytes) {
+        if (objtype_info[type].zeroed) {
+            __builtin_memset(phys_to_kernel_ptr(base), 0, obj_bytes);
+        }
+        dest[i].cap = (struct capability){
+            .type = (uint8_t)type,
+            .rights = src->cap.rights,
+            .base = base,
+            .bytes = obj_bytes,
+        };
+        mdb_insert(&dest[i]);
+    }
+    return SYS_ERR_OK;
+}

@@ -1,0 +1,16 @@
+/* The capability type table, generated from captypes.def. */
+#include <caps/captypes.h>
+
+const struct objtype_info objtype_info[ObjType_Num] = {
+#define CAPTYPE(tname, tkind, trank, tfixed, tgranule, talign, tzeroed, tparents)                  \
+    [ObjType_##tname] = {.name = #tname,                                                           \
+                         .kind = tkind,                                                            \
+                         .rank = trank,                                                            \
+                         .zeroed = tzeroed,                                                        \
+                         .fixed_bytes = tfixed,                                                    \
+                         .granule_bytes = tgranule,                                                \
+                         .align_bytes = talign,                                                    \
+                         .parents = tparents},
+#include <caps/captypes.def>
+#undef CAPTYPE
+};

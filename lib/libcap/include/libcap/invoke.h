@@ -1,0 +1,73 @@
+/* Raw capability invocations: one wrapper per kernel command, returning the kernel's error. */
+#ifndef LIBCAP_INVOKE_H
+#define LIBCAP_INVOKE_H
+
+#include <caps/capaddr.h>
+#include <caps/captypes.h>
+#include <invocations.h>
+#include <stddef.h>
+
+/* The system-call stub; each platform provides it (host: a call into the hosted kernel). */
+struct sysret syscall_invoke(capaddr_t invoked, enum invocation_cmd cmd,
+                             const uintptr_t args[INVOKE_ARGS]);
+
+/* What identify reports about a capability. */
+struct cap_identity {
+    enum objtype type;
+    genpaddr_t base;
+    gensize_t bytes;
+    caprights_t rights;
+};
+
+/* Makes count objects of obj_bytes each in dest_cnode's slots from dest_slot on. */
+static inline errval_t invoke_cnode_retype(capaddr_t root, capaddr_t src, gensize_t offset_bytes,
+                                           enum objtype type, gensize_t obj_bytes, size_t count,
+                                           capaddr_t dest_cnode, cslot_t dest_slot)
+{
+    const uintptr_t args[INVOKE_ARGS] = {
+        src, (uintptr_t)offset_bytes, type, (uintptr_t)obj_bytes, count, dest_cnode, dest_slot};
+    return syscall_invoke(root, CMD_CNODE_RETYPE, args).error;
+}
+
+static inline errval_t invoke_cnode_copy(capaddr_t root, capaddr_t dest_cnode, cslot_t dest_slot,
+                                         capaddr_t src)
+{
+    const uintptr_t args[INVOKE_ARGS] = {dest_cnode, dest_slot, src};
+    return syscall_invoke(root, CMD_CNODE_COPY, args).error;
+}
+
+static inline errval_t invoke_cnode_mint(capaddr_t root, capaddr_t dest_cnode, cslot_t dest_slot,
+                                         capaddr_t src, caprights_t rights)
+{
+    const uintptr_t args[INVOKE_ARGS] = {dest_cnode, dest_slot, src, rights};
+    return syscall_invoke(root, CMD_CNODE_MINT, args).error;
+}
+
+static inline errval_t invoke_cnode_delete(capaddr_t root, capaddr_t target)
+{
+    const uintptr_t args[INVOKE_ARGS] = {target};
+    return syscall_invoke(root, CMD_CNODE_DELETE, args).error;
+}
+
+static inline errval_t invoke_cnode_revoke(capaddr_t root, capaddr_t target)
+{
+    const uintptr_t args[INVOKE_ARGS] = {target};
+    return syscall_invoke(root, CMD_CNODE_REVOKE, args).error;
+}
+
+static inline errval_t invoke_cap_identify(capaddr_t cap, struct cap_identity *ret)
+{
+    const uintptr_t args[INVOKE_ARGS] = {0};
+    struct sysret r = syscall_invoke(cap, CMD_IDENTIFY, args);
+    if (err_is_ok(r.error)) {
+        *ret = (struct cap_identity){
+            .type = (enum objtype)r.value[0],
+            .base = r.value[1],
+            .bytes = r.value[2],
+            .rights = (caprights_t)r.value[3],
+        };
+    }
+    return r.error;
+}
+
+#endif
