@@ -5,7 +5,8 @@
 
 HOST_TARGETS := host-x86_64 host-armv7
 SAN_TARGETS := $(addsuffix -san,$(HOST_TARGETS))
-TARGETS ?= $(HOST_TARGETS) $(SAN_TARGETS)
+CROSS_TARGETS := x86_64 armv7
+TARGETS ?= $(HOST_TARGETS) $(SAN_TARGETS) $(CROSS_TARGETS)
 
 host-x86_64.platform := host
 host-x86_64.arch := x86_64
@@ -15,6 +16,10 @@ host-x86_64-san.platform := host
 host-x86_64-san.arch := x86_64
 host-armv7-san.platform := host
 host-armv7-san.arch := armv7
+x86_64.platform := pc
+x86_64.arch := x86_64
+armv7.platform := virt
+armv7.arch := armv7
 
 HOST_CC ?= gcc
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
@@ -27,6 +32,15 @@ $(foreach t,$(HOST_TARGETS),$(eval $(t).ldflags :=))
 $(foreach t,$(SAN_TARGETS),$(eval $(t).cc := $(HOST_CC)))
 $(foreach t,$(SAN_TARGETS),$(eval $(t).cflags := $(HOST_CFLAGS) -O1 $(SAN_FLAGS)))
 $(foreach t,$(SAN_TARGETS),$(eval $(t).ldflags := $(SAN_FLAGS)))
+
+# Cross targets: the toolchain is detected and can be overridden on the command line.
+X86_64_CC ?= $(firstword $(foreach c,x86_64-linux-gnu-gcc gcc,$(if $(shell command -v $(c) 2>/dev/null),$(c))))
+ARMV7_CC ?= $(firstword $(foreach c,arm-none-eabi-gcc arm-linux-gnueabihf-gcc,$(if $(shell command -v $(c) 2>/dev/null),$(c))))
+CROSS_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -ffreestanding -fno-common
+x86_64.cc = $(or $(X86_64_CC),$(error no x86-64 compiler found: run tools/setup or set X86_64_CC))
+x86_64.cflags := $(CROSS_CFLAGS) -m64 -mno-red-zone -mno-sse -mno-mmx -fno-pic
+armv7.cc = $(or $(ARMV7_CC),$(error no ARMv7 compiler found: run tools/setup (gcc-arm-none-eabi) or set ARMV7_CC))
+armv7.cflags := $(CROSS_CFLAGS) -mcpu=cortex-a15 -marm -mfloat-abi=soft
 
 # Kernel sources are freestanding on every target, the hosted one included.
 KERNEL_CFLAGS := -ffreestanding

@@ -23,6 +23,7 @@ typedef uint64_t errval_t;
 #define ERR_CODE_BITS 10
 #define ERR_CODE_MASK ((1u << ERR_CODE_BITS) - 1)
 #define ERR_STACK_DEPTH (64 / ERR_CODE_BITS)
+#define ERR_STACK_MASK ((UINT64_C(1) << (ERR_STACK_DEPTH * ERR_CODE_BITS)) - 1)
 
 _Static_assert(ERR_NUM_CODES <= (1u << ERR_CODE_BITS), "error table outgrew ERR_CODE_BITS");
 
@@ -48,7 +49,7 @@ static inline errval_t err_push(errval_t err, enum err_code code)
     if (err_is_ok(err)) {
         return code;
     }
-    return (err << ERR_CODE_BITS) | code;
+    return ((err << ERR_CODE_BITS) | code) & ERR_STACK_MASK;
 }
 
 /* Removes the newest code, exposing its cause. */

@@ -257,11 +257,16 @@ static struct cte *find_overlap(struct cte *n, const struct overlap_query *q)
 struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, genpaddr_t base,
                                             gensize_t bytes)
 {
+    /* Only the part inside the ancestor can hold its descendants. */
+    genpaddr_t end = base + bytes;
     struct overlap_query q = {
         .after = key_of_cap(ancestor, UINTPTR_MAX),
-        .base = base,
-        .end = base + bytes,
+        .base = base > ancestor->base ? base : ancestor->base,
+        .end = end < cap_end(ancestor) ? end : cap_end(ancestor),
     };
+    if (q.base >= q.end) {
+        return NULL;
+    }
     return find_overlap(mdb_root, &q);
 }
 

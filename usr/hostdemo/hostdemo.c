@@ -17,21 +17,33 @@ static void show(const char *what, errval_t err, enum err_code expected)
     }
 }
 
-static void print_cap(capaddr_t addr)
+static void print_cap(const char *indent, capaddr_t addr, const char *label)
 {
     struct cap_identity id;
     if (err_is_ok(invoke_cap_identify(addr, &id))) {
-        printf("  [%3u,%3u] %-10s base 0x%09llx  %10llu bytes  rights 0x%x\n",
-               capaddr_l1_index(addr), capaddr_l2_slot(addr), objtype_name(id.type),
-               (unsigned long long)id.base, (unsigned long long)id.bytes, id.rights);
+        printf("%s%-18s %-9s base 0x%09llx %10llu bytes  rights 0x%x\n", indent, label,
+               objtype_name(id.type), (unsigned long long)id.base, (unsigned long long)id.bytes,
+               id.rights);
     }
+}
+
+static void print_l2_slot(capaddr_t addr)
+{
+    char label[16];
+    snprintf(label, sizeof(label), "[%u]", capaddr_l2_slot(addr));
+    print_cap("    ", addr, label);
 }
 
 static void print_cspace(void)
 {
+    static const char *const names[ROOTCN_SLOTS_USER] = {"TASKCN", "SUPERCN", "PHYSADDRCN",
+                                                         "SLOT_ALLOC0"};
     for (uint32_t l1 = 0; l1 < ROOTCN_SLOTS_USER; l1++) {
+        char label[32];
+        snprintf(label, sizeof(label), "L1[%u] %s", l1, names[l1]);
+        print_cap("  ", capaddr_l1_slot(l1), label);
         for (cslot_t slot = 0; slot < L2_CNODE_SLOTS; slot++) {
-            print_cap(capaddr_make(l1, slot));
+            print_l2_slot(capaddr_make(l1, slot));
         }
     }
 }
@@ -58,7 +70,7 @@ int main(void)
          SYS_ERR_RETYPE_OVERLAP);
     printf("init's slot allocator CNode now holds:\n");
     for (cslot_t slot = 0; slot < 8; slot++) {
-        print_cap(capaddr_make(ROOTCN_SLOT_SLOT_ALLOC0, slot));
+        print_l2_slot(capaddr_make(ROOTCN_SLOT_SLOT_ALLOC0, slot));
     }
     show("revoke the RAM", invoke_cnode_revoke(CAPADDR_ROOTCN, ram), SYS_ERR_OK);
     show("identify frame 0", invoke_cap_identify(frame0, &(struct cap_identity){0}),

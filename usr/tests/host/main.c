@@ -1,0 +1,17 @@
+/* Runs every host suite of the capability core under Check. */
+#include "fixture.h"
+#include <stdlib.h>
+
+int main(void)
+{
+    SRunner *runner = srunner_create(errors_suite());
+    srunner_add_suite(runner, cspace_suite());
+    srunner_add_suite(runner, retype_suite());
+    srunner_add_suite(runner, copy_delete_suite());
+    srunner_add_suite(runner, identify_suite());
+    srunner_add_suite(runner, mdb_suite());
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,173 @@
+/* CSpace addressing: init's boot layout, lookups and their distinct refusals. */
+#include "fixture.h"
+#include <mdb.h>
+
+START_TEST(init_gets_its_root_cnode_ram_and_device_window)
+{
+    struct cap_identity root = identify(CAPADDR_ROOTCN);
+    ck_assert_int_eq(root.type, ObjType_L1CNode);
+    ck_assert_uint_eq(root.bytes, INIT_ROOTCN_SLOTS * CTE_BYTES);
+
+    struct cap_identity ram = identify(RAM_CAP);
+    ck_assert_int_eq(ram.type, ObjType_RAM);
+    ck_assert_uint_eq(ram.base, host_machine_free_ram_base());
+    ck_assert_uint_eq(ram.bytes, host_machine_free_ram_bytes());
+    ck_assert_uint_eq(ram.rights, CAPRIGHTS_ALLRIGHTS);
+
+    struct cap_identity dev = identify(PHYSADDR_CAP);
+    ck_assert_int_eq(dev.type, ObjType_PhysAddr);
+    ck_assert_uint_eq(dev.base, host_machine_device_base());
+}
+END_TEST
+
+START_TEST(init_l1_slots_hold_l2_cnodes_and_the_rest_are_empty)
+{
+    for (uint32_t l1 = 0; l1 < ROOTCN_SLOTS_USER; l1++) {
+        struct cap_identity cn = identify(capaddr_l1_slot(l1));
+        ck_assert_int_eq(cn.type, ObjType_L2CNode);
+        ck_assert_uint_eq(cn.bytes, L2_CNODE_BYTES);
+    }
+    ck_assert(slot_is_empty(capaddr_l1_slot(ROOTCN_SLOTS_USER)));
+    for (cslot_t slot = 0; slot < L2_CNODE_SLOTS; slot++) {
+        ck_assert(slot_is_empty(WORK_SLOT(slot)));
+    }
+}
+END_TEST
+
+START_TEST(l1_index_beyond_the_root_is_refused)
+{
+    struct cap_identity id;
+    ck_assert_err(invoke_cap_identify(capaddr_make(INIT_ROOTCN_SLOTS, 0), &id),
+                  SYS_ERR_L1_INDEX_OUT_OF_RANGE);
+    ck_assert_err(invoke_cap_identify(capaddr_make(CAPADDR_L1_MAX, 0), &id),
+                  SYS_ERR_L1_INDEX_OUT_OF_RANGE);
+}
+END_TEST
+
+START_TEST(empty_l1_slot_is_refused)
+{
+    struct cap_identity id;
+    ck_assert_err(invoke_cap_identify(capaddr_make(ROOTCN_SLOTS_USER, 3), &id),
+                  SYS_ERR_L1_SLOT_EMPTY);
+}
+END_TEST
+
+START_TEST(l1_slot_holding_a_frame_is_not_a_cnode)
+{
+    ck_assert_ok(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 1, 0));
+    ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, CAPADDR_ROOTCN, 10, WORK_SLOT(0)));
+    struct cap_identity id;
+    ck_assert_err(invoke_cap_identify(capaddr_make(10, 0), &id), SYS_ERR_L1_SLOT_NOT_CNODE);
+    ck_assert_int_eq(identify(capaddr_l1_slot(10)).type, ObjType_Frame);
+}
+END_TEST
+
+START_TEST(empty_l2_slot_is_cap_not_found)
+{
+    struct cap_identity id;
+    ck_assert_err(invoke_cap_identify(WORK_SLOT(7), &id), SYS_ERR_CAP_NOT_FOUND);
+}
+END_TEST
+
+START_TEST(address_bits_beyond_32_are_refused_not_truncated)
+{
+    uintptr_t regs[SYSCALL_REGS] = {SYSCALL_INVOKE, ((uintptr_t)1 << 32) | CAPADDR_ROOTCN,
+                                    CMD_IDENTIFY};
+    ck_assert_err(host_syscall(regs).error, SYS_ERR_CAPADDR_RESERVED_BITS);
+}
+END_TEST
+
+START_TEST(level1_address_with_l2_bits_is_refused)
+{
+    struct cap_identity id;
+    ck_assert_err(invoke_cap_identify(capaddr_l1_slot(ROOTCN_SLOT_TASKCN) | 5, &id),
+                  SYS_ERR_CAPADDR_RESERVED_BITS);
+}
+END_TEST
+
+START_TEST(destination_that_is_not_a_cnode_is_refused)
+{
+    ck_assert_err(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, 0, ObjType_Frame, BASE_PAGE_BYTES,
+                                      1, RAM_CAP, 0),
+                  SYS_ERR_NOT_A_CNODE);
+}
+END_TEST
+
+START_TEST(destination_slots_past_the_cnode_are_refused)
+{
+    ck_assert_err(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 1, L2_CNODE_SLOTS),
+                  SYS_ERR_SLOT_OUT_OF_RANGE);
+    ck_assert_err(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 10, L2_CNODE_SLOTS - 5),
+                  SYS_ERR_SLOT_OUT_OF_RANGE);
+    for (cslot_t slot = L2_CNODE_SLOTS - 5; slot < L2_CNODE_SLOTS; slot++) {
+        ck_assert(slot_is_empty(WORK_SLOT(slot)));
+    }
+}
+END_TEST
+
+START_TEST(a_new_l2_cnode_installed_in_l1_extends_the_cspace)
+{
+    const uint32_t l1 = ROOTCN_SLOTS_USER;
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, 0, ObjType_L2CNode, L2_CNODE_BYTES,
+                                     1, CAPADDR_ROOTCN, l1));
+    struct cap_identity id;
+    ck_assert_err(invoke_cap_identify(capaddr_make(l1, 0), &id), SYS_ERR_CAP_NOT_FOUND);
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, L2_CNODE_BYTES, ObjType_Frame,
+                                     BASE_PAGE_BYTES, 1, capaddr_l1_slot(l1), 255));
+    ck_assert_int_eq(identify(capaddr_make(l1, 255)).type, ObjType_Frame);
+}
+END_TEST
+
+START_TEST(invocation_the_type_does_not_have_is_refused)
+{
+    ck_assert_ok(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 1, 0));
+    ck_assert_err(invoke_cnode_retype(WORK_SLOT(0), RAM_CAP, 0, ObjType_Frame, BASE_PAGE_BYTES, 1,
+                                      WORK_CNODE, 1),
+                  SYS_ERR_ILLEGAL_INVOCATION);
+    /* An L2 CNode is not a CSpace root. */
+    ck_assert_err(invoke_cnode_delete(capaddr_l1_slot(ROOTCN_SLOT_TASKCN), WORK_SLOT(0)),
+                  SYS_ERR_ILLEGAL_INVOCATION);
+    uintptr_t args[INVOKE_ARGS] = {0};
+    ck_assert_err(syscall_invoke(CAPADDR_ROOTCN, (enum invocation_cmd)(CMD_NUM + 3), args).error,
+                  SYS_ERR_ILLEGAL_INVOCATION);
+}
+END_TEST
+
+START_TEST(unknown_system_call_is_refused)
+{
+    uintptr_t regs[SYSCALL_REGS] = {SYSCALL_INVOKE + 100, CAPADDR_ROOTCN, CMD_IDENTIFY};
+    ck_assert_err(host_syscall(regs).error, SYS_ERR_ILLEGAL_SYSCALL);
+}
+END_TEST
+
+START_TEST(invoking_an_empty_slot_is_cap_not_found)
+{
+    ck_assert_err(invoke_cnode_delete(WORK_SLOT(3), RAM_CAP), SYS_ERR_CAP_NOT_FOUND);
+    ck_assert_int_eq(identify(RAM_CAP).type, ObjType_RAM);
+}
+END_TEST
+
+Suite *cspace_suite(void)
+{
+    Suite *s = suite_create("cspace");
+    TCase *boot = fixture_tcase(s, "boot layout");
+    tcase_add_test(boot, init_gets_its_root_cnode_ram_and_device_window);
+    tcase_add_test(boot, init_l1_slots_hold_l2_cnodes_and_the_rest_are_empty);
+
+    TCase *lookup = fixture_tcase(s, "lookup");
+    tcase_add_test(lookup, l1_index_beyond_the_root_is_refused);
+    tcase_add_test(lookup, empty_l1_slot_is_refused);
+    tcase_add_test(lookup, l1_slot_holding_a_frame_is_not_a_cnode);
+    tcase_add_test(lookup, empty_l2_slot_is_cap_not_found);
+    tcase_add_test(lookup, address_bits_beyond_32_are_refused_not_truncated);
+    tcase_add_test(lookup, level1_address_with_l2_bits_is_refused);
+    tcase_add_test(lookup, destination_that_is_not_a_cnode_is_refused);
+    tcase_add_test(lookup, destination_slots_past_the_cnode_are_refused);
+    tcase_add_test(lookup, a_new_l2_cnode_installed_in_l1_extends_the_cspace);
+
+    TCase *dispatch = fixture_tcase(s, "dispatch");
+    tcase_add_test(dispatch, invocation_the_type_does_not_have_is_refused);
+    tcase_add_test(dispatch, unknown_system_call_is_refused);
+    tcase_add_test(dispatch, invoking_an_empty_slot_is_cap_not_found);
+    return s;
+}
