@@ -24,7 +24,7 @@ TCase *fixture_tcase(Suite *s, const char *name);
 #define ck_assert_err(err, expected)                                                               \
     do {                                                                                           \
         errval_t ck_err_ = (err);                                                                  \
-        ck_assert_msg(err_no(ck_err_) == (expected), "expected %s, got %s", #expected,           \
+        ck_assert_msg(err_no(ck_err_) == (expected), "expected %s, got %s", #expected,             \
                       err_getcode(ck_err_));                                                       \
     } while (0)
 

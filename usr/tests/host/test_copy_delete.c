@@ -1,4 +1,5 @@
-/* Copy, mint, delete and revoke: copies and descendants really gone, memory retypeable only then. */
+/* Copy, mint, delete and revoke: copies and descendants really gone, memory retypeable only then.
+ */
 #include "fixture.h"
 #include <mdb.h>
 
@@ -37,9 +38,9 @@ START_TEST(mint_reduces_rights_and_never_adds_any)
     ck_assert_ok(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 1, 0));
     ck_assert_ok(invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 1, WORK_SLOT(0), CAPRIGHTS_READ));
     ck_assert_uint_eq(identify(WORK_SLOT(1)).rights, CAPRIGHTS_READ);
-    ck_assert_err(invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 2, WORK_SLOT(1),
-                                    CAPRIGHTS_READ_WRITE),
-                  SYS_ERR_MINT_RIGHTS_EXCEED);
+    ck_assert_err(
+        invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 2, WORK_SLOT(1), CAPRIGHTS_READ_WRITE),
+        SYS_ERR_MINT_RIGHTS_EXCEED);
     ck_assert_err(invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 2, WORK_SLOT(0), 0x80),
                   SYS_ERR_INVALID_RIGHTS);
     ck_assert(slot_is_empty(WORK_SLOT(2)));
@@ -78,8 +79,8 @@ START_TEST(deleting_the_last_copy_of_a_cnode_deletes_its_contents)
 {
     /* An L2 CNode installed at a free L1 slot, holding frames and a copy of RAM. */
     const uint32_t l1 = ROOTCN_SLOTS_USER;
-    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, 0, ObjType_L2CNode, L2_CNODE_BYTES,
-                                     1, CAPADDR_ROOTCN, l1));
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, 0, ObjType_L2CNode, L2_CNODE_BYTES, 1,
+                                     CAPADDR_ROOTCN, l1));
     ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, L2_CNODE_BYTES, ObjType_Frame,
                                      BASE_PAGE_BYTES, 8, capaddr_l1_slot(l1), 0));
     ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, capaddr_l1_slot(l1), 100, RAM_CAP));
@@ -100,8 +101,8 @@ START_TEST(deleting_one_copy_of_a_cnode_keeps_its_contents)
     ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, L2_CNODE_BYTES, ObjType_Frame,
                                      BASE_PAGE_BYTES, 1, WORK_SLOT(0), 7));
     ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, WORK_SLOT(0)));
-    ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, CAPADDR_ROOTCN, ROOTCN_SLOTS_USER,
-                                   WORK_SLOT(1)));
+    ck_assert_ok(
+        invoke_cnode_copy(CAPADDR_ROOTCN, CAPADDR_ROOTCN, ROOTCN_SLOTS_USER, WORK_SLOT(1)));
     ck_assert_int_eq(identify(capaddr_make(ROOTCN_SLOTS_USER, 7)).type, ObjType_Frame);
 }
 END_TEST
@@ -115,8 +116,8 @@ static void build_cnode_chain(unsigned length)
     ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, CAPADDR_ROOTCN, scratch, WORK_SLOT(0)));
     for (unsigned i = 1; i < length; i++) {
         ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, i * L2_CNODE_BYTES,
-                                         ObjType_L2CNode, L2_CNODE_BYTES, 1, capaddr_l1_slot(scratch),
-                                         0));
+                                         ObjType_L2CNode, L2_CNODE_BYTES, 1,
+                                         capaddr_l1_slot(scratch), 0));
         ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, WORK_CNODE, 1, capaddr_make(scratch, 0)));
         ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, capaddr_l1_slot(scratch)));
         ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, CAPADDR_ROOTCN, scratch, WORK_SLOT(1)));
@@ -158,8 +159,8 @@ START_TEST(revoke_removes_copies_and_descendants_but_not_the_cap)
     }
     ck_assert_int_eq(identify(WORK_SLOT(8)).type, ObjType_Frame);
     ck_assert_uint_eq(mdb_count(), boot_count + 2);
-    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(0), 0, ObjType_Frame,
-                                     1024 * 1024, 1, WORK_CNODE, 1));
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(0), 0, ObjType_Frame, 1024 * 1024, 1,
+                                     WORK_CNODE, 1));
 }
 END_TEST
 

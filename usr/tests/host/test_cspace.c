@@ -87,8 +87,8 @@ END_TEST
 
 START_TEST(destination_that_is_not_a_cnode_is_refused)
 {
-    ck_assert_err(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, 0, ObjType_Frame, BASE_PAGE_BYTES,
-                                      1, RAM_CAP, 0),
+    ck_assert_err(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, 0, ObjType_Frame, BASE_PAGE_BYTES, 1,
+                                      RAM_CAP, 0),
                   SYS_ERR_NOT_A_CNODE);
 }
 END_TEST
@@ -108,8 +108,8 @@ END_TEST
 START_TEST(a_new_l2_cnode_installed_in_l1_extends_the_cspace)
 {
     const uint32_t l1 = ROOTCN_SLOTS_USER;
-    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, 0, ObjType_L2CNode, L2_CNODE_BYTES,
-                                     1, CAPADDR_ROOTCN, l1));
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, 0, ObjType_L2CNode, L2_CNODE_BYTES, 1,
+                                     CAPADDR_ROOTCN, l1));
     struct cap_identity id;
     ck_assert_err(invoke_cap_identify(capaddr_make(l1, 0), &id), SYS_ERR_CAP_NOT_FOUND);
     ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, L2_CNODE_BYTES, ObjType_Frame,

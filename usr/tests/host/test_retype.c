@@ -296,15 +296,15 @@ START_TEST(refuses_ranges_beyond_the_source)
     gensize_t ram_bytes = identify(RAM_CAP).bytes;
     assert_refused(retype_from_ram(ram_bytes, ObjType_Frame, BASE_PAGE_BYTES, 1, 0),
                    SYS_ERR_RETYPE_OUT_OF_BOUNDS);
-    assert_refused(retype_from_ram(ram_bytes - BASE_PAGE_BYTES, ObjType_Frame, BASE_PAGE_BYTES, 2,
-                                   0),
-                   SYS_ERR_RETYPE_OUT_OF_BOUNDS);
+    assert_refused(
+        retype_from_ram(ram_bytes - BASE_PAGE_BYTES, ObjType_Frame, BASE_PAGE_BYTES, 2, 0),
+        SYS_ERR_RETYPE_OUT_OF_BOUNDS);
     assert_refused(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, (size_t)1 << 40, 0),
                    SYS_ERR_RETYPE_OUT_OF_BOUNDS);
     /* An offset that would wrap the physical address space. */
-    assert_refused(retype_from_ram(~(gensize_t)0 - BASE_PAGE_BYTES + 1, ObjType_Frame,
-                                   BASE_PAGE_BYTES, 1, 0),
-                   SYS_ERR_RETYPE_OUT_OF_BOUNDS);
+    assert_refused(
+        retype_from_ram(~(gensize_t)0 - BASE_PAGE_BYTES + 1, ObjType_Frame, BASE_PAGE_BYTES, 1, 0),
+        SYS_ERR_RETYPE_OUT_OF_BOUNDS);
 }
 END_TEST
 
