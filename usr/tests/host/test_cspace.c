@@ -1,6 +1,7 @@
 /* CSpace addressing: init's boot layout, lookups and their distinct refusals. */
 #include "fixture.h"
 #include <mdb.h>
+#include <startup.h>
 
 START_TEST(init_gets_its_root_cnode_ram_and_device_window)
 {
@@ -147,12 +148,32 @@ START_TEST(invoking_an_empty_slot_is_cap_not_found)
 }
 END_TEST
 
+START_TEST(the_machine_size_and_physical_base_are_configurable)
+{
+    struct host_machine_config config = {
+        .phys_base = 0x80000000, .ram_bytes = 8ull << 20, .device_bytes = 0};
+    host_machine_boot(&config);
+    struct cap_identity ram = identify(RAM_CAP);
+    /* The kernel keeps the start of RAM for init's CNodes and hands out the rest. */
+    ck_assert_uint_eq(ram.base, config.phys_base + INIT_CSPACE_BYTES);
+    ck_assert_uint_eq(ram.base + ram.bytes, config.phys_base + config.ram_bytes);
+    ck_assert(slot_is_empty(PHYSADDR_CAP));
+    /* All of it is usable: one frame spanning the whole RAM capability. */
+    ck_assert_ok(retype_from_ram(0, ObjType_Frame, ram.bytes, 1, 0));
+    host_machine_shutdown();
+}
+END_TEST
+
 Suite *cspace_suite(void)
 {
     Suite *s = suite_create("cspace");
     TCase *boot = fixture_tcase(s, "boot layout");
     tcase_add_test(boot, init_gets_its_root_cnode_ram_and_device_window);
     tcase_add_test(boot, init_l1_slots_hold_l2_cnodes_and_the_rest_are_empty);
+
+    TCase *config = tcase_create("machine configuration");
+    tcase_add_test(config, the_machine_size_and_physical_base_are_configurable);
+    suite_add_tcase(s, config);
 
     TCase *lookup = fixture_tcase(s, "lookup");
     tcase_add_test(lookup, l1_index_beyond_the_root_is_refused);
