@@ -226,6 +226,13 @@ struct cte *mdb_first_descendant(const struct capability *cap)
     return n != NULL && n->cap.base < cap_end(cap) ? n : NULL;
 }
 
+struct cte *mdb_next_descendant(const struct capability *ancestor, const struct cte *prev)
+{
+    struct mdb_key key = key_of(prev);
+    struct cte *n = first_from(&key, true);
+    return n != NULL && n->cap.base < cap_end(ancestor) ? n : NULL;
+}
+
 struct overlap_query {
     struct mdb_key after; /* only entries past the ancestor's copies */
     genpaddr_t base;

@@ -29,6 +29,13 @@ bool mdb_has_copies(const struct cte *cte);
 /* The first descendant of cap in index order; NULL if it has none. */
 struct cte *mdb_first_descendant(const struct capability *cap);
 
+/*
+ * The descendant of ancestor that follows prev (itself a descendant) in
+ * index order; NULL after the last. With mdb_first_descendant this lists
+ * all descendants, O(log n) each; the index must not change in between.
+ */
+struct cte *mdb_next_descendant(const struct capability *ancestor, const struct cte *prev);
+
 static inline bool mdb_has_descendants(const struct cte *cte)
 {
     return mdb_first_descendant(&cte->cap) != NULL;

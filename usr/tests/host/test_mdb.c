@@ -175,6 +175,37 @@ START_TEST(test_descendants)
 }
 END_TEST
 
+/* The descendants of s[anc] listed through the index, as slot numbers in index order. */
+static int list_descendants(const struct cte *s, int anc, int *out, int max)
+{
+    int n = 0;
+    for (const struct cte *d = mdb_first_descendant(&s[anc].cap); d != NULL;
+         d = mdb_next_descendant(&s[anc].cap, d)) {
+        ck_assert_int_lt(n, max);
+        out[n++] = (int)(d - s);
+    }
+    return n;
+}
+
+START_TEST(test_all_descendants_in_order)
+{
+    struct cte *s = scenario();
+    int got[SCENARIO_SLOTS];
+    ck_assert_int_eq(list_descendants(s, R, got, SCENARIO_SLOTS), 3);
+    ck_assert_int_eq(got[0], R1);
+    ck_assert_int_eq(got[1], F);
+    ck_assert_int_eq(got[2], G);
+    ck_assert_int_eq(list_descendants(s, RC, got, SCENARIO_SLOTS), 3);
+    ck_assert_int_eq(list_descendants(s, R1, got, SCENARIO_SLOTS), 1);
+    ck_assert_int_eq(got[0], F);
+    ck_assert_int_eq(list_descendants(s, HIGH, got, SCENARIO_SLOTS), 1);
+    ck_assert_int_eq(got[0], HIGH_F);
+    ck_assert_int_eq(list_descendants(s, LOW, got, SCENARIO_SLOTS), 0);
+    ck_assert_int_eq(list_descendants(s, G, got, SCENARIO_SLOTS), 0);
+    free(s);
+}
+END_TEST
+
 START_TEST(test_overlapping_descendant)
 {
     struct cte *s = scenario();
@@ -405,6 +436,25 @@ static void check_first_descendant(const struct world *w, const struct cte *x)
     }
 }
 
+/* Listing all descendants through the index finds exactly the model's, each once. */
+static void check_all_descendants(const struct world *w, const struct cte *x)
+{
+    size_t expected = 0;
+    for (size_t i = 0; i < POOL_SLOTS; i++) {
+        const struct cte *y = &w->slots[i];
+        expected += is_live(y) && model_is_descendant(&y->cap, &x->cap);
+    }
+    size_t listed = 0;
+    for (const struct cte *d = mdb_first_descendant(&x->cap); d != NULL;
+         d = mdb_next_descendant(&x->cap, d)) {
+        ck_assert_msg(is_indexed(w, d) && model_is_descendant(&d->cap, &x->cap),
+                      "step %ld: listed a non-descendant", w->step);
+        listed++;
+    }
+    ck_assert_msg(listed == expected, "step %ld: listed %zu descendants, model has %zu", w->step,
+                  listed, expected);
+}
+
 /* A random byte range inside x, and a single byte, against the model. */
 static void check_random_overlaps(struct world *w, const struct cte *x)
 {
@@ -423,6 +473,7 @@ static void check_against_model(struct world *w)
         struct cte *x = random_live(w, true);
         check_copies(w, x);
         check_first_descendant(w, x);
+        check_all_descendants(w, x);
         check_random_overlaps(w, x);
     }
 }
@@ -614,6 +665,7 @@ Suite *mdb_suite(void)
     tcase_add_test(scenarios, test_empty_index);
     tcase_add_test(scenarios, test_copies);
     tcase_add_test(scenarios, test_descendants);
+    tcase_add_test(scenarios, test_all_descendants_in_order);
     tcase_add_test(scenarios, test_overlapping_descendant);
     tcase_add_test(scenarios, test_same_range_chain);
     suite_add_tcase(s, scenarios);
