@@ -10,10 +10,12 @@ struct mdb_key {
 };
 
 static struct cte *mdb_root;
+static uint64_t priority_state;
 
-void mdb_init(void)
+void mdb_init(uint64_t priority_seed)
 {
     mdb_root = NULL;
+    priority_state = priority_seed;
 }
 
 static struct mdb_key key_of_cap(const struct capability *cap, uintptr_t slot)
@@ -53,16 +55,13 @@ static int key_cmp(const struct mdb_key *a, const struct mdb_key *b)
     return 0;
 }
 
-/* Treap priorities hashed from the slot address: random-looking, but reproducible. */
-static uint32_t priority_of(const struct cte *cte)
+/* The next treap priority: splitmix64 over the seeded state. */
+static uint32_t next_priority(void)
 {
-    uint64_t x = (uint64_t)(uintptr_t)cte;
-    x ^= x >> 33;
-    x *= UINT64_C(0xff51afd7ed558ccd);
-    x ^= x >> 33;
-    x *= UINT64_C(0xc4ceb9fe1a85ec53);
-    x ^= x >> 33;
-    return (uint32_t)x;
+    uint64_t x = (priority_state += UINT64_C(0x9e3779b97f4a7c15));
+    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return (uint32_t)((x ^ (x >> 31)) >> 32);
 }
 
 static genpaddr_t subtree_end(const struct cte *n)
@@ -135,7 +134,7 @@ void mdb_insert(struct cte *cte)
     struct mdb_key key = key_of(cte);
     cte->mdb.left = NULL;
     cte->mdb.right = NULL;
-    cte->mdb.priority = priority_of(cte);
+    cte->mdb.priority = next_priority();
     cte->mdb.in_index = true;
     update(cte);
     insert_at(&mdb_root, cte, &key);
@@ -285,6 +284,21 @@ static size_t count_from(const struct cte *n)
 size_t mdb_count(void)
 {
     return count_from(mdb_root);
+}
+
+static size_t height_from(const struct cte *n)
+{
+    if (n == NULL) {
+        return 0;
+    }
+    size_t left = height_from(n->mdb.left);
+    size_t right = height_from(n->mdb.right);
+    return 1 + (left > right ? left : right);
+}
+
+size_t mdb_height(void)
+{
+    return height_from(mdb_root);
 }
 
 struct invariant_walk {

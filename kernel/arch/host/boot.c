@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <syscall.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "host_internal.h"
 
@@ -21,6 +23,13 @@ static void boot_fail(const char *what, errval_t err)
     exit(EXIT_FAILURE);
 }
 
+static uint64_t seed_from_clock(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return ((uint64_t)now.tv_sec << 32) ^ (uint64_t)now.tv_nsec ^ ((uint64_t)getpid() << 16);
+}
+
 void host_machine_boot(const struct host_machine_config *config)
 {
     gensize_t kernel_bytes = INIT_CSPACE_BYTES;
@@ -32,7 +41,7 @@ void host_machine_boot(const struct host_machine_config *config)
         exit(EXIT_FAILURE);
     }
     host_phys_mem_create(config->phys_base, config->ram_bytes + config->device_bytes);
-    mdb_init();
+    mdb_init(config->random_seed != 0 ? config->random_seed : seed_from_clock());
 
     init_dcb = (struct dcb){.name = "init"};
     startup_init_cspace(&init_dcb, config->phys_base);
@@ -58,7 +67,7 @@ void host_machine_boot(const struct host_machine_config *config)
 void host_machine_shutdown(void)
 {
     dcb_current = NULL;
-    mdb_init();
+    mdb_init(0);
     host_phys_mem_destroy();
 }
 

@@ -26,18 +26,24 @@ struct mdbnode {
 
 /*
  * A capability table entry: one slot of a CNode, stored in the CNode
- * object's own memory, CTE_BYTES apart.
+ * object's own memory and padded to exactly CTE_BYTES, so that a CNode of
+ * n slots is n * CTE_BYTES of the RAM it was retyped from.
  */
 struct cte {
-    struct capability cap;
-    struct mdbnode mdb;
-    struct {
-        struct cte *next; /* the next dying CNode's first slot */
-        cslot_t slots;    /* how many slots this dying CNode has */
-    } cleanup;            /* used in slot 0 of a CNode whose last copy was deleted */
+    union {
+        struct {
+            struct capability cap;
+            struct mdbnode mdb;
+            struct {
+                struct cte *next; /* the next dying CNode's first slot */
+                cslot_t slots;    /* how many slots this dying CNode has */
+            } cleanup;            /* used in slot 0 of a CNode whose last copy was deleted */
+        };
+        uint8_t bytes[CTE_BYTES];
+    };
 };
 
-_Static_assert(sizeof(struct cte) <= CTE_BYTES, "struct cte outgrew its slot");
+_Static_assert(sizeof(struct cte) == CTE_BYTES, "struct cte must fill its slot exactly");
 
 static inline bool cte_is_empty(const struct cte *cte)
 {

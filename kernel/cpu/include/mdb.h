@@ -15,8 +15,13 @@
  * take O(log n) expected time, plus the size of their output.
  */
 
-/* Forgets every entry (boot of a new machine). */
-void mdb_init(void);
+/*
+ * Forgets every entry (boot of a new machine) and seeds the generator of
+ * treap priorities. Priorities are drawn at insert, not derived from
+ * anything a domain chooses, so no choice of slots or addresses can make
+ * the tree degenerate; the platform seeds from a source domains cannot read.
+ */
+void mdb_init(uint64_t priority_seed);
 
 void mdb_insert(struct cte *cte);
 void mdb_remove(struct cte *cte);
@@ -45,8 +50,9 @@ static inline bool mdb_has_descendants(const struct cte *cte)
 struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, genpaddr_t base,
                                             gensize_t bytes);
 
-/* For tests: the number of entries, and whether the treap invariants hold. */
+/* For tests: the number of entries, the tree's height, and whether the treap invariants hold. */
 size_t mdb_count(void);
+size_t mdb_height(void);
 bool mdb_check_invariants(void);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define MDB_PRIORITY_SEED 0x7e57
 #define KIB ((gensize_t)1024)
 #define MIB (1024 * KIB)
 
@@ -68,7 +69,7 @@ static struct cte *scenario(void)
 {
     struct cte *s = calloc(SCENARIO_SLOTS, sizeof(*s));
     ck_assert_ptr_nonnull(s);
-    mdb_init();
+    mdb_init(MDB_PRIORITY_SEED);
     put(&s[F], ObjType_Frame, R_BASE + 0x1000, 4 * KIB);
     put(&s[HIGH_F], ObjType_Frame, R_BASE + 64 * KIB, 4 * KIB);
     put(&s[R], ObjType_RAM, R_BASE, 64 * KIB);
@@ -92,7 +93,7 @@ static int overlap_in(const struct cte *s, int anc, genpaddr_t base, gensize_t b
 START_TEST(test_empty_index)
 {
     struct capability ram = {.type = ObjType_RAM, .base = R_BASE, .bytes = 64 * KIB};
-    mdb_init();
+    mdb_init(MDB_PRIORITY_SEED);
     ck_assert_uint_eq(mdb_count(), 0);
     ck_assert(mdb_check_invariants());
     ck_assert_ptr_null(mdb_find_copy(&ram, NULL));
@@ -100,7 +101,7 @@ START_TEST(test_empty_index)
     ck_assert_ptr_null(mdb_find_overlapping_descendant(&ram, ram.base, ram.bytes));
 
     struct cte *s = scenario();
-    mdb_init();
+    mdb_init(MDB_PRIORITY_SEED);
     ck_assert_uint_eq(mdb_count(), 0);
     ck_assert(mdb_check_invariants());
     ck_assert_ptr_null(mdb_find_copy(&s[R].cap, NULL));
@@ -252,7 +253,7 @@ START_TEST(test_same_range_chain)
     memset(s, 0, sizeof(s));
     const genpaddr_t base = 0x400000;
     const gensize_t bytes = 8 * KIB;
-    mdb_init();
+    mdb_init(MDB_PRIORITY_SEED);
     put(&s[FR], ObjType_Frame, base, bytes);
     put(&s[P], ObjType_PhysAddr, base, bytes);
     put(&s[RA], ObjType_RAM, base, bytes);
@@ -606,7 +607,7 @@ START_TEST(test_random_against_model)
     fflush(stdout);
     struct world w = {.slots = calloc(POOL_SLOTS, sizeof(struct cte)), .rng = seed};
     ck_assert_ptr_nonnull(w.slots);
-    mdb_init();
+    mdb_init(MDB_PRIORITY_SEED);
     build_world(&w);
     check_against_model(&w);
     for (w.step = 1; w.step <= RANDOM_OPS; w.step++) {
@@ -627,18 +628,32 @@ END_TEST
 
 #define SEQUENTIAL 100000
 
+/*
+ * A random treap of n nodes is about 4.3 ln n = 3 log2 n high; 4 log2 n
+ * (plus a little for small n) shows the height is logarithmic, not linear.
+ */
+static void assert_logarithmic_height(size_t n)
+{
+    size_t log2n = 0;
+    while (((size_t)1 << log2n) < n) {
+        log2n++;
+    }
+    ck_assert_msg(mdb_height() <= 4 * log2n + 8, "height %zu for %zu entries", mdb_height(), n);
+}
+
 /* Increasing addresses are the worst case for an unbalanced search tree. */
 START_TEST(test_sequential_inserts)
 {
     struct cte *s = calloc(SEQUENTIAL + 1, sizeof(*s));
     ck_assert_ptr_nonnull(s);
-    mdb_init();
+    mdb_init(MDB_PRIORITY_SEED);
     struct cte *root = put(&s[SEQUENTIAL], ObjType_RAM, 0, SEQUENTIAL * BASE_PAGE_BYTES);
     for (size_t i = 0; i < SEQUENTIAL; i++) {
         put(&s[i], ObjType_Frame, i * BASE_PAGE_BYTES, BASE_PAGE_BYTES);
     }
     ck_assert_uint_eq(mdb_count(), SEQUENTIAL + 1);
     ck_assert(mdb_check_invariants());
+    assert_logarithmic_height(SEQUENTIAL + 1);
     ck_assert_ptr_eq(mdb_first_descendant(&root->cap), &s[0]);
     for (size_t i = 0; i < SEQUENTIAL; i += 997) {
         genpaddr_t inside = i * BASE_PAGE_BYTES + 123;
@@ -654,6 +669,30 @@ START_TEST(test_sequential_inserts)
     take(root);
     ck_assert_uint_eq(mdb_count(), 0);
     ck_assert(mdb_check_invariants());
+    free(s);
+}
+END_TEST
+
+/*
+ * Slots and addresses chosen against each other (the last slot gets the
+ * lowest address, nested ranges shrink towards one end): priorities come
+ * from the kernel's generator, so the shape cannot be steered.
+ */
+START_TEST(test_chosen_slots_cannot_unbalance_the_tree)
+{
+    struct cte *s = calloc(SEQUENTIAL, sizeof(*s));
+    ck_assert_ptr_nonnull(s);
+    mdb_init(MDB_PRIORITY_SEED);
+    for (size_t i = 0; i < SEQUENTIAL / 2; i++) {
+        put(&s[SEQUENTIAL / 2 - 1 - i], ObjType_Frame, i * BASE_PAGE_BYTES, BASE_PAGE_BYTES);
+    }
+    genpaddr_t top = (genpaddr_t)1 << 40;
+    for (size_t i = 0; i < SEQUENTIAL / 2; i++) {
+        put(&s[SEQUENTIAL / 2 + i], ObjType_RAM, top + i * BASE_PAGE_BYTES,
+            (SEQUENTIAL / 2 - i) * BASE_PAGE_BYTES);
+    }
+    ck_assert(mdb_check_invariants());
+    assert_logarithmic_height(SEQUENTIAL);
     free(s);
 }
 END_TEST
@@ -674,6 +713,7 @@ Suite *mdb_suite(void)
     suite_add_tcase(s, randomized);
     TCase *scale = tcase_create("scale");
     tcase_add_test(scale, test_sequential_inserts);
+    tcase_add_test(scale, test_chosen_slots_cannot_unbalance_the_tree);
     suite_add_tcase(s, scale);
     return s;
 }

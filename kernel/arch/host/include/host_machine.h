@@ -9,6 +9,7 @@ struct host_machine_config {
     genpaddr_t phys_base;   /* first simulated physical address; not zero, page-aligned */
     gensize_t ram_bytes;    /* simulated RAM from phys_base on */
     gensize_t device_bytes; /* a device window right after RAM, handed out as PhysAddr */
+    uint64_t random_seed;   /* seeds the kernel's treap priorities; 0: from the host clock */
 };
 
 #define HOST_MACHINE_DEFAULT_CONFIG                                                                \
