@@ -23,7 +23,10 @@ run: setup
 	@$(SUBMAKE) $(BUILD)/host-x86_64/bin/hostdemo
 	@$(BUILD)/host-x86_64/bin/hostdemo
 
+# Each benchmark runs natively (time, and instructions where perf counters
+# exist), then under callgrind for exact instruction counts.
 BENCH_TARGET := host-x86_64
 bench: setup
 	@$(SUBMAKE) $(foreach m,$(BENCHMARKS),$(BUILD)/$(BENCH_TARGET)/bin/$(m))
-	@for b in $(BENCHMARKS); do $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; done
+	@for b in $(BENCHMARKS); do $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; \
+		tools/callgrind-ops $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; done
