@@ -21,22 +21,25 @@ x86_64.arch := x86_64
 armv7.platform := virt
 armv7.arch := armv7
 
+TRACE_FLAGS := -DKERNEL_TRACE_REFUSALS
 HOST_CC ?= gcc
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
-HOST_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -D_GNU_SOURCE
+HOST_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -D_GNU_SOURCE $(if $(TRACE),-DKERNEL_TRACE_REFUSALS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 $(foreach t,$(HOST_TARGETS),$(eval $(t).cc := $(HOST_CC)))
 $(foreach t,$(HOST_TARGETS),$(eval $(t).cflags := $(HOST_CFLAGS)))
 $(foreach t,$(HOST_TARGETS),$(eval $(t).ldflags :=))
 $(foreach t,$(SAN_TARGETS),$(eval $(t).cc := $(HOST_CC)))
-$(foreach t,$(SAN_TARGETS),$(eval $(t).cflags := $(HOST_CFLAGS) -O1 $(SAN_FLAGS)))
+# The sanitizer builds also trace refused invocations (see kernel/cpu/include/trace.h);
+# `make clean; make TRACE=1 ...` turns tracing on everywhere.
+$(foreach t,$(SAN_TARGETS),$(eval $(t).cflags := $(HOST_CFLAGS) -O1 $(SAN_FLAGS) $(TRACE_FLAGS)))
 $(foreach t,$(SAN_TARGETS),$(eval $(t).ldflags := $(SAN_FLAGS)))
 
 # Cross targets: the toolchain is detected and can be overridden on the command line.
 X86_64_CC ?= $(firstword $(foreach c,x86_64-linux-gnu-gcc gcc,$(if $(shell command -v $(c) 2>/dev/null),$(c))))
 ARMV7_CC ?= $(firstword $(foreach c,arm-none-eabi-gcc arm-linux-gnueabihf-gcc,$(if $(shell command -v $(c) 2>/dev/null),$(c))))
-CROSS_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -ffreestanding -fno-common
+CROSS_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -ffreestanding -fno-common $(if $(TRACE),$(TRACE_FLAGS))
 x86_64.cc = $(or $(X86_64_CC),$(error no x86-64 compiler found: run tools/setup or set X86_64_CC))
 x86_64.cflags := $(CROSS_CFLAGS) -m64 -mno-red-zone -mno-sse -mno-mmx -fno-pic
 armv7.cc = $(or $(ARMV7_CC),$(error no ARMv7 compiler found: run tools/setup (gcc-arm-none-eabi) or set ARMV7_CC))

@@ -36,6 +36,17 @@ enum invocation_cmd {
     CMD_CNODE_MINT,
     CMD_CNODE_DELETE,
     CMD_CNODE_REVOKE,
+    /*
+     * VNode (a page table; needs the write right). Capability addresses are
+     * resolved through the caller's CSpace.
+     *   MAP(slot, src, flags, offset_bytes, pte_count)
+     *   UNMAP(src, slot, pte_count)
+     */
+    CMD_VNODE_MAP,
+    CMD_VNODE_UNMAP,
+    /* Frame or DevFrame, on the copy that holds the mapping: MODIFY_FLAGS(first_page, pages,
+       flags). */
+    CMD_FRAME_MODIFY_FLAGS,
     CMD_NUM
 };
 

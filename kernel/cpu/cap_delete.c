@@ -1,6 +1,7 @@
-/* Delete and revoke, including the contents of CNodes whose last copy goes away. */
+/* Delete and revoke: a mapped copy is unmapped, a dying CNode takes its contents along. */
 #include <capabilities.h>
 #include <mdb.h>
+#include <paging.h>
 
 /*
  * Deleting the last copy of a CNode must also delete the capabilities stored
@@ -15,12 +16,18 @@ struct cleanup_queue {
 static void empty_slot(struct cte *cte, struct cleanup_queue *queue)
 {
     struct capability cap = cte->cap;
-    bool last_cnode_copy = objtype_is_cnode(cap.type) && !mdb_has_copies(cte);
+    bool last_copy = !mdb_has_copies(cte);
 
+    if (cte->mapping.pte_count != 0) {
+        paging_unmap_record(cte);
+    }
     mdb_remove(cte);
     cte->cap = (struct capability){.type = ObjType_Null};
 
-    if (last_cnode_copy) {
+    if (last_copy && objtype_is_vnode(cap.type)) {
+        paging_table_dying(&cap);
+    }
+    if (last_copy && objtype_is_cnode(cap.type)) {
         struct cte *first = cnode_slots(&cap);
         first->cleanup.next = queue->head;
         first->cleanup.slots = cnode_slot_count(&cap);

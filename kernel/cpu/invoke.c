@@ -1,8 +1,12 @@
 /* Invocation dispatch: one table of handlers indexed by object type and command. */
 #include <cspace.h>
+#include <paging.h>
 #include <syscall.h>
+#include <trace.h>
 
-typedef struct sysret (*invocation_handler)(struct cte *invoked, const uintptr_t *args);
+/* root is the caller's CSpace root, for arguments that name capabilities. */
+typedef struct sysret (*invocation_handler)(const struct capability *root, struct cte *invoked,
+                                            const uintptr_t *args);
 
 static struct sysret sysret_error(errval_t err)
 {
@@ -10,8 +14,10 @@ static struct sysret sysret_error(errval_t err)
 }
 
 /* Any capability: type, base, bytes and rights. */
-static struct sysret handle_identify(struct cte *invoked, const uintptr_t *args)
+static struct sysret handle_identify(const struct capability *caller, struct cte *invoked,
+                                     const uintptr_t *args)
 {
+    (void)caller;
     (void)args;
     return (struct sysret){
         .error = SYS_ERR_OK,
@@ -21,8 +27,10 @@ static struct sysret handle_identify(struct cte *invoked, const uintptr_t *args)
 }
 
 /* L1 CNode: RETYPE(src, offset_bytes, type, obj_bytes, count, dest_cnode, dest_slot). */
-static struct sysret handle_retype(struct cte *root, const uintptr_t *args)
+static struct sysret handle_retype(const struct capability *caller, struct cte *root,
+                                   const uintptr_t *args)
 {
+    (void)caller;
     struct cte *src;
     struct cte *dest_cnode;
     errval_t err = cspace_lookup_cap(&root->cap, args[0], &src);
@@ -54,30 +62,79 @@ static struct sysret copy_or_mint(struct cte *root, const uintptr_t *args, bool 
     return sysret_error(err);
 }
 
-static struct sysret handle_copy(struct cte *root, const uintptr_t *args)
+static struct sysret handle_copy(const struct capability *caller, struct cte *root,
+                                 const uintptr_t *args)
 {
+    (void)caller;
     return copy_or_mint(root, args, false);
 }
 
-static struct sysret handle_mint(struct cte *root, const uintptr_t *args)
+static struct sysret handle_mint(const struct capability *caller, struct cte *root,
+                                 const uintptr_t *args)
 {
+    (void)caller;
     return copy_or_mint(root, args, true);
 }
 
 /* Delete and revoke take one address: (target). */
-static struct sysret handle_delete(struct cte *root, const uintptr_t *args)
+static struct sysret handle_delete(const struct capability *caller, struct cte *root,
+                                   const uintptr_t *args)
 {
+    (void)caller;
     struct cte *target;
     errval_t err = cspace_lookup_cap(&root->cap, args[0], &target);
     return sysret_error(err_is_ok(err) ? caps_delete(target) : err);
 }
 
-static struct sysret handle_revoke(struct cte *root, const uintptr_t *args)
+static struct sysret handle_revoke(const struct capability *caller, struct cte *root,
+                                   const uintptr_t *args)
 {
+    (void)caller;
     struct cte *target;
     errval_t err = cspace_lookup_cap(&root->cap, args[0], &target);
     return sysret_error(err_is_ok(err) ? caps_revoke(target) : err);
 }
+
+/* VNode: MAP(slot, src, flags, offset_bytes, pte_count). */
+static struct sysret handle_map(const struct capability *caller, struct cte *table,
+                                const uintptr_t *args)
+{
+    struct cte *src;
+    errval_t err = cspace_lookup_cap(caller, args[1], &src);
+    if (err_is_ok(err)) {
+        err = paging_map(table, args[0], src, args[2], args[3], args[4]);
+    }
+    return sysret_error(err);
+}
+
+/* VNode: UNMAP(src, slot, pte_count). */
+static struct sysret handle_unmap(const struct capability *caller, struct cte *table,
+                                  const uintptr_t *args)
+{
+    struct cte *src;
+    errval_t err = cspace_lookup_cap(caller, args[0], &src);
+    if (err_is_ok(err)) {
+        err = paging_unmap(table, src, args[1], args[2]);
+    }
+    return sysret_error(err);
+}
+
+/* Frame, DevFrame: MODIFY_FLAGS(first_page, pages, flags). */
+static struct sysret handle_modify_flags(const struct capability *caller, struct cte *frame,
+                                         const uintptr_t *args)
+{
+    (void)caller;
+    return sysret_error(paging_modify_flags(frame, args[0], args[1], args[2]));
+}
+
+#define VNODE_INVOCATIONS                                                                          \
+    {                                                                                              \
+        [CMD_VNODE_MAP] = handle_map, [CMD_VNODE_UNMAP] = handle_unmap                             \
+    }
+#define FRAME_INVOCATIONS                                                                          \
+    {                                                                                              \
+        [CMD_FRAME_MODIFY_FLAGS] = handle_modify_flags                                             \
+    }
 
 static const invocation_handler invocations[ObjType_Num][CMD_NUM] = {
     [ObjType_L1CNode] =
@@ -88,21 +145,33 @@ static const invocation_handler invocations[ObjType_Num][CMD_NUM] = {
             [CMD_CNODE_DELETE] = handle_delete,
             [CMD_CNODE_REVOKE] = handle_revoke,
         },
+    [ObjType_Frame] = FRAME_INVOCATIONS,
+    [ObjType_DevFrame] = FRAME_INVOCATIONS,
+    [ObjType_VNode_x86_64_pml4] = VNODE_INVOCATIONS,
+    [ObjType_VNode_x86_64_pdpt] = VNODE_INVOCATIONS,
+    [ObjType_VNode_x86_64_pdir] = VNODE_INVOCATIONS,
+    [ObjType_VNode_x86_64_ptable] = VNODE_INVOCATIONS,
+    [ObjType_VNode_ARM_l1] = VNODE_INVOCATIONS,
+    [ObjType_VNode_ARM_l2] = VNODE_INVOCATIONS,
 };
 
 struct sysret sys_invoke(struct dcb *dcb, uint64_t invoked, uint64_t cmd,
                          const uintptr_t args[INVOKE_ARGS])
 {
-    struct cte *cte;
+    struct cte *cte = NULL;
+    struct sysret ret;
     errval_t err = cspace_lookup_cap(&dcb->cspace.cap, invoked, &cte);
     if (err_is_fail(err)) {
-        return sysret_error(err);
+        ret = sysret_error(err);
+    } else if (cmd == CMD_IDENTIFY) {
+        ret = handle_identify(&dcb->cspace.cap, cte, args);
+    } else if (cmd >= CMD_NUM || invocations[cte->cap.type][cmd] == NULL) {
+        ret = sysret_error(SYS_ERR_ILLEGAL_INVOCATION);
+    } else {
+        ret = invocations[cte->cap.type][cmd](&dcb->cspace.cap, cte, args);
     }
-    if (cmd == CMD_IDENTIFY) {
-        return handle_identify(cte, args);
+    if (KERNEL_TRACE_ON && err_is_fail(ret.error)) {
+        trace_refused_invocation(dcb, cte != NULL ? &cte->cap : NULL, cmd, args, ret.error);
     }
-    if (cmd >= CMD_NUM || invocations[cte->cap.type][cmd] == NULL) {
-        return sysret_error(SYS_ERR_ILLEGAL_INVOCATION);
-    }
-    return invocations[cte->cap.type][cmd](cte, args);
+    return ret;
 }

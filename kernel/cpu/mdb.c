@@ -213,6 +213,20 @@ struct cte *mdb_find_copy(const struct capability *cap, const struct cte *except
     return NULL;
 }
 
+struct cte *mdb_first_copy(const struct capability *cap)
+{
+    struct mdb_key key = key_of_cap(cap, 0);
+    struct cte *c = first_from(&key, false);
+    return c != NULL && cap_is_copy(&c->cap, cap) ? c : NULL;
+}
+
+struct cte *mdb_next_copy(const struct cte *prev)
+{
+    struct mdb_key key = key_of(prev);
+    struct cte *c = first_from(&key, true);
+    return c != NULL && cap_is_copy(&c->cap, &prev->cap) ? c : NULL;
+}
+
 bool mdb_has_copies(const struct cte *cte)
 {
     return mdb_find_copy(&cte->cap, cte) != NULL;
@@ -274,6 +288,41 @@ struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, g
         return NULL;
     }
     return find_overlap(mdb_root, &q);
+}
+
+struct mapping_query {
+    genpaddr_t table_base;
+    cslot_t slot;
+    genpaddr_t paddr;
+};
+
+static bool records_mapping(const struct cte *n, const struct mapping_query *q)
+{
+    const struct mapping_record *m = &n->mapping;
+    return m->pte_count != 0 && m->table_base == q->table_base && q->slot >= m->slot &&
+           q->slot < (cslot_t)m->slot + m->pte_count;
+}
+
+/* Visits the nodes whose object contains paddr, skipping subtrees that cannot. */
+static struct cte *find_mapping_from(struct cte *n, const struct mapping_query *q)
+{
+    if (n == NULL || n->mdb.subtree_end <= q->paddr) {
+        return NULL;
+    }
+    struct cte *found = find_mapping_from(n->mdb.left, q);
+    if (found != NULL) {
+        return found;
+    }
+    if (n->cap.base <= q->paddr && q->paddr < cap_end(&n->cap) && records_mapping(n, q)) {
+        return n;
+    }
+    return n->cap.base > q->paddr ? NULL : find_mapping_from(n->mdb.right, q);
+}
+
+struct cte *mdb_find_mapping(genpaddr_t table_base, cslot_t slot, genpaddr_t paddr)
+{
+    struct mapping_query q = {.table_base = table_base, .slot = slot, .paddr = paddr};
+    return find_mapping_from(mdb_root, &q);
 }
 
 static size_t count_from(const struct cte *n)

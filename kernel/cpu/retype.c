@@ -4,6 +4,7 @@
 #include <mdb.h>
 #include <paging_arch.h>
 #include <phys_mem.h>
+#include <trace.h>
 
 static errval_t check_type(const struct capability *src, uint64_t type)
 {
@@ -22,10 +23,14 @@ static errval_t check_type(const struct capability *src, uint64_t type)
 static errval_t check_obj_bytes(enum objtype type, gensize_t obj_bytes)
 {
     const struct objtype_info *info = &objtype_info[type];
-    if (info->fixed_bytes != 0) {
-        return obj_bytes == info->fixed_bytes ? SYS_ERR_OK : SYS_ERR_RETYPE_INVALID_SIZE;
+    if (info->fixed_bytes != 0 && obj_bytes != info->fixed_bytes) {
+        TRACE_REFUSAL("%s objects are %llu bytes, not %llu", info->name,
+                      (unsigned long long)info->fixed_bytes, (unsigned long long)obj_bytes);
+        return SYS_ERR_RETYPE_INVALID_SIZE;
     }
-    if (obj_bytes == 0 || obj_bytes % info->granule_bytes != 0) {
+    if (info->fixed_bytes == 0 && (obj_bytes == 0 || obj_bytes % info->granule_bytes != 0)) {
+        TRACE_REFUSAL("%s objects are positive multiples of %llu bytes, not %llu", info->name,
+                      (unsigned long long)info->granule_bytes, (unsigned long long)obj_bytes);
         return SYS_ERR_RETYPE_INVALID_SIZE;
     }
     return SYS_ERR_OK;
@@ -43,15 +48,28 @@ static errval_t check_range(const struct capability *src, gensize_t offset_bytes
         return err;
     }
     if (offset_bytes > src->bytes || count > (src->bytes - offset_bytes) / obj_bytes) {
+        TRACE_REFUSAL("offset 0x%llx + %llu x %llu bytes exceeds the source's %llu bytes",
+                      (unsigned long long)offset_bytes, (unsigned long long)count,
+                      (unsigned long long)obj_bytes, (unsigned long long)src->bytes);
         return SYS_ERR_RETYPE_OUT_OF_BOUNDS;
     }
-    if ((src->base + offset_bytes) % objtype_info[type].align_bytes != 0) {
+    genpaddr_t base = src->base + offset_bytes;
+    gensize_t align = objtype_info[type].align_bytes;
+    if (base % align != 0) {
+        TRACE_REFUSAL("address 0x%llx is not aligned to %llu bytes (off by 0x%llx)",
+                      (unsigned long long)base, (unsigned long long)align,
+                      (unsigned long long)(base % align));
         return SYS_ERR_RETYPE_MISALIGNED;
     }
     if (type == src->type && obj_bytes == src->bytes) {
         return SYS_ERR_RETYPE_WOULD_COPY;
     }
-    if (mdb_find_overlapping_descendant(src, src->base + offset_bytes, obj_bytes * count) != NULL) {
+    const struct cte *live = mdb_find_overlapping_descendant(src, base, obj_bytes * count);
+    if (live != NULL) {
+        TRACE_REFUSAL("[0x%llx, 0x%llx) overlaps a live %s at [0x%llx, 0x%llx)",
+                      (unsigned long long)base, (unsigned long long)(base + obj_bytes * count),
+                      objtype_name((enum objtype)live->cap.type),
+                      (unsigned long long)live->cap.base, (unsigned long long)cap_end(&live->cap));
         return SYS_ERR_RETYPE_OVERLAP;
     }
     return SYS_ERR_OK;

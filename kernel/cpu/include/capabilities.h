@@ -25,6 +25,19 @@ struct mdbnode {
 };
 
 /*
+ * The mapping a capability copy installed (at most one per copy): entries
+ * [slot, slot + pte_count) of the table at table_base, starting offset_bytes
+ * into the object. pte_count == 0 means the copy is not mapped.
+ */
+struct mapping_record {
+    genpaddr_t table_base;
+    gensize_t offset_bytes;
+    uint16_t slot;
+    uint16_t pte_count;
+    uint8_t table_type; /* enum objtype */
+};
+
+/*
  * A capability table entry: one slot of a CNode, stored in the CNode
  * object's own memory and padded to exactly CTE_BYTES, so that a CNode of
  * n slots is n * CTE_BYTES of the RAM it was retyped from.
@@ -34,6 +47,7 @@ struct cte {
         struct {
             struct capability cap;
             struct mdbnode mdb;
+            struct mapping_record mapping;
             struct {
                 struct cte *next; /* the next dying CNode's first slot */
                 cslot_t slots;    /* how many slots this dying CNode has */

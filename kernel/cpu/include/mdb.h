@@ -31,6 +31,17 @@ struct cte *mdb_find_copy(const struct capability *cap, const struct cte *except
 
 bool mdb_has_copies(const struct cte *cte);
 
+/* All copies of cap in index order: the first, then the one after prev; NULL at the end. */
+struct cte *mdb_first_copy(const struct capability *cap);
+struct cte *mdb_next_copy(const struct cte *prev);
+
+/*
+ * The capability whose mapping record covers entry slot of the table at
+ * table_base, given the physical address paddr that entry names; NULL if
+ * none. O(log n) plus the capabilities that contain paddr.
+ */
+struct cte *mdb_find_mapping(genpaddr_t table_base, cslot_t slot, genpaddr_t paddr);
+
 /* The first descendant of cap in index order; NULL if it has none. */
 struct cte *mdb_first_descendant(const struct capability *cap);
 

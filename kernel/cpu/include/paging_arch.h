@@ -2,9 +2,50 @@
 #ifndef KERNEL_PAGING_ARCH_H
 #define KERNEL_PAGING_ARCH_H
 
+#include <caps/capaddr.h>
 #include <caps/captypes.h>
+#include <paging_flags.h>
 
 /* Is type a page-table level of this architecture's format? */
 bool paging_vnode_type_is_native(enum objtype type);
+
+/* The top-level table type: the root of an address space. */
+enum objtype paging_root_type(void);
+
+/* Entries in a table of this type, and the bytes of address space each entry spans. */
+cslot_t paging_table_entries(enum objtype table);
+gensize_t paging_entry_span_bytes(enum objtype table);
+
+/* Is this slot of a table reserved for the kernel's half of the address space? */
+bool paging_slot_reserved(enum objtype table, cslot_t slot);
+
+/* What a capability of type src becomes in a table of type table. */
+enum paging_map_kind {
+    PAGING_MAP_NONE,  /* it cannot go there */
+    PAGING_MAP_TABLE, /* a next-level table, one entry */
+    PAGING_MAP_PAGE,  /* pages of paging_entry_span_bytes(table) each */
+};
+enum paging_map_kind paging_map_kind(enum objtype table, enum objtype src);
+
+/* The highest physical address (exclusive) an entry can name. */
+genpaddr_t paging_paddr_limit(void);
+
+/* Entry encodings; entries travel as 64-bit values whatever their hardware width. */
+uint64_t paging_make_table_entry(enum objtype table, genpaddr_t child_base);
+uint64_t paging_make_page_entry(enum objtype table, genpaddr_t paddr, vregion_flags_t flags);
+bool paging_entry_is_present(enum objtype table, uint64_t entry);
+genpaddr_t paging_entry_paddr(enum objtype table, uint64_t entry);
+
+/* Reading and writing entries of the table at table_base. */
+uint64_t paging_read_entry(enum objtype table, genpaddr_t table_base, cslot_t slot);
+void paging_write_entry(enum objtype table, genpaddr_t table_base, cslot_t slot, uint64_t entry);
+
+/*
+ * Called after writing entries [first, first + count): makes them visible to
+ * the hardware table walker (ARMv7: clean the data cache lines; x86-64: the
+ * walker snoops, nothing to do).
+ */
+void paging_entries_written(enum objtype table, genpaddr_t table_base, cslot_t first,
+                            cslot_t count);
 
 #endif

@@ -1,5 +1,5 @@
-/* Runs every host suite of the capability core under Check. */
-#include "fixture.h"
+/* Runs every host suite of the capability core and paging under Check. */
+#include "paging_support.h"
 #include <stdlib.h>
 
 int main(void)
@@ -10,6 +10,10 @@ int main(void)
     srunner_add_suite(runner, copy_delete_suite());
     srunner_add_suite(runner, identify_suite());
     srunner_add_suite(runner, mdb_suite());
+    srunner_add_suite(runner, walker_suite());
+    srunner_add_suite(runner, paging_map_suite());
+    srunner_add_suite(runner, paging_refusal_suite());
+    srunner_add_suite(runner, paging_delete_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -4,6 +4,7 @@
 
 #include <caps/captypes.h>
 #include <invocations.h>
+#include <stddef.h>
 
 struct host_machine_config {
     genpaddr_t phys_base;   /* first simulated physical address; not zero, page-aligned */
@@ -36,6 +37,35 @@ struct sysret host_syscall(const uintptr_t regs[SYSCALL_REGS]);
 genpaddr_t host_machine_free_ram_base(void);
 gensize_t host_machine_free_ram_bytes(void);
 genpaddr_t host_machine_device_base(void);
+
+/*
+ * The maintenance log: every TLB flush and cache clean the kernel asked
+ * for since boot or the last reset, in order (QEMU models no caches, so
+ * this is where a missing clean shows). Only the first 4096 are kept;
+ * the count goes on.
+ */
+enum host_maintenance_kind {
+    HOST_TLB_FLUSH_RANGE, /* addr, bytes: virtual range in the address space of root */
+    HOST_TLB_FLUSH_ALL,
+    HOST_CACHE_CLEAN, /* addr, bytes: physical range cleaned to memory */
+};
+
+struct host_maintenance_event {
+    enum host_maintenance_kind kind;
+    genpaddr_t root;
+    uint64_t addr;
+    uint64_t bytes;
+};
+
+size_t host_maintenance_count(void);
+const struct host_maintenance_event *host_maintenance_event(size_t index);
+void host_maintenance_reset(void);
+
+/*
+ * Sends the kernel console into buf (NUL-terminated, truncated when full)
+ * instead of stdout, from an empty buffer on; a NULL buf sends it back.
+ */
+void host_console_capture(char *buf, size_t bytes);
 
 /* Where simulated physical address paddr lives in this process (tests use it to peek). */
 void *host_machine_phys_ptr(genpaddr_t paddr);

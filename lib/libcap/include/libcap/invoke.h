@@ -5,6 +5,7 @@
 #include <caps/capaddr.h>
 #include <caps/captypes.h>
 #include <invocations.h>
+#include <paging_flags.h>
 #include <stddef.h>
 
 /* The system-call stub; each platform provides it (host: a call into the hosted kernel). */
@@ -53,6 +54,31 @@ static inline errval_t invoke_cnode_revoke(capaddr_t root, capaddr_t target)
 {
     const uintptr_t args[INVOKE_ARGS] = {target};
     return syscall_invoke(root, CMD_CNODE_REVOKE, args).error;
+}
+
+/* Maps src (a frame from offset_bytes on, or a next-level table) at entries [slot, +pte_count). */
+static inline errval_t invoke_vnode_map(capaddr_t table, cslot_t slot, capaddr_t src,
+                                        vregion_flags_t flags, gensize_t offset_bytes,
+                                        size_t pte_count)
+{
+    const uintptr_t args[INVOKE_ARGS] = {slot, src, flags, (uintptr_t)offset_bytes, pte_count};
+    return syscall_invoke(table, CMD_VNODE_MAP, args).error;
+}
+
+/* Removes the mapping recorded with src, which must be entries [slot, +pte_count) of table. */
+static inline errval_t invoke_vnode_unmap(capaddr_t table, capaddr_t src, cslot_t slot,
+                                          size_t pte_count)
+{
+    const uintptr_t args[INVOKE_ARGS] = {src, slot, pte_count};
+    return syscall_invoke(table, CMD_VNODE_UNMAP, args).error;
+}
+
+/* Changes the flags of pages [first_page, +pages) of the mapping recorded with frame. */
+static inline errval_t invoke_frame_modify_flags(capaddr_t frame, size_t first_page, size_t pages,
+                                                 vregion_flags_t flags)
+{
+    const uintptr_t args[INVOKE_ARGS] = {first_page, pages, flags};
+    return syscall_invoke(frame, CMD_FRAME_MODIFY_FLAGS, args).error;
 }
 
 static inline errval_t invoke_cap_identify(capaddr_t cap, struct cap_identity *ret)

@@ -1,0 +1,31 @@
+/* Map, unmap and modify_flags through VNode and frame capabilities, and their deletion hooks. */
+#ifndef KERNEL_PAGING_H
+#define KERNEL_PAGING_H
+
+#include <capabilities.h>
+#include <paging_flags.h>
+
+/* Above this many pages a change flushes the whole TLB instead of a range. */
+#define TLB_FLUSH_RANGE_MAX_PAGES 32
+
+/*
+ * Installs pte_count entries from slot on in table, mapping src (a frame
+ * from offset_bytes on, or a next-level table) with flags. src is a copy
+ * that is not mapped yet; the mapping is recorded with it. Every check
+ * happens before any entry changes; errors: SYS_ERR_VNODE_*, SYS_ERR_VM_*.
+ */
+errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t flags,
+                    uint64_t offset_bytes, uint64_t pte_count);
+
+/* Removes exactly the mapping recorded with src, which must be in table at [slot, +pte_count). */
+errval_t paging_unmap(struct cte *table, struct cte *src, uint64_t slot, uint64_t pte_count);
+
+/* Sets flags on pages [first_page, first_page + pages) of the mapping recorded with mapped. */
+errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t pages,
+                             uint64_t flags);
+
+/* Deletion hooks: a mapped copy goes away; a page table's last copy goes away. */
+void paging_unmap_record(struct cte *mapped);
+void paging_table_dying(const struct capability *table);
+
+#endif

@@ -1,0 +1,18 @@
+/* Kernel console output: a small freestanding printf onto the platform's console. */
+#ifndef KERNEL_PRINTK_H
+#define KERNEL_PRINTK_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * Conversions: %s %c %d %u %x %p %%, with the length modifiers l, ll and z,
+ * and an optional field width (%8x, %08llx). Returns characters written.
+ */
+int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintk(const char *fmt, va_list ap);
+
+/* Platform interface: writes one character to the console. */
+void platform_console_putchar(char c);
+
+#endif

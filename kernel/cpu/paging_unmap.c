@@ -1,0 +1,96 @@
+/* Unmap and modify_flags of recorded mappings, and what deletion does to mappings. */
+#include <mdb.h>
+#include <paging.h>
+#include <paging_arch.h>
+#include <tlb.h>
+#include <trace.h>
+
+/* Clears the entries of a recorded mapping, makes the change visible and forgets the record. */
+void paging_unmap_record(struct cte *mapped)
+{
+    struct mapping_record m = mapped->mapping;
+    enum objtype type = (enum objtype)m.table_type;
+    for (cslot_t i = m.slot; i < (cslot_t)m.slot + m.pte_count; i++) {
+        paging_write_entry(type, m.table_base, i, 0);
+    }
+    paging_entries_written(type, m.table_base, m.slot, m.pte_count);
+    tlb_flush_entries(type, m.table_base, m.slot, m.pte_count);
+    mapped->mapping = (struct mapping_record){0};
+}
+
+errval_t paging_unmap(struct cte *table, struct cte *src, uint64_t slot, uint64_t pte_count)
+{
+    const struct mapping_record *m = &src->mapping;
+    if (!(table->cap.rights & CAPRIGHTS_WRITE)) {
+        return SYS_ERR_VNODE_NOT_WRITABLE;
+    }
+    if (m->pte_count == 0) {
+        return SYS_ERR_VM_NOT_MAPPED;
+    }
+    if (m->table_base != table->cap.base || m->table_type != table->cap.type) {
+        TRACE_REFUSAL("the copy is mapped in the %s at 0x%llx, not the %s at 0x%llx",
+                      objtype_name((enum objtype)m->table_type), (unsigned long long)m->table_base,
+                      objtype_name((enum objtype)table->cap.type),
+                      (unsigned long long)table->cap.base);
+        return SYS_ERR_VM_WRONG_TABLE;
+    }
+    if (m->slot != slot || m->pte_count != pte_count) {
+        TRACE_REFUSAL("the recorded mapping is slot %u, pte_count %u; asked slot %llu, "
+                      "pte_count %llu",
+                      m->slot, m->pte_count, (unsigned long long)slot,
+                      (unsigned long long)pte_count);
+        return SYS_ERR_VM_RANGE_MISMATCH;
+    }
+    paging_unmap_record(src);
+    return SYS_ERR_OK;
+}
+
+errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t pages,
+                             uint64_t flags)
+{
+    const struct mapping_record *m = &mapped->mapping;
+    if (m->pte_count == 0) {
+        return SYS_ERR_VM_NOT_MAPPED;
+    }
+    if (pages == 0 || first_page >= m->pte_count || pages > m->pte_count - first_page) {
+        TRACE_REFUSAL("pages [%llu, +%llu) lie beyond the %u pages of the mapping",
+                      (unsigned long long)first_page, (unsigned long long)pages, m->pte_count);
+        return SYS_ERR_VM_BEYOND_MAPPING;
+    }
+    if ((flags & ~(uint64_t)VREGION_FLAGS_MASK) != 0 || !(flags & VREGION_FLAGS_READ)) {
+        return SYS_ERR_VM_FLAGS_INVALID;
+    }
+    if (((flags & VREGION_FLAGS_WRITE) && !(mapped->cap.rights & CAPRIGHTS_WRITE)) ||
+        ((flags & VREGION_FLAGS_EXECUTE) && !(mapped->cap.rights & CAPRIGHTS_EXECUTE))) {
+        return SYS_ERR_VM_RIGHTS_EXCEED;
+    }
+    enum objtype type = (enum objtype)m->table_type;
+    cslot_t first = (cslot_t)(m->slot + first_page);
+    for (cslot_t i = first; i < first + pages; i++) {
+        uint64_t old = paging_read_entry(type, m->table_base, i);
+        genpaddr_t paddr = paging_entry_paddr(type, old);
+        paging_write_entry(type, m->table_base, i,
+                           paging_make_page_entry(type, paddr, (vregion_flags_t)flags));
+    }
+    paging_entries_written(type, m->table_base, first, (cslot_t)pages);
+    tlb_flush_entries(type, m->table_base, first, (cslot_t)pages);
+    return SYS_ERR_OK;
+}
+
+void paging_table_dying(const struct capability *table)
+{
+    enum objtype type = (enum objtype)table->type;
+    cslot_t entries = paging_table_entries(type);
+    for (cslot_t slot = 0; slot < entries; slot++) {
+        uint64_t entry = paging_read_entry(type, table->base, slot);
+        if (!paging_entry_is_present(type, entry)) {
+            continue;
+        }
+        struct cte *mapped = mdb_find_mapping(table->base, slot, paging_entry_paddr(type, entry));
+        if (mapped != NULL) {
+            /* The entries die with the table; only the record must not outlive it. */
+            slot = (cslot_t)(mapped->mapping.slot + mapped->mapping.pte_count - 1);
+            mapped->mapping = (struct mapping_record){0};
+        }
+    }
+}
