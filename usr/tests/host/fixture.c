@@ -1,15 +1,19 @@
 /* Shared set-up for the host suites: boots a machine per test and wraps common invocations. */
 #include "fixture.h"
 
+char kernel_console[KERNEL_CONSOLE_BYTES];
+
 void fixture_boot(void)
 {
     struct host_machine_config config = HOST_MACHINE_DEFAULT_CONFIG;
+    host_console_capture(kernel_console, sizeof(kernel_console));
     host_machine_boot(&config);
 }
 
 void fixture_shutdown(void)
 {
     host_machine_shutdown();
+    host_console_capture(NULL, 0);
 }
 
 TCase *fixture_tcase(Suite *s, const char *name)

@@ -13,6 +13,14 @@
 #define WORK_CNODE capaddr_l1_slot(ROOTCN_SLOT_SLOT_ALLOC0)
 #define WORK_SLOT(n) capaddr_make(ROOTCN_SLOT_SLOT_ALLOC0, (n))
 
+/*
+ * What the kernel printed since the fixture booted the machine (or since the
+ * last host_console_capture): tests read it rather than letting it flood
+ * their output.
+ */
+#define KERNEL_CONSOLE_BYTES (256 * 1024)
+extern char kernel_console[KERNEL_CONSOLE_BYTES];
+
 /* Boots the default machine; used as a checked fixture of each TCase. */
 void fixture_boot(void);
 void fixture_shutdown(void);
@@ -54,5 +62,6 @@ Suite *retype_suite(void);
 Suite *copy_delete_suite(void);
 Suite *identify_suite(void);
 Suite *mdb_suite(void);
+Suite *trace_suite(void);
 
 #endif
