@@ -152,6 +152,7 @@ START_TEST(the_machine_size_and_physical_base_are_configurable)
 {
     struct host_machine_config config = {
         .phys_base = 0x80000000, .ram_bytes = 8ull << 20, .device_bytes = 0};
+    host_console_capture(kernel_console, sizeof(kernel_console));
     host_machine_boot(&config);
     struct cap_identity ram = identify(RAM_CAP);
     /* The kernel keeps the start of RAM for init's CNodes and hands out the rest. */
