@@ -11,8 +11,8 @@
 #define ROOTCN_SLOT_SLOT_ALLOC0 3 /* empty, for the domain's first slot allocator */
 #define ROOTCN_SLOTS_USER 4       /* first L1 slot the kernel leaves empty */
 
-/* init's root CNode has room for this many L2 CNodes. */
-#define INIT_ROOTCN_SLOTS 256
+/* init's root CNode has room for this many L2 CNodes (2M slots in all). */
+#define INIT_ROOTCN_SLOTS 8192
 
 /* Slots in TASKCN. */
 #define TASKCN_SLOT_ROOTCN 0 /* a copy of the root CNode capability */

@@ -1,0 +1,27 @@
+/* Capability operations on caprefs: each kernel error comes back under a library error. */
+#ifndef LIBCAP_CAPS_H
+#define LIBCAP_CAPS_H
+
+#include <libcap/capref.h>
+#include <libcap/invoke.h>
+
+/* Retypes count objects of obj_bytes each from src (at offset_bytes) into dest.slot on. */
+errval_t cap_retype(struct capref dest, struct capref src, gensize_t offset_bytes,
+                    enum objtype type, gensize_t obj_bytes, size_t count);
+errval_t cap_copy(struct capref dest, struct capref src);
+errval_t cap_mint(struct capref dest, struct capref src, caprights_t rights);
+errval_t cap_delete(struct capref cap);
+errval_t cap_revoke(struct capref cap);
+errval_t cap_identify(struct capref cap, struct cap_identity *ret);
+
+/* Deletes the capability and returns its slot to the slot allocator. */
+errval_t cap_destroy(struct capref cap);
+
+/* Page tables and frames: see doc/paging.md. */
+errval_t vnode_map(struct capref table, cslot_t slot, struct capref src, vregion_flags_t flags,
+                   gensize_t offset_bytes, size_t pte_count);
+errval_t vnode_unmap(struct capref table, struct capref src, cslot_t slot, size_t pte_count);
+errval_t vnode_modify_flags(struct capref frame, size_t first_page, size_t pages,
+                            vregion_flags_t flags);
+
+#endif

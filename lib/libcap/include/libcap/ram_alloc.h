@@ -1,0 +1,67 @@
+/* Memory allocation from the RAM capabilities the domain was given: RAM, frames, page tables. */
+#ifndef LIBCAP_RAM_ALLOC_H
+#define LIBCAP_RAM_ALLOC_H
+
+#include <errors/errno.h>
+#include <libcap/capref.h>
+
+/* Part of a boot RAM capability: retype from src at offset to make objects there. */
+struct ram_piece {
+    struct capref src;
+    gensize_t offset;
+    genpaddr_t base;
+    gensize_t bytes;
+};
+
+/* Learns the RAM capabilities in init's SUPERCN and starts with all of them free. */
+errval_t ram_alloc_init(void);
+
+/*
+ * Takes bytes (a multiple of 4 KiB) at an address aligned to align_bytes (a
+ * power of two) out of the free RAM without making a capability, so that a
+ * caller can retype straight from the boot capability (the slot allocator
+ * does: it cannot take a slot to make slots). Errors:
+ * LIB_ERR_RAM_ALLOC_SIZE, LIB_ERR_RAM_ALLOC_EXHAUSTED, LIB_ERR_RAM_ALLOC_FRAGMENTED.
+ */
+errval_t ram_reserve(gensize_t bytes, gensize_t align_bytes, struct ram_piece *ret);
+
+/* Gives a reserved range back; LIB_ERR_RAM_ALLOC_FRAGMENTED if the table of free ranges is full. */
+errval_t ram_release(genpaddr_t base, gensize_t bytes);
+
+/* A new RAM capability of bytes (rounded up to 4 KiB) in a new slot. */
+errval_t ram_alloc(struct capref *ret, gensize_t bytes);
+
+/*
+ * A new Frame of at least bytes; *ret_bytes (if not NULL) gets its size,
+ * bytes rounded up to 4 KiB. The frame is zeroed by the kernel.
+ */
+errval_t frame_alloc(struct capref *ret, gensize_t bytes, gensize_t *ret_bytes);
+
+/* A new Frame of bytes whose physical base is aligned to align_bytes (for large pages). */
+errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes);
+
+/*
+ * A new page table of type. Tables smaller than a page (ARMv7 L2: 1 KiB)
+ * share pages: four L2 tables are carved from one 4 KiB range, and the range
+ * returns to the allocator only when all four are destroyed.
+ */
+errval_t vnode_create(struct capref *ret, enum objtype type);
+
+/*
+ * Frees what ram_alloc, frame_alloc or vnode_create made: revokes the
+ * capability (every copy and descendant goes, and with them every mapping),
+ * deletes it, frees its slot and gives the memory back.
+ */
+errval_t ram_free(struct capref cap);
+errval_t frame_free(struct capref cap);
+errval_t vnode_destroy(struct capref cap);
+
+/* Pages currently shared by small page tables. */
+size_t vnode_shared_pages(void);
+void vnode_alloc_init(void);
+
+/* Free bytes, and how many free ranges hold them. */
+gensize_t ram_free_bytes(void);
+size_t ram_free_ranges(void);
+
+#endif

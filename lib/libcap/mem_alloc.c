@@ -1,0 +1,89 @@
+/* RAM, frames and page tables made from reserved RAM, and freeing them again. */
+#include <libcap/slot_alloc.h>
+
+#include "mem_internal.h"
+
+errval_t make_object(struct capref *ret, enum objtype type, gensize_t bytes, gensize_t align_bytes)
+{
+    struct capref slot;
+    errval_t err = slot_alloc(&slot);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    struct ram_piece piece;
+    err = ram_reserve(bytes, align_bytes, &piece);
+    if (err_is_fail(err)) {
+        slot_free(slot);
+        return err;
+    }
+    err = cap_retype(slot, piece.src, piece.offset, type, bytes, 1);
+    if (err_is_fail(err)) {
+        ram_release(piece.base, piece.bytes);
+        slot_free(slot);
+        return err;
+    }
+    *ret = slot;
+    return SYS_ERR_OK;
+}
+
+static gensize_t round_to_pages(gensize_t bytes)
+{
+    return (bytes + BASE_PAGE_BYTES - 1) & ~(BASE_PAGE_BYTES - 1);
+}
+
+errval_t ram_alloc(struct capref *ret, gensize_t bytes)
+{
+    errval_t err = make_object(ret, ObjType_RAM, round_to_pages(bytes), BASE_PAGE_BYTES);
+    return err_is_fail(err) ? err_push(err, LIB_ERR_RAM_ALLOC) : err;
+}
+
+errval_t frame_alloc(struct capref *ret, gensize_t bytes, gensize_t *ret_bytes)
+{
+    gensize_t rounded = round_to_pages(bytes);
+    errval_t err = make_object(ret, ObjType_Frame, rounded, BASE_PAGE_BYTES);
+    if (err_is_fail(err)) {
+        return err_push(err, LIB_ERR_FRAME_ALLOC);
+    }
+    if (ret_bytes != NULL) {
+        *ret_bytes = rounded;
+    }
+    return SYS_ERR_OK;
+}
+
+errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes)
+{
+    errval_t err = make_object(ret, ObjType_Frame, round_to_pages(bytes), align_bytes);
+    return err_is_fail(err) ? err_push(err, LIB_ERR_FRAME_ALLOC) : err;
+}
+
+errval_t free_object(struct capref cap, struct cap_identity *id)
+{
+    errval_t err = cap_identify(cap, id);
+    if (err_is_ok(err)) {
+        err = cap_revoke(cap);
+    }
+    if (err_is_ok(err)) {
+        err = cap_destroy(cap);
+    }
+    return err;
+}
+
+static errval_t free_memory(struct capref cap, enum err_code context)
+{
+    struct cap_identity id;
+    errval_t err = free_object(cap, &id);
+    if (err_is_ok(err)) {
+        err = ram_release(id.base, id.bytes);
+    }
+    return err_is_fail(err) ? err_push(err, context) : err;
+}
+
+errval_t ram_free(struct capref cap)
+{
+    return free_memory(cap, LIB_ERR_RAM_FREE);
+}
+
+errval_t frame_free(struct capref cap)
+{
+    return free_memory(cap, LIB_ERR_FRAME_FREE);
+}
