@@ -13,6 +13,12 @@
     (VREGION_FLAGS_READ | VREGION_FLAGS_WRITE | VREGION_FLAGS_EXECUTE | VREGION_FLAGS_NOCACHE)
 #define VREGION_FLAGS_READ_WRITE (VREGION_FLAGS_READ | VREGION_FLAGS_WRITE)
 
+/*
+ * Library only (libpmap): use large pages where the address, frame and
+ * size allow. The kernel refuses it: it is never part of VREGION_FLAGS_MASK.
+ */
+#define VREGION_FLAGS_LARGE (1u << 8)
+
 typedef uint32_t vregion_flags_t;
 
 #endif

@@ -62,12 +62,12 @@ static inline const char *objtype_name(enum objtype type)
 
 static inline bool objtype_is_cnode(enum objtype type)
 {
-    return objtype_info[type].kind == OBJKIND_CNODE;
+    return objtype_is_valid(type) && objtype_info[type].kind == OBJKIND_CNODE;
 }
 
 static inline bool objtype_is_vnode(enum objtype type)
 {
-    return objtype_info[type].kind == OBJKIND_VNODE;
+    return objtype_is_valid(type) && objtype_info[type].kind == OBJKIND_VNODE;
 }
 
 /* May an object of type child be retyped out of a capability of type parent? */

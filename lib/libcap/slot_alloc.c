@@ -12,9 +12,14 @@ static struct {
     bool on_stack[INIT_ROOTCN_SLOTS];
     uint32_t stack[INIT_ROOTCN_SLOTS]; /* L1 indexes of CNodes with free slots */
     uint32_t stack_depth;
-    uint32_t next_l1; /* the next L1 slot to install a CNode in */
+    uint32_t empty[INIT_ROOTCN_SLOTS]; /* CNodes that were entirely free when last freed into */
+    uint32_t empty_count;
+    uint32_t retired[INIT_ROOTCN_SLOTS]; /* L1 slots whose CNode was given back */
+    uint32_t retired_count;
+    uint32_t next_l1; /* the next never-used L1 slot */
     uint32_t l1_end;
     size_t used;
+    size_t free_slots;
 } sa;
 
 static void push_cnode(uint32_t l1)
@@ -29,6 +34,7 @@ static void adopt_cnode(uint32_t l1)
 {
     sa.installed[l1] = true;
     sa.free_count[l1] = L2_CNODE_SLOTS;
+    sa.free_slots += L2_CNODE_SLOTS;
     for (int w = 0; w < WORDS_PER_CNODE; w++) {
         sa.used_bits[l1][w] = 0;
     }
@@ -42,7 +48,10 @@ void slot_alloc_init(void)
         sa.on_stack[i] = false;
     }
     sa.stack_depth = 0;
+    sa.empty_count = 0;
+    sa.retired_count = 0;
     sa.used = 0;
+    sa.free_slots = 0;
     sa.next_l1 = ROOTCN_SLOTS_USER;
     sa.l1_end = INIT_ROOTCN_SLOTS;
     adopt_cnode(ROOTCN_SLOT_SLOT_ALLOC0);
@@ -53,24 +62,44 @@ void slot_alloc_limit_l1(uint32_t l1_end)
     sa.l1_end = l1_end < INIT_ROOTCN_SLOTS ? l1_end : INIT_ROOTCN_SLOTS;
 }
 
+/* An L1 slot for a new CNode: one given back earlier, or the next never used. */
+static bool free_l1(uint32_t *ret)
+{
+    for (uint32_t i = sa.retired_count; i > 0; i--) {
+        if (sa.retired[i - 1] < sa.l1_end) {
+            *ret = sa.retired[i - 1];
+            sa.retired[i - 1] = sa.retired[--sa.retired_count];
+            return true;
+        }
+    }
+    if (sa.next_l1 < sa.l1_end) {
+        *ret = sa.next_l1++;
+        return true;
+    }
+    return false;
+}
+
 /* Installs a new L2 CNode, retyped straight from RAM into the root: no slot needed. */
 static errval_t refill(void)
 {
-    if (sa.next_l1 >= sa.l1_end) {
+    uint32_t l1;
+    if (!free_l1(&l1)) {
         return LIB_ERR_SLOT_ALLOC_NO_SPACE;
     }
     struct ram_piece piece;
     errval_t err = ram_reserve(L2_CNODE_BYTES, BASE_PAGE_BYTES, &piece);
     if (err_is_fail(err)) {
+        sa.retired[sa.retired_count++] = l1; /* free for the next try */
         return err_push(err, LIB_ERR_SLOT_ALLOC_REFILL);
     }
-    struct capref dest = {.cnode = cnode_root(), .slot = sa.next_l1};
+    struct capref dest = {.cnode = cnode_root(), .slot = l1};
     err = cap_retype(dest, piece.src, piece.offset, ObjType_L2CNode, L2_CNODE_BYTES, 1);
     if (err_is_fail(err)) {
         ram_release(piece.base, piece.bytes); /* it came from the table: it fits back */
+        sa.retired[sa.retired_count++] = l1;
         return err_push(err, LIB_ERR_SLOT_ALLOC_REFILL);
     }
-    adopt_cnode(sa.next_l1++);
+    adopt_cnode(l1);
     return SYS_ERR_OK;
 }
 
@@ -88,7 +117,8 @@ static cslot_t take_free_slot(uint32_t l1)
 
 errval_t slot_alloc(struct capref *ret)
 {
-    while (sa.stack_depth > 0 && sa.free_count[sa.stack[sa.stack_depth - 1]] == 0) {
+    while (sa.stack_depth > 0 && (sa.free_count[sa.stack[sa.stack_depth - 1]] == 0 ||
+                                  !sa.installed[sa.stack[sa.stack_depth - 1]])) {
         sa.on_stack[sa.stack[--sa.stack_depth]] = false;
     }
     if (sa.stack_depth == 0) {
@@ -99,9 +129,40 @@ errval_t slot_alloc(struct capref *ret)
     }
     uint32_t l1 = sa.stack[sa.stack_depth - 1];
     sa.free_count[l1]--;
+    sa.free_slots--;
     sa.used++;
     *ret = (struct capref){.cnode = cnode_at_l1(l1), .slot = take_free_slot(l1)};
     return SYS_ERR_OK;
+}
+
+/* Gives an empty CNode's memory back and remembers its L1 slot for reuse. */
+static bool retire_cnode(uint32_t l1)
+{
+    struct capref cnode = {.cnode = cnode_root(), .slot = l1};
+    struct cap_identity id;
+    if (err_is_fail(cap_identify(cnode, &id)) || err_is_fail(cap_delete(cnode))) {
+        return false; /* keep it: still usable */
+    }
+    ram_release(id.base, id.bytes); /* it came from the table: it fits back */
+    sa.installed[l1] = false;
+    sa.free_slots -= L2_CNODE_SLOTS;
+    sa.retired[sa.retired_count++] = l1;
+    return true;
+}
+
+/*
+ * Retires entirely free CNodes (never init's SLOT_ALLOC0, which did not come
+ * from the RAM allocator) while other free slots remain, so that the next
+ * alloc needs no refill and alternating alloc and free does not churn.
+ */
+static void retire_spare_cnodes(void)
+{
+    while (sa.empty_count > 0 && sa.free_slots > L2_CNODE_SLOTS) {
+        uint32_t l1 = sa.empty[--sa.empty_count];
+        if (sa.installed[l1] && sa.free_count[l1] == L2_CNODE_SLOTS && !retire_cnode(l1)) {
+            return;
+        }
+    }
 }
 
 errval_t slot_free(struct capref cap)
@@ -116,12 +177,26 @@ errval_t slot_free(struct capref cap)
     }
     sa.used_bits[l1][cap.slot / 32] &= ~bit;
     sa.free_count[l1]++;
+    sa.free_slots++;
     sa.used--;
     push_cnode(l1);
+    if (sa.free_count[l1] == L2_CNODE_SLOTS && l1 != ROOTCN_SLOT_SLOT_ALLOC0) {
+        sa.empty[sa.empty_count++] = l1;
+    }
+    retire_spare_cnodes();
     return SYS_ERR_OK;
 }
 
 size_t slot_alloc_used(void)
 {
     return sa.used;
+}
+
+size_t slot_alloc_cnodes(void)
+{
+    size_t n = 0;
+    for (uint32_t i = 0; i < INIT_ROOTCN_SLOTS; i++) {
+        n += sa.installed[i];
+    }
+    return n;
 }

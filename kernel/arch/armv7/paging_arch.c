@@ -143,6 +143,17 @@ genpaddr_t paging_entry_paddr(enum objtype table, uint64_t entry)
     return entry & L2_PAGE_ADDR_MASK;
 }
 
+bool paging_entry_is_table(enum objtype table, uint64_t entry)
+{
+    return table == ObjType_VNode_ARM_l1 && (entry & L1_TYPE_MASK) == L1_TYPE_PAGE_TABLE;
+}
+
+enum objtype paging_child_table_type(enum objtype table)
+{
+    (void)table;
+    return ObjType_VNode_ARM_l2;
+}
+
 uint64_t paging_read_entry(enum objtype table, genpaddr_t table_base, cslot_t slot)
 {
     (void)table;

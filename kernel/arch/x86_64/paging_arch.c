@@ -121,6 +121,23 @@ genpaddr_t paging_entry_paddr(enum objtype table, uint64_t entry)
     return entry & X86_ADDR_MASK;
 }
 
+bool paging_entry_is_table(enum objtype table, uint64_t entry)
+{
+    return level_of(table) > 1 && !(entry & X86_LARGE);
+}
+
+enum objtype paging_child_table_type(enum objtype table)
+{
+    switch (table) {
+    case ObjType_VNode_x86_64_pml4:
+        return ObjType_VNode_x86_64_pdpt;
+    case ObjType_VNode_x86_64_pdpt:
+        return ObjType_VNode_x86_64_pdir;
+    default:
+        return ObjType_VNode_x86_64_ptable;
+    }
+}
+
 uint64_t paging_read_entry(enum objtype table, genpaddr_t table_base, cslot_t slot)
 {
     (void)table;

@@ -36,6 +36,10 @@ uint64_t paging_make_page_entry(enum objtype table, genpaddr_t paddr, vregion_fl
 bool paging_entry_is_present(enum objtype table, uint64_t entry);
 genpaddr_t paging_entry_paddr(enum objtype table, uint64_t entry);
 
+/* Does a present entry point to a next-level table (rather than map a page)? Of which type? */
+bool paging_entry_is_table(enum objtype table, uint64_t entry);
+enum objtype paging_child_table_type(enum objtype table);
+
 /* Reading and writing entries of the table at table_base. */
 uint64_t paging_read_entry(enum objtype table, genpaddr_t table_base, cslot_t slot);
 void paging_write_entry(enum objtype table, genpaddr_t table_base, cslot_t slot, uint64_t entry);

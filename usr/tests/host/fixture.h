@@ -63,5 +63,6 @@ Suite *copy_delete_suite(void);
 Suite *identify_suite(void);
 Suite *mdb_suite(void);
 Suite *trace_suite(void);
+Suite *libcap_suite(void);
 
 #endif

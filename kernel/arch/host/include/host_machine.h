@@ -67,6 +67,14 @@ void host_maintenance_reset(void);
  */
 void host_console_capture(char *buf, size_t bytes);
 
+/*
+ * The hosted MMU: translates vaddr through the page tables rooted at the
+ * physical address root, as the hardware would (with the kernel's entry
+ * formats), and returns the byte's place in this process; NULL if vaddr
+ * does not translate.
+ */
+void *host_mmu_translate(genpaddr_t root, uint64_t vaddr);
+
 /* Where simulated physical address paddr lives in this process (tests use it to peek). */
 void *host_machine_phys_ptr(genpaddr_t paddr);
 

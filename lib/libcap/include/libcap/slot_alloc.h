@@ -24,6 +24,9 @@ errval_t slot_free(struct capref cap);
 /* Slots handed out and not returned. */
 size_t slot_alloc_used(void);
 
+/* L2 CNodes the allocator holds (init's SLOT_ALLOC0 included). */
+size_t slot_alloc_cnodes(void);
+
 /* For tests: use no L1 slot at or above l1_end for new CNodes. */
 void slot_alloc_limit_l1(uint32_t l1_end);
 

@@ -1,0 +1,28 @@
+/* The hosted MMU: walks the simulated page tables with the kernel's own entry formats. */
+#include <host_machine.h>
+#include <paging_arch.h>
+#include <phys_mem.h>
+
+void *host_mmu_translate(genpaddr_t root, uint64_t vaddr)
+{
+    enum objtype type = paging_root_type();
+    genpaddr_t table = root;
+    /* The span of one entry at the root; each level below divides it by its entry count. */
+    for (;;) {
+        gensize_t span = paging_entry_span_bytes(type);
+        uint64_t index = vaddr / span;
+        if (index >= paging_table_entries(type)) {
+            return NULL;
+        }
+        uint64_t entry = paging_read_entry(type, table, (cslot_t)index);
+        if (!paging_entry_is_present(type, entry)) {
+            return NULL;
+        }
+        if (!paging_entry_is_table(type, entry)) {
+            return phys_to_kernel_ptr(paging_entry_paddr(type, entry) + vaddr % span);
+        }
+        table = paging_entry_paddr(type, entry);
+        vaddr %= span;
+        type = paging_child_table_type(type);
+    }
+}

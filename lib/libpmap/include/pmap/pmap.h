@@ -1,0 +1,130 @@
+/* libpmap: a domain's own address space, kept in a shadow tree of the page tables it built. */
+#ifndef PMAP_PMAP_H
+#define PMAP_PMAP_H
+
+#include <libcap/libcap.h>
+#include <pmap/pmap_arch.h>
+#include <pmap/slab.h>
+
+struct pmap_vnode;
+
+/* Where a pmap's own metadata (shadow nodes) comes from. */
+struct pmap_options {
+    /*
+     * Self-paging (heap_alloc NULL): metadata lives in frames the pmap maps
+     * into its own window [meta_base, meta_base + meta_window_bytes), which
+     * it keeps out of pmap_determine_addr and grows past its end when the
+     * address space there is free. 0 picks the layout's default.
+     */
+    genvaddr_t meta_base;
+    gensize_t meta_window_bytes;
+    /*
+     * A foreign address space (building a child): metadata blocks come from
+     * the caller's heap instead, heap_alloc(bytes) returning 8-byte aligned
+     * memory or NULL.
+     */
+    void *(*heap_alloc)(size_t bytes);
+    void (*heap_free)(void *block); /* gives a block back at pmap_destroy */
+};
+
+/* Counters a caller can watch: everything the pmap holds. */
+struct pmap_stats {
+    size_t tables;        /* page tables below the root */
+    size_t mappings;      /* mapped runs (one capability copy each) */
+    size_t meta_blocks;   /* metadata blocks (frames, or heap blocks) */
+    size_t vnodes_free;   /* free shadow table nodes in the slab */
+    size_t mappings_free; /* free mapping nodes in the slab */
+    gensize_t meta_bytes; /* bytes of metadata blocks */
+};
+
+#define PMAP_REFILL_BYTES (64 * 1024)
+#define PMAP_ROOT_NODE_BYTES (64 + 4096 * sizeof(uintptr_t))
+#define PMAP_BOOTSTRAP_VNODES 6
+#define PMAP_BOOTSTRAP_MAPPINGS 8
+#define PMAP_NODE_BYTES_MAX (64 + 512 * sizeof(uintptr_t))
+#define PMAP_MAPPING_BYTES_MAX 64
+#define PMAP_BOOTSTRAP_BYTES                                                                       \
+    (PMAP_ROOT_NODE_BYTES + PMAP_BOOTSTRAP_VNODES * PMAP_NODE_BYTES_MAX +                          \
+     PMAP_BOOTSTRAP_MAPPINGS * PMAP_MAPPING_BYTES_MAX)
+
+struct pmap {
+    const struct pmap_layout *layout;
+    struct capref root_cap;
+    genpaddr_t root_base;
+    struct pmap_vnode *root;
+    struct slab_allocator vnode_slab;
+    struct slab_allocator mapping_slab;
+    struct pmap_options options;
+    genvaddr_t meta_base; /* [meta_base, meta_next) is mapped, up to meta_limit reserved */
+    genvaddr_t meta_next;
+    genvaddr_t meta_limit;
+    void *meta_blocks; /* list of metadata blocks, threaded through their headers */
+    bool refilling;
+    genvaddr_t addr_hint;
+    struct pmap_stats stats;
+    /* The root's shadow node and the first reserve of nodes, as a domain's .bss would hold. */
+    _Alignas(16) unsigned char bootstrap[PMAP_BOOTSTRAP_BYTES];
+};
+
+/*
+ * Takes over the address space rooted at root (an empty root page table of
+ * this architecture). Errors: LIB_ERR_PMAP_INIT over the cause.
+ */
+errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_options *options);
+
+/*
+ * Unmaps everything, reclaims every table below the root and gives back
+ * the metadata blocks; the root capability stays the caller's.
+ */
+errval_t pmap_destroy(struct pmap *pmap);
+
+/*
+ * Maps bytes of frame from offset_bytes on at vaddr (all multiples of 4 KiB)
+ * with flags (VREGION_FLAGS_*; VREGION_FLAGS_LARGE asks for large pages
+ * where address, frame and size allow). Makes missing tables, takes one copy
+ * of the frame per table it touches. All or nothing: on failure nothing of
+ * the range stays mapped. Errors: LIB_ERR_PMAP_MAP over
+ * LIB_ERR_PMAP_NOT_ALIGNED, _SIZE_INVALID, _ADDR_OUT_OF_RANGE,
+ * _ADDR_RESERVED, _FRAME_RANGE, _FLAGS_INVALID, _EXISTING_MAPPING, or the
+ * allocation or refill that failed.
+ */
+errval_t pmap_map(struct pmap *pmap, genvaddr_t vaddr, struct capref frame, gensize_t offset_bytes,
+                  gensize_t bytes, vregion_flags_t flags);
+
+/*
+ * Unmaps every mapped page in [vaddr, vaddr + bytes) (page-aligned; holes
+ * are fine), splitting runs and large pages at the borders; tables left
+ * empty are reclaimed. Errors: LIB_ERR_PMAP_UNMAP over the cause.
+ */
+errval_t pmap_unmap(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes);
+
+/* Sets flags on every mapped page in [vaddr, vaddr + bytes), splitting at the borders. */
+errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
+                           vregion_flags_t flags);
+
+/* The mapped run that contains vaddr. */
+struct pmap_mapping_info {
+    genvaddr_t vaddr; /* where the run starts */
+    gensize_t bytes;
+    struct capref frame;    /* the frame given to pmap_map */
+    gensize_t offset_bytes; /* into the frame, of the run's start */
+    gensize_t page_bytes;
+    vregion_flags_t flags;
+};
+errval_t pmap_lookup(struct pmap *pmap, genvaddr_t vaddr, struct pmap_mapping_info *ret);
+
+/*
+ * A free range of bytes aligned to alignment_bytes (a power-of-two
+ * multiple of 4 KiB), outside the metadata window. Errors:
+ * LIB_ERR_PMAP_NO_VIRTUAL_SPACE, LIB_ERR_PMAP_ALIGNMENT_INVALID, _SIZE_INVALID.
+ */
+errval_t pmap_determine_addr(struct pmap *pmap, gensize_t bytes, gensize_t alignment_bytes,
+                             genvaddr_t *ret);
+
+void pmap_get_stats(const struct pmap *pmap, struct pmap_stats *ret);
+
+/* Platform interface: the pointer through which this pmap's own mapped memory at vaddr is
+ * reached (on hardware the address itself; on the host a walk of the simulated tables). */
+void *pmap_platform_meta_pointer(const struct pmap *pmap, genvaddr_t vaddr);
+
+#endif

@@ -1,0 +1,108 @@
+/* Mapped runs: installing one through a fresh copy of the frame, removing one, walking a range. */
+#include "pmap_internal.h"
+
+errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t slot,
+                         struct capref frame, gensize_t offset_bytes, size_t pte_count,
+                         vregion_flags_t flags)
+{
+    struct pmap_mapping *m = slab_alloc(&pmap->mapping_slab);
+    if (m == NULL) {
+        return LIB_ERR_PMAP_REFILL; /* pmap_ensure_slabs was not called: a bug */
+    }
+    struct capref copy;
+    errval_t err = slot_alloc(&copy);
+    if (err_is_ok(err)) {
+        err = cap_copy(copy, frame);
+        if (err_is_ok(err)) {
+            err = vnode_map(table->cap, slot, copy, flags & ~VREGION_FLAGS_LARGE, offset_bytes,
+                            pte_count);
+        }
+        if (err_is_fail(err)) {
+            cap_delete(copy); /* may find the slot empty: that is fine */
+            slot_free(copy);
+        }
+    }
+    if (err_is_fail(err)) {
+        slab_free(&pmap->mapping_slab, m);
+        return err;
+    }
+    *m = (struct pmap_mapping){
+        .frame = frame,
+        .copy = copy,
+        .offset_bytes = offset_bytes,
+        .slot = slot,
+        .pte_count = (uint16_t)pte_count,
+        .level = table->level,
+        .flags = flags,
+    };
+    for (size_t i = 0; i < pte_count; i++) {
+        table->child[slot + i] = (uintptr_t)m | CHILD_MAPPING_TAG;
+    }
+    table->used = (uint16_t)(table->used + pte_count);
+    pmap->stats.mappings++;
+    return SYS_ERR_OK;
+}
+
+errval_t mapping_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m)
+{
+    /* Deleting our copy removes the kernel's mapping with it, TLB flush included. */
+    errval_t err = cap_destroy(m->copy);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    for (cslot_t i = m->slot; i < (cslot_t)m->slot + m->pte_count; i++) {
+        table->child[i] = 0;
+    }
+    table->used = (uint16_t)(table->used - m->pte_count);
+    slab_free(&pmap->mapping_slab, m);
+    pmap->stats.mappings--;
+    return SYS_ERR_OK;
+}
+
+errval_t pmap_walk_range(struct pmap *pmap, genvaddr_t start, genvaddr_t end, mapping_visitor visit,
+                         void *arg)
+{
+    const struct pmap_layout *l = pmap->layout;
+    genvaddr_t va = start;
+    while (va < end) {
+        struct pmap_vnode *v = pmap->root;
+        genvaddr_t table_base = 0;
+        for (;;) {
+            gensize_t span = l->span_bytes[v->level];
+            cslot_t slot = slot_of(pmap, va, v->level);
+            uintptr_t c = v->child[slot];
+            if (c == 0) {
+                va = (va / span + 1) * span;
+                break;
+            }
+            if (child_is_mapping(c)) {
+                struct pmap_mapping *m = child_mapping(c);
+                genvaddr_t run_vaddr = table_base + (genvaddr_t)m->slot * span;
+                va = run_vaddr + (genvaddr_t)m->pte_count * span; /* before visit frees m */
+                bool stop = false;
+                errval_t err = visit(pmap, v, m, run_vaddr, arg, &stop);
+                if (err_is_fail(err) || stop) {
+                    return err;
+                }
+                break;
+            }
+            table_base += (genvaddr_t)slot * span;
+            v = child_table(c);
+        }
+    }
+    return SYS_ERR_OK;
+}
+
+errval_t pmap_check_range(const struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    if (bytes == 0 || vaddr + bytes < vaddr) {
+        return LIB_ERR_PMAP_SIZE_INVALID;
+    }
+    if (vaddr % BASE_PAGE_BYTES != 0 || bytes % BASE_PAGE_BYTES != 0) {
+        return LIB_ERR_PMAP_NOT_ALIGNED;
+    }
+    if (vaddr < pmap->layout->user_min || vaddr + bytes > pmap->layout->user_end) {
+        return LIB_ERR_PMAP_ADDR_OUT_OF_RANGE;
+    }
+    return SYS_ERR_OK;
+}

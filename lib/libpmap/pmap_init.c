@@ -1,0 +1,111 @@
+/* pmap_init and pmap_destroy: the root's shadow node, the first reserve, and tearing down. */
+#include "pmap_internal.h"
+
+static size_t max_node_bytes(const struct pmap_layout *layout)
+{
+    size_t bytes = 0;
+    for (int level = 1; level < layout->levels; level++) {
+        size_t b = vnode_bytes(layout, level);
+        bytes = b > bytes ? b : bytes;
+    }
+    return bytes;
+}
+
+/* Carves the root's node and the first reserve of nodes out of the bootstrap area. */
+static void bootstrap_slabs(struct pmap *pmap)
+{
+    const struct pmap_layout *l = pmap->layout;
+    unsigned char *p = pmap->bootstrap;
+    size_t root_bytes = (vnode_bytes(l, 0) + 15) & ~(size_t)15;
+    pmap->root = (struct pmap_vnode *)p;
+    p += root_bytes;
+    size_t node_bytes = max_node_bytes(l);
+    slab_init(&pmap->vnode_slab, node_bytes);
+    slab_init(&pmap->mapping_slab, sizeof(struct pmap_mapping));
+    size_t vnode_area = PMAP_BOOTSTRAP_VNODES * pmap->vnode_slab.obj_bytes;
+    slab_grow(&pmap->vnode_slab, p, vnode_area);
+    slab_grow(&pmap->mapping_slab, p + vnode_area, PMAP_BOOTSTRAP_BYTES - root_bytes - vnode_area);
+}
+
+errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_options *options)
+{
+    const struct pmap_layout *l = pmap_arch_layout();
+    struct cap_identity id;
+    errval_t err = cap_identify(root, &id);
+    if (err_is_ok(err) && id.type != l->table_type[0]) {
+        err = LIB_ERR_VNODE_CREATE_TYPE;
+    }
+    if (err_is_fail(err)) {
+        return err_push(err, LIB_ERR_PMAP_INIT);
+    }
+    *pmap = (struct pmap){.layout = l, .root_cap = root, .root_base = id.base};
+    pmap->options = options != NULL ? *options : (struct pmap_options){0};
+    bootstrap_slabs(pmap);
+    *pmap->root = (struct pmap_vnode){.cap = root};
+    __builtin_memset(pmap->root->child, 0, l->entries[0] * sizeof(uintptr_t));
+    pmap->meta_base = pmap->options.meta_base != 0 ? pmap->options.meta_base : l->meta_base_default;
+    gensize_t window = pmap->options.meta_window_bytes != 0 ? pmap->options.meta_window_bytes
+                                                            : l->meta_window_default;
+    pmap->meta_next = pmap->meta_base;
+    pmap->meta_limit = pmap->meta_base + window;
+    pmap->addr_hint = l->user_min;
+    return SYS_ERR_OK;
+}
+
+static errval_t visit_destroy_copy(struct pmap *pmap, struct pmap_vnode *table,
+                                   struct pmap_mapping *m, genvaddr_t run_vaddr, void *arg,
+                                   bool *stop)
+{
+    (void)pmap;
+    (void)table;
+    (void)run_vaddr;
+    (void)arg;
+    (void)stop;
+    return cap_destroy(m->copy);
+}
+
+/* Destroys the tables below vnode, deepest first; their nodes live in metadata blocks. */
+static errval_t destroy_tables(struct pmap *pmap, struct pmap_vnode *vnode)
+{
+    for (cslot_t i = 0; i < pmap->layout->entries[vnode->level]; i++) {
+        uintptr_t c = vnode->child[i];
+        if (c != 0 && !child_is_mapping(c)) {
+            errval_t err = destroy_tables(pmap, child_table(c));
+            if (err_is_fail(err)) {
+                return err;
+            }
+        }
+        vnode->child[i] = 0;
+    }
+    return vnode->parent != NULL ? vnode_destroy(vnode->cap) : SYS_ERR_OK;
+}
+
+errval_t pmap_destroy(struct pmap *pmap)
+{
+    const struct pmap_layout *l = pmap->layout;
+    genvaddr_t meta_end = pmap->options.heap_alloc == NULL ? pmap->meta_next : pmap->meta_base;
+    /* Everything but the metadata: runs and the tables they leave empty. */
+    errval_t err = pmap_unmap_internal(pmap, l->user_min, pmap->meta_base - l->user_min);
+    if (err_is_ok(err) && meta_end < l->user_end) {
+        err = pmap_unmap_internal(pmap, meta_end, l->user_end - meta_end);
+    }
+    /* The metadata's own runs and tables: their nodes vanish with the blocks. */
+    if (err_is_ok(err)) {
+        err = pmap_walk_range(pmap, pmap->meta_base, meta_end, visit_destroy_copy, NULL);
+    }
+    if (err_is_ok(err)) {
+        err = destroy_tables(pmap, pmap->root);
+    }
+    if (err_is_ok(err)) {
+        pmap_free_meta_blocks(pmap);
+        pmap->stats = (struct pmap_stats){0};
+    }
+    return err;
+}
+
+void pmap_get_stats(const struct pmap *pmap, struct pmap_stats *ret)
+{
+    *ret = pmap->stats;
+    ret->vnodes_free = pmap->vnode_slab.free_count;
+    ret->mappings_free = pmap->mapping_slab.free_count;
+}

@@ -1,0 +1,152 @@
+/* pmap_map: choosing page sizes, making tables, one copy of the frame per table touched. */
+#include "pmap_internal.h"
+
+errval_t pmap_visit_exists(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
+                           genvaddr_t run_vaddr, void *arg, bool *stop)
+{
+    (void)pmap;
+    (void)table;
+    (void)m;
+    (void)run_vaddr;
+    *(bool *)arg = false;
+    *stop = true;
+    return SYS_ERR_OK;
+}
+
+static bool range_is_free(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    bool free = true;
+    pmap_walk_range(pmap, vaddr, vaddr + bytes, pmap_visit_exists, &free);
+    return free;
+}
+
+static bool overlaps_meta_window(const struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    return pmap->options.heap_alloc == NULL && vaddr < pmap->meta_limit &&
+           pmap->meta_base < vaddr + bytes;
+}
+
+/* Is the entry for vaddr at level empty (no table there, nor above it)? */
+static bool entry_is_empty(const struct pmap *pmap, genvaddr_t vaddr, int level)
+{
+    const struct pmap_vnode *v = pmap->root;
+    for (;;) {
+        uintptr_t c = v->child[slot_of(pmap, vaddr, v->level)];
+        if (v->level == level || c == 0 || child_is_mapping(c)) {
+            return c == 0;
+        }
+        v = child_table(c);
+    }
+}
+
+/* The largest page level usable at vaddr for what is left, the leaf when nothing larger fits. */
+static int page_level(const struct pmap *pmap, genvaddr_t vaddr, genpaddr_t paddr,
+                      gensize_t remaining, vregion_flags_t flags)
+{
+    const struct pmap_layout *l = pmap->layout;
+    int leaf = l->levels - 1;
+    if (!(flags & VREGION_FLAGS_LARGE)) {
+        return leaf;
+    }
+    for (int level = 0; level < leaf; level++) {
+        gensize_t span = l->span_bytes[level];
+        if (l->frame_level[level] && vaddr % span == 0 && paddr % span == 0 && remaining >= span &&
+            entry_is_empty(pmap, vaddr, level)) {
+            return level;
+        }
+    }
+    return leaf;
+}
+
+/* Worst case of tables and runs a map of [vaddr, vaddr + bytes) can need. */
+static size_t tables_spanned(const struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    size_t tables = 0;
+    for (int level = 1; level < pmap->layout->levels; level++) {
+        gensize_t cover = pmap->layout->span_bytes[level - 1];
+        tables += (size_t)((vaddr + bytes + cover - 1) / cover - vaddr / cover);
+    }
+    return tables;
+}
+
+/* Maps run after run; on failure unmaps what this call mapped, so nothing stays. */
+static errval_t map_runs(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
+                         genpaddr_t frame_base, gensize_t offset_bytes, gensize_t bytes,
+                         vregion_flags_t flags)
+{
+    const struct pmap_layout *l = pmap->layout;
+    genvaddr_t va = vaddr;
+    genvaddr_t end = vaddr + bytes;
+    while (va < end) {
+        gensize_t offset = offset_bytes + (va - vaddr);
+        int level = page_level(pmap, va, frame_base + offset, end - va, flags);
+        gensize_t span = l->span_bytes[level];
+        cslot_t slot = slot_of(pmap, va, level);
+        size_t count = (size_t)((end - va) / span);
+        if (count > l->entries[level] - slot) {
+            count = l->entries[level] - slot;
+        }
+        struct pmap_vnode *table;
+        errval_t err = vnode_get_or_create(pmap, va, level, &table);
+        if (err_is_ok(err)) {
+            err = mapping_install(pmap, table, slot, frame, offset, count, flags);
+            if (err_is_fail(err)) {
+                vnode_reclaim_if_empty(pmap, table);
+            }
+        }
+        if (err_is_fail(err)) {
+            if (va > vaddr) {
+                pmap_unmap_internal(pmap, vaddr, va - vaddr);
+            }
+            return err;
+        }
+        va += count * span;
+    }
+    return SYS_ERR_OK;
+}
+
+errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
+                           gensize_t offset_bytes, gensize_t bytes, vregion_flags_t flags)
+{
+    errval_t err = pmap_check_range(pmap, vaddr, bytes);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (offset_bytes % BASE_PAGE_BYTES != 0) {
+        return LIB_ERR_PMAP_NOT_ALIGNED;
+    }
+    if ((flags & ~(VREGION_FLAGS_MASK | VREGION_FLAGS_LARGE)) != 0 ||
+        !(flags & VREGION_FLAGS_READ)) {
+        return LIB_ERR_PMAP_FLAGS_INVALID;
+    }
+    if (!pmap->refilling && overlaps_meta_window(pmap, vaddr, bytes)) {
+        return LIB_ERR_PMAP_ADDR_RESERVED;
+    }
+    struct cap_identity id;
+    err = cap_identify(frame, &id);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (offset_bytes > id.bytes || bytes > id.bytes - offset_bytes) {
+        return LIB_ERR_PMAP_FRAME_RANGE;
+    }
+    if (!range_is_free(pmap, vaddr, bytes)) {
+        return LIB_ERR_PMAP_EXISTING_MAPPING;
+    }
+    size_t tables = tables_spanned(pmap, vaddr, bytes);
+    err = pmap_ensure_slabs(pmap, tables, tables + 1);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (!pmap->refilling && overlaps_meta_window(pmap, vaddr, bytes)) {
+        return LIB_ERR_PMAP_ADDR_RESERVED; /* the refill just grew the window over it */
+    }
+    return map_runs(pmap, vaddr, frame, id.base, offset_bytes, bytes, flags);
+}
+
+errval_t pmap_map(struct pmap *pmap, genvaddr_t vaddr, struct capref frame, gensize_t offset_bytes,
+                  gensize_t bytes, vregion_flags_t flags)
+{
+    errval_t err = pmap_map_internal(pmap, vaddr, frame, offset_bytes, bytes, flags);
+    return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_MAP) : err;
+}

@@ -1,0 +1,137 @@
+/* Splitting runs and large pages so that a change can start or end anywhere page-aligned. */
+#include "pmap_internal.h"
+
+/* Splits run m of table at entry index `at` (0 < at < pte_count) into two runs. */
+static errval_t split_run(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
+                          size_t at)
+{
+    errval_t err = pmap_ensure_slabs(pmap, 0, 1);
+    struct capref copy;
+    if (err_is_ok(err)) {
+        err = slot_alloc(&copy);
+    }
+    if (err_is_ok(err)) {
+        err = cap_copy(copy, m->copy);
+        if (err_is_fail(err)) {
+            slot_free(copy);
+        }
+    }
+    if (err_is_fail(err)) {
+        return err;
+    }
+    struct pmap_mapping *right = slab_alloc(&pmap->mapping_slab);
+    gensize_t span = pmap->layout->span_bytes[table->level];
+    vregion_flags_t kflags = m->flags & ~VREGION_FLAGS_LARGE;
+    *right = *m;
+    right->copy = copy;
+    right->slot = (cslot_t)(m->slot + at);
+    right->pte_count = (uint16_t)(m->pte_count - at);
+    right->offset_bytes = m->offset_bytes + at * span;
+    /* The kernel records whole runs: replace the one by two. */
+    err = vnode_unmap(table->cap, m->copy, m->slot, m->pte_count);
+    if (err_is_ok(err)) {
+        err = vnode_map(table->cap, m->slot, m->copy, kflags, m->offset_bytes, at);
+    }
+    if (err_is_ok(err)) {
+        err =
+            vnode_map(table->cap, right->slot, copy, kflags, right->offset_bytes, right->pte_count);
+    }
+    if (err_is_fail(err)) {
+        return err; /* the kernel refused what it accepted a moment ago: a bug */
+    }
+    m->pte_count = (uint16_t)at;
+    for (cslot_t i = right->slot; i < (cslot_t)right->slot + right->pte_count; i++) {
+        table->child[i] = (uintptr_t)right | CHILD_MAPPING_TAG;
+    }
+    pmap->stats.mappings++;
+    return SYS_ERR_OK;
+}
+
+/* Replaces the single large page m at entry slot of table by a table holding one full run. */
+static errval_t split_large(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m)
+{
+    const struct pmap_layout *l = pmap->layout;
+    int level = table->level + 1;
+    errval_t err = pmap_ensure_slabs(pmap, 1, 0);
+    struct capref cap;
+    if (err_is_ok(err)) {
+        err = vnode_create(&cap, l->table_type[level]);
+    }
+    if (err_is_fail(err)) {
+        return err;
+    }
+    struct pmap_vnode *node = slab_alloc(&pmap->vnode_slab);
+    cslot_t slot = m->slot;
+    vregion_flags_t kflags = m->flags & ~VREGION_FLAGS_LARGE;
+    err = vnode_unmap(table->cap, m->copy, slot, 1);
+    if (err_is_ok(err)) {
+        err = vnode_map(table->cap, slot, cap, VREGION_FLAGS_READ, 0, 1);
+    }
+    if (err_is_ok(err)) {
+        err = vnode_map(cap, 0, m->copy, kflags, m->offset_bytes, l->entries[level]);
+    }
+    if (err_is_fail(err)) {
+        return err; /* the kernel refused what it accepted a moment ago: a bug */
+    }
+    *node = (struct pmap_vnode){.cap = cap, .parent = table, .parent_slot = slot};
+    node->level = (uint8_t)level;
+    node->used = (uint16_t)l->entries[level];
+    m->slot = 0;
+    m->pte_count = (uint16_t)l->entries[level];
+    m->level = (uint8_t)level;
+    for (cslot_t i = 0; i < l->entries[level]; i++) {
+        node->child[i] = (uintptr_t)m | CHILD_MAPPING_TAG;
+    }
+    table->child[slot] = (uintptr_t)node;
+    pmap->stats.tables++;
+    return SYS_ERR_OK;
+}
+
+/* The run covering vaddr and its table; NULL if vaddr is not mapped. */
+static struct pmap_mapping *run_at(struct pmap *pmap, genvaddr_t vaddr, struct pmap_vnode **table)
+{
+    struct pmap_vnode *v = pmap->root;
+    for (;;) {
+        uintptr_t c = v->child[slot_of(pmap, vaddr, v->level)];
+        if (c == 0) {
+            return NULL;
+        }
+        if (child_is_mapping(c)) {
+            *table = v;
+            return child_mapping(c);
+        }
+        v = child_table(c);
+    }
+}
+
+errval_t pmap_split_at(struct pmap *pmap, genvaddr_t vaddr)
+{
+    for (;;) {
+        struct pmap_vnode *table;
+        struct pmap_mapping *m = run_at(pmap, vaddr, &table);
+        if (m == NULL) {
+            return SYS_ERR_OK;
+        }
+        gensize_t span = pmap->layout->span_bytes[table->level];
+        genvaddr_t run_vaddr = vnode_base_vaddr(pmap, table) + (genvaddr_t)m->slot * span;
+        size_t index = (size_t)((vaddr - run_vaddr) / span);
+        if (vaddr % span == 0) {
+            return index == 0 ? SYS_ERR_OK : split_run(pmap, table, m, index);
+        }
+        /* vaddr lies inside one large page: isolate it, then break it into smaller pages. */
+        errval_t err = SYS_ERR_OK;
+        if (index > 0) {
+            err = split_run(pmap, table, m, index);
+            m = run_at(pmap, vaddr, &table);
+        }
+        if (err_is_ok(err) && m->pte_count > 1) {
+            err = split_run(pmap, table, m, 1);
+        }
+        if (err_is_ok(err)) {
+            err = split_large(pmap, table, m);
+        }
+        if (err_is_fail(err)) {
+            return err;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/* pmap_unmap and pmap_modify_flags: split at the borders, then act on whole runs. */
+#include "pmap_internal.h"
+
+static errval_t visit_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
+                             genvaddr_t run_vaddr, void *arg, bool *stop)
+{
+    (void)run_vaddr;
+    (void)arg;
+    (void)stop;
+    errval_t err = mapping_remove(pmap, table, m);
+    return err_is_ok(err) ? vnode_reclaim_if_empty(pmap, table) : err;
+}
+
+/* Splits so that runs start at vaddr and end at vaddr + bytes. */
+static errval_t split_borders(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    errval_t err = pmap_split_at(pmap, vaddr);
+    if (err_is_ok(err) && vaddr + bytes < pmap->layout->user_end) {
+        err = pmap_split_at(pmap, vaddr + bytes);
+    }
+    return err;
+}
+
+errval_t pmap_unmap_internal(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    errval_t err = pmap_check_range(pmap, vaddr, bytes);
+    if (err_is_ok(err)) {
+        err = split_borders(pmap, vaddr, bytes);
+    }
+    if (err_is_ok(err)) {
+        err = pmap_walk_range(pmap, vaddr, vaddr + bytes, visit_remove, NULL);
+    }
+    return err;
+}
+
+errval_t pmap_unmap(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    errval_t err = SYS_ERR_OK;
+    if (pmap->options.heap_alloc == NULL && vaddr < pmap->meta_limit &&
+        pmap->meta_base < vaddr + bytes) {
+        err = LIB_ERR_PMAP_ADDR_RESERVED;
+    } else {
+        err = pmap_unmap_internal(pmap, vaddr, bytes);
+    }
+    return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_UNMAP) : err;
+}
+
+static errval_t visit_modify(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
+                             genvaddr_t run_vaddr, void *arg, bool *stop)
+{
+    (void)pmap;
+    (void)table;
+    (void)run_vaddr;
+    (void)stop;
+    vregion_flags_t flags = *(const vregion_flags_t *)arg;
+    errval_t err = vnode_modify_flags(m->copy, 0, m->pte_count, flags & ~VREGION_FLAGS_LARGE);
+    if (err_is_ok(err)) {
+        m->flags = flags | (m->flags & VREGION_FLAGS_LARGE);
+    }
+    return err;
+}
+
+errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
+                           vregion_flags_t flags)
+{
+    errval_t err = pmap_check_range(pmap, vaddr, bytes);
+    if (err_is_ok(err) && ((flags & ~VREGION_FLAGS_MASK) != 0 || !(flags & VREGION_FLAGS_READ))) {
+        err = LIB_ERR_PMAP_FLAGS_INVALID;
+    }
+    if (err_is_ok(err) && pmap->options.heap_alloc == NULL && vaddr < pmap->meta_limit &&
+        pmap->meta_base < vaddr + bytes) {
+        err = LIB_ERR_PMAP_ADDR_RESERVED;
+    }
+    if (err_is_ok(err)) {
+        err = split_borders(pmap, vaddr, bytes);
+    }
+    if (err_is_ok(err)) {
+        err = pmap_walk_range(pmap, vaddr, vaddr + bytes, visit_modify, &flags);
+    }
+    return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_MODIFY_FLAGS) : err;
+}

@@ -1,0 +1,87 @@
+/* The shadow tree's tables: finding or making the table for an address, and reclaiming empty ones.
+ */
+#include "pmap_internal.h"
+
+genvaddr_t vnode_base_vaddr(const struct pmap *pmap, const struct pmap_vnode *vnode)
+{
+    genvaddr_t base = 0;
+    for (const struct pmap_vnode *v = vnode; v->parent != NULL; v = v->parent) {
+        base += (genvaddr_t)v->parent_slot * pmap->layout->span_bytes[v->parent->level];
+    }
+    return base;
+}
+
+/* Makes the level (parent->level + 1) table for entry slot of parent and maps it there. */
+static errval_t vnode_create_child(struct pmap *pmap, struct pmap_vnode *parent, cslot_t slot,
+                                   struct pmap_vnode **ret)
+{
+    int level = parent->level + 1;
+    struct pmap_vnode *node = slab_alloc(&pmap->vnode_slab);
+    if (node == NULL) {
+        return LIB_ERR_PMAP_REFILL; /* pmap_ensure_slabs was not called: a bug */
+    }
+    struct capref cap;
+    errval_t err = vnode_create(&cap, pmap->layout->table_type[level]);
+    if (err_is_ok(err)) {
+        err = vnode_map(parent->cap, slot, cap, VREGION_FLAGS_READ, 0, 1);
+        if (err_is_fail(err)) {
+            vnode_destroy(cap);
+        }
+    }
+    if (err_is_fail(err)) {
+        slab_free(&pmap->vnode_slab, node);
+        return err;
+    }
+    node->cap = cap;
+    node->parent = parent;
+    node->parent_slot = slot;
+    node->used = 0;
+    node->level = (uint8_t)level;
+    __builtin_memset(node->child, 0, pmap->layout->entries[level] * sizeof(uintptr_t));
+    parent->child[slot] = (uintptr_t)node;
+    parent->used++;
+    pmap->stats.tables++;
+    *ret = node;
+    return SYS_ERR_OK;
+}
+
+errval_t vnode_get_or_create(struct pmap *pmap, genvaddr_t vaddr, int level,
+                             struct pmap_vnode **ret)
+{
+    struct pmap_vnode *v = pmap->root;
+    while (v->level < level) {
+        cslot_t slot = slot_of(pmap, vaddr, v->level);
+        uintptr_t c = v->child[slot];
+        if (child_is_mapping(c)) {
+            return LIB_ERR_PMAP_EXISTING_MAPPING; /* a large page covers vaddr */
+        }
+        if (c == 0) {
+            errval_t err = vnode_create_child(pmap, v, slot, &v);
+            if (err_is_fail(err)) {
+                return err;
+            }
+        } else {
+            v = child_table(c);
+        }
+    }
+    *ret = v;
+    return SYS_ERR_OK;
+}
+
+errval_t vnode_reclaim_if_empty(struct pmap *pmap, struct pmap_vnode *vnode)
+{
+    while (vnode->parent != NULL && vnode->used == 0) {
+        struct pmap_vnode *parent = vnode->parent;
+        /* Destroying the table's capability also unmaps it from the parent. */
+        errval_t err = vnode_destroy(vnode->cap);
+        if (err_is_fail(err)) {
+            return err;
+        }
+        parent->child[vnode->parent_slot] = 0;
+        parent->used--;
+        slab_free(&pmap->vnode_slab, vnode);
+        pmap->stats.tables--;
+        vnode = parent;
+    }
+    return SYS_ERR_OK;
+}
