@@ -1,0 +1,13 @@
+/* Runs the libpmap suites under Check. */
+#include "pmap_fixture.h"
+#include <stdlib.h>
+
+int main(void)
+{
+    SRunner *runner = srunner_create(pmap_suite());
+    srunner_add_suite(runner, pmap_errors_suite());
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
