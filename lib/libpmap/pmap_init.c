@@ -27,6 +27,23 @@ static void bootstrap_slabs(struct pmap *pmap)
     slab_grow(&pmap->mapping_slab, p + vnode_area, PMAP_BOOTSTRAP_BYTES - root_bytes - vnode_area);
 }
 
+/* A metadata window must hold whole blocks, each inside one leaf table, in user space. */
+static errval_t check_options(const struct pmap_layout *l, const struct pmap_options *o)
+{
+    if (o->heap_alloc != NULL || (o->meta_base == 0 && o->meta_window_bytes == 0)) {
+        return SYS_ERR_OK;
+    }
+    genvaddr_t base = o->meta_base != 0 ? o->meta_base : l->meta_base_default;
+    gensize_t bytes = o->meta_window_bytes != 0 ? o->meta_window_bytes : l->meta_window_default;
+    if (base % PMAP_REFILL_BYTES != 0 || bytes % PMAP_REFILL_BYTES != 0) {
+        return LIB_ERR_PMAP_NOT_ALIGNED;
+    }
+    if (base < l->user_min || base >= l->user_end || bytes > l->user_end - base) {
+        return LIB_ERR_PMAP_ADDR_OUT_OF_RANGE;
+    }
+    return SYS_ERR_OK;
+}
+
 errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_options *options)
 {
     const struct pmap_layout *l = pmap_arch_layout();
@@ -34,6 +51,12 @@ errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_opti
     errval_t err = cap_identify(root, &id);
     if (err_is_ok(err) && id.type != l->table_type[0]) {
         err = LIB_ERR_VNODE_CREATE_TYPE;
+    }
+    if (err_is_fail(err)) {
+        return err_push(err, LIB_ERR_PMAP_INIT);
+    }
+    if (err_is_ok(err) && options != NULL) {
+        err = check_options(l, options);
     }
     if (err_is_fail(err)) {
         return err_push(err, LIB_ERR_PMAP_INIT);

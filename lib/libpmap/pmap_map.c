@@ -58,6 +58,19 @@ static int page_level(const struct pmap *pmap, genvaddr_t vaddr, genpaddr_t padd
     return leaf;
 }
 
+/* The deepest table on the way to vaddr that exists. */
+static struct pmap_vnode *deepest_table(struct pmap *pmap, genvaddr_t vaddr)
+{
+    struct pmap_vnode *v = pmap->root;
+    for (;;) {
+        uintptr_t c = v->child[slot_of(pmap, vaddr, v->level)];
+        if (c == 0 || child_is_mapping(c)) {
+            return v;
+        }
+        v = child_table(c);
+    }
+}
+
 /* Worst case of tables and runs a map of [vaddr, vaddr + bytes) can need. */
 static size_t tables_spanned(const struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
 {
@@ -90,9 +103,10 @@ static errval_t map_runs(struct pmap *pmap, genvaddr_t vaddr, struct capref fram
         errval_t err = vnode_get_or_create(pmap, va, level, &table);
         if (err_is_ok(err)) {
             err = mapping_install(pmap, table, slot, frame, offset, count, flags);
-            if (err_is_fail(err)) {
-                vnode_reclaim_if_empty(pmap, table);
-            }
+        }
+        if (err_is_fail(err)) {
+            /* Tables made on the way down for this run may now be empty. */
+            vnode_reclaim_if_empty(pmap, deepest_table(pmap, va));
         }
         if (err_is_fail(err)) {
             if (va > vaddr) {

@@ -64,6 +64,8 @@ errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
                            vregion_flags_t flags)
 {
     errval_t err = pmap_check_range(pmap, vaddr, bytes);
+    /* VREGION_FLAGS_LARGE is accepted (pmap_lookup reports it) and changes nothing. */
+    flags &= ~VREGION_FLAGS_LARGE;
     if (err_is_ok(err) && ((flags & ~VREGION_FLAGS_MASK) != 0 || !(flags & VREGION_FLAGS_READ))) {
         err = LIB_ERR_PMAP_FLAGS_INVALID;
     }

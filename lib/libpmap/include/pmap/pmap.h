@@ -14,7 +14,9 @@ struct pmap_options {
      * Self-paging (heap_alloc NULL): metadata lives in frames the pmap maps
      * into its own window [meta_base, meta_base + meta_window_bytes), which
      * it keeps out of pmap_determine_addr and grows past its end when the
-     * address space there is free. 0 picks the layout's default.
+     * address space there is free. 0 picks the layout's default. Both must
+     * be multiples of PMAP_REFILL_BYTES and lie in user space
+     * (LIB_ERR_PMAP_NOT_ALIGNED, LIB_ERR_PMAP_ADDR_OUT_OF_RANGE).
      */
     genvaddr_t meta_base;
     gensize_t meta_window_bytes;
@@ -115,7 +117,7 @@ errval_t pmap_lookup(struct pmap *pmap, genvaddr_t vaddr, struct pmap_mapping_in
 
 /*
  * A free range of bytes aligned to alignment_bytes (a power-of-two
- * multiple of 4 KiB), outside the metadata window. Errors:
+ * multiple of 4 KiB; 0 means 4 KiB), outside the metadata window. Errors:
  * LIB_ERR_PMAP_NO_VIRTUAL_SPACE, LIB_ERR_PMAP_ALIGNMENT_INVALID, _SIZE_INVALID.
  */
 errval_t pmap_determine_addr(struct pmap *pmap, gensize_t bytes, gensize_t alignment_bytes,
