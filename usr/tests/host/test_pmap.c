@@ -1,7 +1,5 @@
-/* The pmap suite: a reference model of the user mappings, held against the walker and pmap_lookup.
- */
+/* The pmap suite: user mappings held against a reference model, the walker and pmap_lookup. */
 #include "pmap_fixture.h"
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +248,9 @@ static void model_remove(genvaddr_t vaddr, gensize_t bytes)
 {
     size_t first, last;
     model_isolate(vaddr, bytes, &first, &last);
+    if (first == last) {
+        return; /* nothing to remove (and model.r may still be NULL) */
+    }
     memmove(&model.r[first], &model.r[last], (model.count - last) * sizeof(*model.r));
     model.count -= last - first;
 }
@@ -594,6 +595,7 @@ START_TEST(one_page_maps_looks_up_and_unmaps)
     ck_assert(capref_equal(info.frame, f->cap));
     struct walk_result w = walk_present(TEST_VA + 0x123, f->base + 0x123, PAGE);
     ck_assert(w.user && w.writable && !w.executable && !w.nocache);
+    ck_assert_int_eq(w.levels, layout()->levels);
     check_against_model();
     do_unmap(TEST_VA, PAGE);
     ck_assert(!walk(TEST_VA).present);
@@ -706,13 +708,49 @@ START_TEST(unmap_across_a_leaf_table_border)
 }
 END_TEST
 
+/* A run across a border of a level-`level` table's entries: both sides, then one, then none. */
+static void map_and_unmap_across(int level, const struct test_frame *f)
+{
+    gensize_t span = layout()->span_bytes[level];
+    genvaddr_t border = span;
+    while (border - 64 * PAGE < layout()->user_min) {
+        border += span;
+    }
+    model_reset(border - 64 * PAGE, border + 64 * PAGE);
+    ck_assert(do_map(f, 0, border - 32 * PAGE, 64 * PAGE, F_RW));
+    /* Tables above `level` are shared by both sides; the ones below it come in pairs. */
+    ck_assert_uint_eq(user_tables(), (size_t)(level + 2 * (leaf_level() - level)));
+    check_every_page(model.lo, model.hi);
+    check_against_model();
+    do_unmap(border - 4 * PAGE, 8 * PAGE);
+    check_every_page(model.lo, model.hi);
+    check_against_model();
+    do_unmap(border, 32 * PAGE);
+    ck_assert_uint_eq(user_tables(), (size_t)leaf_level());
+    check_against_model();
+    do_unmap(model.lo, model.hi - model.lo);
+    ck_assert_uint_eq(user_tables(), 0);
+    check_against_model();
+}
+
+START_TEST(runs_across_the_border_of_every_table_level)
+{
+    start();
+    struct test_frame *f = new_frame(64 * PAGE, PAGE);
+    for (int level = 0; level < leaf_level(); level++) {
+        map_and_unmap_across(level, f);
+    }
+    unmap_all_and_check_no_leaks();
+}
+END_TEST
+
 /* Maps two large pages at TEST_VA from a large-aligned frame; checks they are large. */
 static struct test_frame *map_two_large_pages(void)
 {
     gensize_t large = large_bytes();
     struct test_frame *f = new_frame(2 * large, large);
     ck_assert(do_map(f, 0, TEST_VA, 2 * large, F_RW | F_LARGE));
-    walk_present(TEST_VA, f->base, large);
+    ck_assert_int_eq(walk_present(TEST_VA, f->base, large).levels, large_level() + 1);
     walk_present(TEST_VA + 2 * large - PAGE, f->base + 2 * large - PAGE, large);
     struct pmap_mapping_info info = lookup_ok(TEST_VA + large);
     ck_assert_uint_eq(info.page_bytes, large);
@@ -844,8 +882,8 @@ END_TEST
 /* ---- The randomised test. ---- */
 
 #define RANDOM_OPS 4000
-#define RANDOM_CHECK_EVERY 25
-#define RANDOM_ROUNDS_DEFAULT 8
+#define RANDOM_CHECK_EVERY 50
+#define RANDOM_ROUNDS_DEFAULT 64
 #define DEFAULT_SEED 0x5eed2024ull
 
 static uint64_t rng_state;
@@ -912,7 +950,8 @@ static void random_small_map(struct random_counts *c)
     c->maps++;
 }
 
-/* One or two large pages at a large-aligned address; sometimes with a base-page tail. */
+/* One or two large pages at a large-aligned address; sometimes a few pages short (the last one
+ * then falls back to base pages). */
 static void random_large_map(struct random_counts *c)
 {
     gensize_t large = large_bytes();
@@ -930,6 +969,9 @@ static void random_range(genvaddr_t *vaddr, gensize_t *bytes)
 {
     gensize_t max_pages = rng_below(10) == 0 ? 4096 : 128;
     *bytes = (1 + rng_below(max_pages)) * PAGE;
+    if (*bytes > model.hi - model.lo) {
+        *bytes = model.hi - model.lo;
+    }
     *vaddr = random_vaddr(*bytes, PAGE);
 }
 
@@ -968,6 +1010,29 @@ static void random_op(struct random_counts *c)
     }
 }
 
+/* One round: RANDOM_OPS operations, the oracle every RANDOM_CHECK_EVERY and at the end. */
+static void random_round(uint64_t seed, struct random_counts *c)
+{
+    rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
+    make_pool();
+    for (c->ops = 0; c->ops < RANDOM_OPS; c->ops++) {
+        snprintf(where_prefix, sizeof(where_prefix), "seed %#llx op %zu: ", (ull)seed, c->ops);
+        random_op(c);
+        if ((c->ops + 1) % RANDOM_CHECK_EVERY == 0) {
+            strncat(where, " (then a model check)", sizeof(where) - strlen(where) - 1);
+            check_against_model();
+            c->checks++;
+        }
+    }
+    snprintf(where_prefix, sizeof(where_prefix), "seed %#llx end: ", (ull)seed);
+    note("every page of the window");
+    check_every_page(model.lo, model.hi);
+    check_against_model();
+    c->checks++;
+}
+
+static int random_rounds = RANDOM_ROUNDS_DEFAULT;
+
 START_TEST(random_operations_agree_with_the_model)
 {
     uint64_t base_seed = env_u64("PMAP_SEED", DEFAULT_SEED);
@@ -976,24 +1041,21 @@ START_TEST(random_operations_agree_with_the_model)
         printf("pmap random: seed %#llx (PMAP_SEED), round i uses seed + i\n", (ull)base_seed);
     }
     start();
-    rng_state = seed * 0x9e3779b97f4a7c15ull + 1;
-    make_pool();
-    struct random_counts c = {0};
-    for (c.ops = 0; c.ops < RANDOM_OPS; c.ops++) {
-        snprintf(where_prefix, sizeof(where_prefix), "seed %#llx op %zu: ", (ull)seed, c.ops);
-        random_op(&c);
-        if ((c.ops + 1) % RANDOM_CHECK_EVERY == 0) {
-            check_against_model();
-            c.checks++;
-        }
+    if (_i % 2 == 1) { /* odd rounds: a dense 8 MiB window */
+        model_reset(TEST_VA - ((genvaddr_t)4 << 20), TEST_VA + ((genvaddr_t)4 << 20));
     }
-    snprintf(where_prefix, sizeof(where_prefix), "seed %#llx end: ", (ull)seed);
-    note("final check");
-    check_every_page(model.lo, model.hi);
-    check_against_model();
-    printf("pmap random: round %d seed %#llx: %zu ops (%zu maps, %zu refused as overlapping, "
-           "%zu unmaps, %zu modify_flags, %zu lookups), %zu model checks\n",
-           _i, (ull)seed, c.ops, c.maps, c.refused, c.unmaps, c.modifies, c.lookups, c.checks + 1);
+    struct random_counts c = {0};
+    random_round(seed, &c);
+    if (_i == random_rounds - 1 || getenv("PMAP_VERBOSE") != NULL) {
+        printf("pmap random: round %d seed %#llx: %zu ops (%zu maps, %zu of them refused as "
+               "overlapping, "
+               "%zu unmaps, %zu modify_flags, %zu lookups), %zu model checks\n",
+               _i, (ull)seed, c.ops, c.maps, c.refused, c.unmaps, c.modifies, c.lookups, c.checks);
+    }
+    if (_i == random_rounds - 1) {
+        printf("pmap random: %d rounds x %d ops = %llu operations\n", random_rounds, RANDOM_OPS,
+               (ull)random_rounds * RANDOM_OPS);
+    }
     fflush(stdout);
     unmap_all_and_check_no_leaks();
 }
@@ -1138,6 +1200,7 @@ Suite *pmap_suite(void)
     tcase_add_test(tc, unmapping_the_middle_splits_a_run_in_two);
     tcase_add_test(tc, modify_flags_across_two_runs_splits_both);
     tcase_add_test(tc, unmap_across_a_leaf_table_border);
+    tcase_add_test(tc, runs_across_the_border_of_every_table_level);
     tcase_add_test(tc, unmapping_a_page_inside_a_large_page_splits_it);
     tcase_add_test(tc, modify_flags_of_a_page_inside_a_large_page_splits_it);
     tcase_add_test(tc, a_large_aligned_frame_without_the_flag_gets_base_pages);
@@ -1152,8 +1215,8 @@ Suite *pmap_suite(void)
 
     tc = pmap_tcase(s, "random");
     tcase_set_timeout(tc, 60);
-    int rounds = (int)env_u64("PMAP_ROUNDS", RANDOM_ROUNDS_DEFAULT);
-    tcase_add_loop_test(tc, random_operations_agree_with_the_model, 0, rounds);
+    random_rounds = (int)env_u64("PMAP_ROUNDS", RANDOM_ROUNDS_DEFAULT);
+    tcase_add_loop_test(tc, random_operations_agree_with_the_model, 0, random_rounds);
 
     tc = tcase_create("million");
     tcase_add_checked_fixture(tc, boot_big, pmap_shutdown);
