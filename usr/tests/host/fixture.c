@@ -60,3 +60,15 @@ bool ram_has_no_descendants(void)
     ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, WORK_SLOT(probe)));
     return true;
 }
+
+void assert_chain(errval_t err, const enum err_code *codes, size_t count, int line)
+{
+    char text[512];
+    err_format(err, text, sizeof(text));
+    errval_t rest = err;
+    for (size_t i = 0; i < count; i++, rest = err_pop(rest)) {
+        ck_assert_msg(err_no(rest) == codes[i], "line %d: expected %s at depth %zu of %s", line,
+                      err_getcode(codes[i]), i, text);
+    }
+    ck_assert_msg(rest == SYS_ERR_OK, "line %d: %s has causes beyond %zu", line, text, count);
+}

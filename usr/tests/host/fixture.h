@@ -38,6 +38,13 @@ TCase *fixture_tcase(Suite *s, const char *name);
 
 #define ck_assert_ok(err) ck_assert_err((err), SYS_ERR_OK)
 
+/* Asserts that err is exactly codes[0] over codes[1] over ... (outermost first), nothing more. */
+void assert_chain(errval_t err, const enum err_code *codes, size_t count, int line);
+
+#define ck_assert_chain(err, ...)                                                                  \
+    assert_chain((err), (const enum err_code[]){__VA_ARGS__},                                      \
+                 sizeof((const enum err_code[]){__VA_ARGS__}) / sizeof(enum err_code), __LINE__)
+
 /* Identifies the capability at addr, asserting that the slot holds one. */
 struct cap_identity identify(capaddr_t addr);
 

@@ -11,23 +11,6 @@
 
 /* ---- Error chains ------------------------------------------------------------------------ */
 
-/* Asserts that err is exactly codes[0] over codes[1] over ... (outermost first), nothing more. */
-static void assert_chain(errval_t err, const enum err_code *codes, size_t count, int line)
-{
-    char text[512];
-    err_format(err, text, sizeof(text));
-    errval_t rest = err;
-    for (size_t i = 0; i < count; i++, rest = err_pop(rest)) {
-        ck_assert_msg(err_no(rest) == codes[i], "line %d: expected %s at depth %zu of %s", line,
-                      err_getcode(codes[i]), i, text);
-    }
-    ck_assert_msg(rest == SYS_ERR_OK, "line %d: %s has causes beyond %zu", line, text, count);
-}
-
-#define ck_assert_chain(err, ...)                                                                  \
-    assert_chain((err), (const enum err_code[]){__VA_ARGS__},                                      \
-                 sizeof((const enum err_code[]){__VA_ARGS__}) / sizeof(enum err_code), __LINE__)
-
 /* Asserts that err fails with outer on top and code somewhere in its causes. */
 static void assert_chain_has(errval_t err, enum err_code outer, enum err_code code, int line)
 {
