@@ -60,6 +60,14 @@ static inline cslot_t slot_of(const struct pmap *pmap, genvaddr_t vaddr, int lev
     return (cslot_t)((vaddr / l->span_bytes[level]) % l->entries[level]);
 }
 
+/*
+ * Descends from the root towards vaddr, one index per level, and stops at
+ * the first entry that is empty or a run, or at a table of level
+ * stop_level; returns that table and (in *entry) its entry for vaddr.
+ */
+struct pmap_vnode *vnode_descend(const struct pmap *pmap, genvaddr_t vaddr, int stop_level,
+                                 uintptr_t *entry);
+
 /* The address a table's entry 0 maps. */
 genvaddr_t vnode_base_vaddr(const struct pmap *pmap, const struct pmap_vnode *vnode);
 

@@ -7,30 +7,22 @@ errval_t pmap_lookup(struct pmap *pmap, genvaddr_t vaddr, struct pmap_mapping_in
     if (vaddr >= l->user_end) {
         return LIB_ERR_PMAP_ADDR_OUT_OF_RANGE;
     }
-    struct pmap_vnode *v = pmap->root;
-    genvaddr_t table_base = 0;
-    for (;;) {
-        gensize_t span = l->span_bytes[v->level];
-        cslot_t slot = slot_of(pmap, vaddr, v->level);
-        uintptr_t c = v->child[slot];
-        if (c == 0) {
-            return LIB_ERR_PMAP_NOT_MAPPED;
-        }
-        if (child_is_mapping(c)) {
-            const struct pmap_mapping *m = child_mapping(c);
-            *ret = (struct pmap_mapping_info){
-                .vaddr = table_base + (genvaddr_t)m->slot * span,
-                .bytes = (gensize_t)m->pte_count * span,
-                .frame = m->frame,
-                .offset_bytes = m->offset_bytes,
-                .page_bytes = span,
-                .flags = m->flags,
-            };
-            return SYS_ERR_OK;
-        }
-        table_base += (genvaddr_t)slot * span;
-        v = child_table(c);
+    uintptr_t entry;
+    const struct pmap_vnode *v = vnode_descend(pmap, vaddr, l->levels, &entry);
+    if (!child_is_mapping(entry)) {
+        return LIB_ERR_PMAP_NOT_MAPPED;
     }
+    const struct pmap_mapping *m = child_mapping(entry);
+    gensize_t span = l->span_bytes[v->level];
+    *ret = (struct pmap_mapping_info){
+        .vaddr = vnode_base_vaddr(pmap, v) + (genvaddr_t)m->slot * span,
+        .bytes = (gensize_t)m->pte_count * span,
+        .frame = m->frame,
+        .offset_bytes = m->offset_bytes,
+        .page_bytes = span,
+        .flags = m->flags,
+    };
+    return SYS_ERR_OK;
 }
 
 /* A visitor recording where the first run it meets ends. */

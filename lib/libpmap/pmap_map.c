@@ -29,14 +29,9 @@ static bool overlaps_meta_window(const struct pmap *pmap, genvaddr_t vaddr, gens
 /* Is the entry for vaddr at level empty (no table there, nor above it)? */
 static bool entry_is_empty(const struct pmap *pmap, genvaddr_t vaddr, int level)
 {
-    const struct pmap_vnode *v = pmap->root;
-    for (;;) {
-        uintptr_t c = v->child[slot_of(pmap, vaddr, v->level)];
-        if (v->level == level || c == 0 || child_is_mapping(c)) {
-            return c == 0;
-        }
-        v = child_table(c);
-    }
+    uintptr_t entry;
+    vnode_descend(pmap, vaddr, level, &entry);
+    return entry == 0;
 }
 
 /* The largest page level usable at vaddr for what is left, the leaf when nothing larger fits. */
@@ -56,19 +51,6 @@ static int page_level(const struct pmap *pmap, genvaddr_t vaddr, genpaddr_t padd
         }
     }
     return leaf;
-}
-
-/* The deepest table on the way to vaddr that exists. */
-static struct pmap_vnode *deepest_table(struct pmap *pmap, genvaddr_t vaddr)
-{
-    struct pmap_vnode *v = pmap->root;
-    for (;;) {
-        uintptr_t c = v->child[slot_of(pmap, vaddr, v->level)];
-        if (c == 0 || child_is_mapping(c)) {
-            return v;
-        }
-        v = child_table(c);
-    }
 }
 
 /* Worst case of tables and runs a map of [vaddr, vaddr + bytes) can need. */
@@ -106,7 +88,8 @@ static errval_t map_runs(struct pmap *pmap, genvaddr_t vaddr, struct capref fram
         }
         if (err_is_fail(err)) {
             /* Tables made on the way down for this run may now be empty. */
-            vnode_reclaim_if_empty(pmap, deepest_table(pmap, va));
+            uintptr_t entry;
+            vnode_reclaim_if_empty(pmap, vnode_descend(pmap, va, l->levels, &entry));
         }
         if (err_is_fail(err)) {
             if (va > vaddr) {

@@ -90,18 +90,9 @@ static errval_t split_large(struct pmap *pmap, struct pmap_vnode *table, struct 
 /* The run covering vaddr and its table; NULL if vaddr is not mapped. */
 static struct pmap_mapping *run_at(struct pmap *pmap, genvaddr_t vaddr, struct pmap_vnode **table)
 {
-    struct pmap_vnode *v = pmap->root;
-    for (;;) {
-        uintptr_t c = v->child[slot_of(pmap, vaddr, v->level)];
-        if (c == 0) {
-            return NULL;
-        }
-        if (child_is_mapping(c)) {
-            *table = v;
-            return child_mapping(c);
-        }
-        v = child_table(c);
-    }
+    uintptr_t entry;
+    *table = vnode_descend(pmap, vaddr, pmap->layout->levels, &entry);
+    return child_is_mapping(entry) ? child_mapping(entry) : NULL;
 }
 
 errval_t pmap_split_at(struct pmap *pmap, genvaddr_t vaddr)

@@ -2,6 +2,20 @@
  */
 #include "pmap_internal.h"
 
+struct pmap_vnode *vnode_descend(const struct pmap *pmap, genvaddr_t vaddr, int stop_level,
+                                 uintptr_t *entry)
+{
+    struct pmap_vnode *v = pmap->root;
+    for (;;) {
+        uintptr_t c = v->child[slot_of(pmap, vaddr, v->level)];
+        if (v->level == stop_level || c == 0 || child_is_mapping(c)) {
+            *entry = c;
+            return v;
+        }
+        v = child_table(c);
+    }
+}
+
 genvaddr_t vnode_base_vaddr(const struct pmap *pmap, const struct pmap_vnode *vnode)
 {
     genvaddr_t base = 0;
