@@ -7,7 +7,9 @@
 #   NAME.srcs.<platform>  extra sources for one platform (host, x86_64, armv7)
 #   NAME.srcs.<arch>      extra sources for one page-table format
 #   NAME.incs(.<...>)     include folders, added to every target that builds NAME
-#   NAME.cflags           extra compiler flags for these sources
+#   NAME.cflags(.<...>)   extra compiler flags for these sources
+#   NAME.ldscript(.<...>) (programs) link freestanding with this linker script
+#   NAME.elf32            (programs) also write bin/NAME.elf32 (for QEMU's Multiboot loader)
 #   NAME.libs             (programs) libraries to link, in link order
 #   NAME.ldlibs           (programs) host libraries, such as $(CHECK_LIBS)
 #   NAME.targets          patterns of the targets that build NAME (default: all)
@@ -43,12 +45,22 @@ $(1).incs := $$(foreach m,$$($(1).modules),$$(call field,$(1),$$(m),incs))
 $(BUILD)/$(1)/%.o: %.c
 	@mkdir -p $$(@D)
 	@echo "  CC   [$(1)] $$<"
-	$(Q)$$($(1).cc) $$($(1).cflags) $$(MODULE_CFLAGS) $$(addprefix -I,$$($(1).incs) $$(GLOBAL_INCS)) -MMD -MP -c $$< -o $$@
+	$(Q)$$($(1).cc) $$($(1).cflags) $$(MODULE_CFLAGS) $$(addprefix -I,$$($(1).incs) $$(GLOBAL_INCS) include/arch/$$($(1).arch)) -MMD -MP -c $$< -o $$@
+
+$(BUILD)/$(1)/%.o: %.S
+	@mkdir -p $$(@D)
+	@echo "  AS   [$(1)] $$<"
+	$(Q)$$($(1).cc) $$($(1).cflags) $$(MODULE_CFLAGS) -D__ASSEMBLY__ $$(addprefix -I,$$($(1).incs) $$(GLOBAL_INCS) include/arch/$$($(1).arch)) -MMD -MP -c $$< -o $$@
 endef
 
+# cflags keep their order: platform and arch extras after the common ones.
+module_cflags = $($(2).cflags) $($(2).cflags.$($(1).platform)) \
+	$(if $(filter-out $($(1).platform),$($(1).arch)),$($(2).cflags.$($(1).arch)))
+
 define module_objs
-$(2).$(1).objs := $$(patsubst %.c,$(BUILD)/$(1)/%.o,$$(call field,$(1),$(2),srcs))
-$$($(2).$(1).objs): MODULE_CFLAGS := $$($(2).cflags)
+$(2).$(1).srcs := $$(call field,$(1),$(2),srcs)
+$(2).$(1).objs := $$(patsubst %.S,$(BUILD)/$(1)/%.o,$$(patsubst %.c,$(BUILD)/$(1)/%.o,$$($(2).$(1).srcs)))
+$$($(2).$(1).objs): MODULE_CFLAGS := $$(call module_cflags,$(1),$(2))
 -include $$($(2).$(1).objs:.o=.d)
 endef
 
@@ -61,14 +73,25 @@ $(BUILD)/$(1)/lib/$(2).a: $$($(2).$(1).objs)
 $(1).outputs += $(BUILD)/$(1)/lib/$(2).a
 endef
 
+# Hosted programs link against the host's libc; those with a linker script link freestanding.
+comma := ,
+link_flags = $(if $(3),-nostdlib -static -no-pie -Wl$(comma)-T$(comma)$(3) -Wl$(comma)--build-id=none,$($(1).ldflags))
+
 define program_rules
 $(call module_objs,$(1),$(2))
 $(2).$(1).libs := $$(foreach l,$$($(2).libs),$(BUILD)/$(1)/lib/$$(l).a)
-$(BUILD)/$(1)/bin/$(2): $$($(2).$(1).objs) $$($(2).$(1).libs)
+$(2).$(1).ldscript := $$(call field,$(1),$(2),ldscript)
+$(BUILD)/$(1)/bin/$(2): $$($(2).$(1).objs) $$($(2).$(1).libs) $$($(2).$(1).ldscript)
 	@mkdir -p $$(@D)
 	@echo "  LD   [$(1)] $$@"
-	$(Q)$$($(1).cc) $$($(1).ldflags) -o $$@ $$($(2).$(1).objs) -Wl,--start-group $$($(2).$(1).libs) -Wl,--end-group $$($(2).ldlibs)
+	$(Q)$$($(1).cc) $$(call link_flags,$(1),$(2),$$($(2).$(1).ldscript)) -o $$@ $$($(2).$(1).objs) -Wl,--start-group $$($(2).$(1).libs) -Wl,--end-group $$($(2).ldlibs) $$(if $$($(2).$(1).ldscript),-lgcc)
 $(1).outputs += $(BUILD)/$(1)/bin/$(2)
+ifneq ($$($(2).elf32),)
+$(BUILD)/$(1)/bin/$(2).elf32: $(BUILD)/$(1)/bin/$(2)
+	@echo "  ELF32 [$(1)] $$@"
+	$(Q)objcopy -O elf32-i386 $$< $$@
+$(1).outputs += $(BUILD)/$(1)/bin/$(2).elf32
+endif
 endef
 
 $(foreach t,$(TARGETS),$(eval $(call target_rules,$(t))))

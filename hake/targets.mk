@@ -41,7 +41,8 @@ X86_64_CC ?= $(firstword $(foreach c,x86_64-linux-gnu-gcc gcc,$(if $(shell comma
 ARMV7_CC ?= $(firstword $(foreach c,arm-none-eabi-gcc arm-linux-gnueabihf-gcc,$(if $(shell command -v $(c) 2>/dev/null),$(c))))
 CROSS_CFLAGS := -std=c11 -O2 -g $(WARNINGS) -ffreestanding -fno-common $(if $(TRACE),$(TRACE_FLAGS))
 x86_64.cc = $(or $(X86_64_CC),$(error no x86-64 compiler found: run tools/setup or set X86_64_CC))
-x86_64.cflags := $(CROSS_CFLAGS) -m64 -mno-red-zone -mno-sse -mno-mmx -fno-pic
+# Position-independent code runs at any address: the kernel in the top 2 GiB, domains low.
+x86_64.cflags := $(CROSS_CFLAGS) -m64 -mno-red-zone -mno-sse -mno-mmx -mno-80387 -fpie
 armv7.cc = $(or $(ARMV7_CC),$(error no ARMv7 compiler found: run tools/setup (gcc-arm-none-eabi) or set ARMV7_CC))
 armv7.cflags := $(CROSS_CFLAGS) -mcpu=cortex-a15 -marm -mfloat-abi=soft
 

@@ -9,10 +9,14 @@
 #define ROOTCN_SLOT_SUPERCN 1     /* one RAM capability per free physical range */
 #define ROOTCN_SLOT_PHYSADDRCN 2  /* PhysAddr capabilities for device ranges */
 #define ROOTCN_SLOT_SLOT_ALLOC0 3 /* empty, for the domain's first slot allocator */
-#define ROOTCN_SLOTS_USER 4       /* first L1 slot the kernel leaves empty */
+#define ROOTCN_SLOT_PAGECN 4      /* the root page table, then the tables and frames of the image */
+#define ROOTCN_SLOTS_USER 5       /* first L1 slot the kernel leaves empty */
 
 /* init's root CNode has room for this many L2 CNodes (2M slots in all). */
 #define INIT_ROOTCN_SLOTS 8192
+
+/* Slots in PAGECN (filled when the kernel starts init from an image). */
+#define PAGECN_SLOT_VROOT 0 /* the root page table of init's address space */
 
 /* Slots in TASKCN. */
 #define TASKCN_SLOT_ROOTCN 0 /* a copy of the root CNode capability */

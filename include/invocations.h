@@ -13,6 +13,8 @@
  */
 enum syscall_number {
     SYSCALL_INVOKE = 1,
+    SYSCALL_PUTCHAR = 2, /* (character): writes it to the kernel console */
+    SYSCALL_EXIT = 3,    /* (status): the domain is done */
 };
 
 #define INVOKE_ARGS 8

@@ -4,6 +4,7 @@
 #include <mdb.h>
 #include <paging_arch.h>
 #include <phys_mem.h>
+#include <platform.h>
 #include <trace.h>
 
 static errval_t check_type(const struct capability *src, uint64_t type)
@@ -96,6 +97,9 @@ errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gen
     for (uint64_t i = 0; i < count; i++, base += obj_bytes) {
         if (objtype_info[type].zeroed) {
             __builtin_memset(phys_to_kernel_ptr(base), 0, obj_bytes);
+        }
+        if (type == paging_root_type()) {
+            platform_root_table_created(base);
         }
         dest[i].cap = (struct capability){
             .type = (uint8_t)type,

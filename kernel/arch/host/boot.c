@@ -43,6 +43,7 @@ void host_machine_boot(const struct host_machine_config *config)
     host_phys_mem_create(config->phys_base, config->ram_bytes + config->device_bytes);
     mdb_init(config->random_seed != 0 ? config->random_seed : seed_from_clock());
     host_maintenance_reset();
+    host_platform_reset();
 
     init_dcb = (struct dcb){.name = "init"};
     startup_init_cspace(&init_dcb, config->phys_base);

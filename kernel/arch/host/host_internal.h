@@ -6,5 +6,6 @@
 
 void host_phys_mem_create(genpaddr_t base, gensize_t bytes);
 void host_phys_mem_destroy(void);
+void host_platform_reset(void);
 
 #endif

@@ -75,6 +75,9 @@ void host_console_capture(char *buf, size_t bytes);
  */
 void *host_mmu_translate(genpaddr_t root, uint64_t vaddr);
 
+/* Whether init asked to exit (SYSCALL_EXIT) since boot, and with which status. */
+bool host_machine_exit_status(uint64_t *status);
+
 /* Where simulated physical address paddr lives in this process (tests use it to peek). */
 void *host_machine_phys_ptr(genpaddr_t paddr);
 

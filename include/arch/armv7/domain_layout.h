@@ -1,0 +1,13 @@
+/* Where a domain's image and stack lie in its address space on ARMv7 (the kernel sets them up). */
+#ifndef DOMAIN_LAYOUT_H
+#define DOMAIN_LAYOUT_H
+
+/* Domains are linked at DOMAIN_IMAGE_BASE; the stack ends at DOMAIN_STACK_TOP. */
+#define DOMAIN_IMAGE_BASE 0x400000
+#define DOMAIN_STACK_TOP 0x10000000
+#define DOMAIN_STACK_BYTES (64 * 1024)
+
+/* The kernel builds the image's and stack's tables below this address; the pmap takes the rest. */
+#define DOMAIN_PMAP_VADDR_MIN 0x10000000
+
+#endif

@@ -1,0 +1,125 @@
+/* The interrupt table: exceptions from user mode end the domain with a report; in the kernel,
+ * panic. */
+#include <dispatch.h>
+#include <fault.h>
+#include <platform.h>
+#include <printk.h>
+#include <x86.h>
+#include <x86_cpu.h>
+
+#define EXCEPTIONS 22
+
+struct idt_entry {
+    uint16_t offset_low;
+    uint16_t selector;
+    uint8_t ist;
+    uint8_t type;
+    uint16_t offset_mid;
+    uint32_t offset_high;
+    uint32_t reserved;
+} __attribute__((packed));
+
+static struct idt_entry idt[EXCEPTIONS];
+
+#define STUB(n) extern char x86_exception_##n[];
+STUB(0)
+STUB(1) STUB(2) STUB(3) STUB(4) STUB(5) STUB(6) STUB(7) STUB(8) STUB(9) STUB(10) STUB(11) STUB(12)
+    STUB(13) STUB(14) STUB(15) STUB(16) STUB(17) STUB(18) STUB(19) STUB(20) STUB(21)
+#undef STUB
+
+        static char *const stubs[EXCEPTIONS] = {
+            x86_exception_0,  x86_exception_1,  x86_exception_2,  x86_exception_3,
+            x86_exception_4,  x86_exception_5,  x86_exception_6,  x86_exception_7,
+            x86_exception_8,  x86_exception_9,  x86_exception_10, x86_exception_11,
+            x86_exception_12, x86_exception_13, x86_exception_14, x86_exception_15,
+            x86_exception_16, x86_exception_17, x86_exception_18, x86_exception_19,
+            x86_exception_20, x86_exception_21,
+};
+
+static const char *const names[EXCEPTIONS] = {
+    "divide error",
+    "debug",
+    "NMI",
+    "breakpoint",
+    "overflow",
+    "bound range",
+    "invalid opcode",
+    "no FPU",
+    "double fault",
+    "coprocessor",
+    "invalid TSS",
+    "segment absent",
+    "stack fault",
+    "general protection",
+    "page fault",
+    "reserved",
+    "x87 error",
+    "alignment",
+    "machine check",
+    "SIMD error",
+    "virtualization",
+    "control protection",
+};
+
+void x86_idt_init(void)
+{
+    for (int i = 0; i < EXCEPTIONS; i++) {
+        uint64_t offset = (uint64_t)stubs[i];
+        idt[i] = (struct idt_entry){
+            .offset_low = (uint16_t)offset,
+            .selector = KERNEL_CS,
+            .type = 0x8e, /* present, interrupt gate, kernel only */
+            .offset_mid = (uint16_t)(offset >> 16),
+            .offset_high = (uint32_t)(offset >> 32),
+        };
+    }
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) pointer = {sizeof(idt) - 1, (uint64_t)idt};
+    __asm__ volatile("lidt %0" : : "m"(pointer));
+}
+
+static void describe(const struct x86_frame *f, struct fault_info *info,
+                     struct fault_register regs[18])
+{
+    const char *reg_names[] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",    "r8",
+                               "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rflags", "error"};
+    uint64_t values[] = {f->rax, f->rbx, f->rcx, f->rdx, f->rsi,    f->rdi,
+                         f->rbp, f->rsp, f->r8,  f->r9,  f->r10,    f->r11,
+                         f->r12, f->r13, f->r14, f->r15, f->rflags, f->error_code};
+    for (int i = 0; i < 18; i++) {
+        regs[i] = (struct fault_register){reg_names[i], values[i]};
+    }
+    bool page_fault = f->vector == 14;
+    *info = (struct fault_info){
+        .domain = dcb_current != NULL ? dcb_current->name : "(none)",
+        .kind = f->vector < EXCEPTIONS ? names[f->vector] : "exception",
+        .has_address = page_fault,
+        .vaddr = page_fault ? read_cr2() : 0,
+        .ip = f->rip,
+        .access = (f->error_code & 0x10)   ? FAULT_EXECUTE
+                  : (f->error_code & 0x02) ? FAULT_WRITE
+                                           : FAULT_READ,
+        .user_mode = (f->cs & 3) == 3,
+        .not_present = !(f->error_code & 0x01),
+        .root = read_cr3() & ~0xfffull,
+        .regs = regs,
+        .reg_count = 18,
+    };
+}
+
+void x86_exception(struct x86_frame *f);
+void x86_exception(struct x86_frame *f)
+{
+    struct fault_info info;
+    struct fault_register regs[18];
+    describe(f, &info, regs);
+    fault_report(&info);
+    if ((f->cs & 3) == 3) {
+        printk("kernel: domain %s ended by its fault\n", info.domain);
+        platform_domain_exit(dcb_current, 0xff);
+    }
+    printk("kernel: panic: exception in the kernel\n");
+    platform_halt(true);
+}
