@@ -75,7 +75,7 @@ endef
 
 # Hosted programs link against the host's libc; those with a linker script link freestanding.
 comma := ,
-link_flags = $(if $(3),-nostdlib -static -no-pie -Wl$(comma)-T$(comma)$(3) -Wl$(comma)--build-id=none,$($(1).ldflags))
+link_flags = $(if $(3),-nostdlib -static -no-pie -Wl$(comma)-T$(comma)$(3) -Wl$(comma)--build-id=none -Wl$(comma)--no-warn-rwx-segments,$($(1).ldflags))
 
 define program_rules
 $(call module_objs,$(1),$(2))

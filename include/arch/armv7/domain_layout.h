@@ -2,6 +2,10 @@
 #ifndef DOMAIN_LAYOUT_H
 #define DOMAIN_LAYOUT_H
 
+/* Domain images are ELF files of this machine and class. */
+#define DOMAIN_ELF_MACHINE 40
+#define DOMAIN_ELF_CLASS 1
+
 /* Domains are linked at DOMAIN_IMAGE_BASE; the stack ends at DOMAIN_STACK_TOP. */
 #define DOMAIN_IMAGE_BASE 0x400000
 #define DOMAIN_STACK_TOP 0x10000000

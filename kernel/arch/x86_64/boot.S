@@ -115,3 +115,5 @@ boot_stack_top:
     .skip 16384
     .globl kernel_stack_top
 kernel_stack_top:
+
+    .section .note.GNU-stack, "", @progbits

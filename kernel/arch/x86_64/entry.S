@@ -113,3 +113,5 @@ syscall_user_rsp:
     .quad 0
 tss_kernel_rsp:
     .quad 0
+
+    .section .note.GNU-stack, "", @progbits

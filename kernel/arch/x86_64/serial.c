@@ -1,5 +1,6 @@
 /* The console on the PC: the first 16550 UART, polled. */
 #include <printk.h>
+#include <stdbool.h>
 #include <x86.h>
 
 #define COM1 0x3f8

@@ -64,7 +64,7 @@ static inline uint64_t rdtsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-static inline void halt_forever(void)
+static inline _Noreturn void halt_forever(void)
 {
     for (;;) {
         __asm__ volatile("cli; hlt");

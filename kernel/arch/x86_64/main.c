@@ -1,0 +1,81 @@
+/* The PC kernel's start: CPU set-up, the memory map from Multiboot, and init from the first module.
+ */
+#include <mdb.h>
+#include <phys_mem.h>
+#include <platform.h>
+#include <printk.h>
+#include <spawn.h>
+#include <x86.h>
+#include <x86_cpu.h>
+#include <x86_layout.h>
+
+#define MULTIBOOT_BOOTLOADER_MAGIC 0x2BADB002
+#define MB_INFO_MEM_MAP (1u << 6)
+#define MB_INFO_MODS (1u << 3)
+
+struct multiboot_info {
+    uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
+    uint32_t syms[4];
+    uint32_t mmap_length, mmap_addr;
+} __attribute__((packed));
+
+struct multiboot_mmap_entry {
+    uint32_t size;
+    uint64_t addr, len;
+    uint32_t type;
+} __attribute__((packed));
+
+struct multiboot_module {
+    uint32_t mod_start, mod_end, string, reserved;
+} __attribute__((packed));
+
+extern char kernel_image_end[];
+static struct dcb init_dcb = {.name = "init"};
+
+static void collect_memory(const struct multiboot_info *mbi, struct boot_memory *mem)
+{
+    const uint8_t *p = phys_to_kernel_ptr(mbi->mmap_addr);
+    const uint8_t *end = p + mbi->mmap_length;
+    while (p < end) {
+        const struct multiboot_mmap_entry *e = (const void *)p;
+        if (e->type == 1 && e->addr + e->len > 0x100000 && e->addr + e->len <= (4ull << 30)) {
+            genpaddr_t base = e->addr < 0x100000 ? 0x100000 : e->addr;
+            boot_memory_add(mem, base, e->addr + e->len - base);
+        }
+        p += e->size + 4;
+    }
+    genpaddr_t image_end = (genpaddr_t)(uintptr_t)kernel_image_end - KERNEL_IMAGE_VBASE;
+    boot_memory_reserve(mem, 0, image_end);
+    const struct multiboot_module *mods = phys_to_kernel_ptr(mbi->mods_addr);
+    for (uint32_t i = 0; i < mbi->mods_count; i++) {
+        boot_memory_reserve(mem, mods[i].mod_start, mods[i].mod_end - mods[i].mod_start);
+    }
+}
+
+void x86_kernel_main(uint32_t magic, uint32_t mbi_paddr);
+void x86_kernel_main(uint32_t magic, uint32_t mbi_paddr)
+{
+    x86_gdt_init();
+    x86_idt_init();
+    x86_syscall_init();
+    printk("kernel: x86-64 CPU driver booting\n");
+    const struct multiboot_info *mbi = phys_to_kernel_ptr(mbi_paddr);
+    if (magic != MULTIBOOT_BOOTLOADER_MAGIC || !(mbi->flags & MB_INFO_MEM_MAP) ||
+        !(mbi->flags & MB_INFO_MODS) || mbi->mods_count == 0) {
+        printk("kernel: panic: boot loader gave no memory map or no init module\n");
+        platform_halt(true);
+    }
+    static struct boot_memory mem;
+    collect_memory(mbi, &mem);
+    mdb_init(rdtsc());
+    const struct multiboot_module *init_module = phys_to_kernel_ptr(mbi->mods_addr);
+    struct spawn_result spawned;
+    if (!spawn_init(&init_dcb, phys_to_kernel_ptr(init_module->mod_start),
+                    init_module->mod_end - init_module->mod_start, &mem, &spawned)) {
+        platform_halt(true);
+    }
+    dcb_current = &init_dcb;
+    write_cr3(spawned.root);
+    printk("kernel: starting init at 0x%llx\n", (unsigned long long)spawned.entry);
+    x86_enter_user(spawned.entry, spawned.stack_top);
+}

@@ -1,0 +1,53 @@
+/* System calls on x86-64: the MSRs that route syscall here, and the register convention. */
+#include <dispatch.h>
+#include <syscall.h>
+#include <x86.h>
+#include <x86_cpu.h>
+
+#define MSR_STAR 0xC0000081
+#define MSR_LSTAR 0xC0000082
+#define MSR_SFMASK 0xC0000084
+
+extern char x86_syscall_entry[];
+extern uint64_t tss_kernel_rsp;
+extern char kernel_stack_top[];
+
+void x86_syscall_init(void)
+{
+    wrmsr(MSR_STAR, ((uint64_t)USER_BASE_SEL << 48) | ((uint64_t)KERNEL_CS << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry);
+    wrmsr(MSR_SFMASK, 0x200); /* interrupts stay off in the kernel */
+    tss_kernel_rsp = (uint64_t)kernel_stack_top;
+}
+
+/*
+ * In: rax the call number, then rdi, rsi, rdx, r10, r8, r9, r12, r13, r14,
+ * r15 the ten words that follow it. Out: rax the error, rdi, rsi, rdx, r10
+ * the values.
+ */
+void x86_syscall(struct x86_frame *f);
+void x86_syscall(struct x86_frame *f)
+{
+    const uintptr_t regs[SYSCALL_REGS] = {f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8,
+                                          f->r9,  f->r12, f->r13, f->r14, f->r15};
+    struct sysret ret = sys_syscall(dcb_current, regs);
+    f->rax = ret.error;
+    f->rdi = ret.value[0];
+    f->rsi = ret.value[1];
+    f->rdx = ret.value[2];
+    f->r10 = ret.value[3];
+}
+
+_Noreturn void x86_enter_user(uint64_t rip, uint64_t rsp)
+{
+    __asm__ volatile("pushq %0\n"     /* ss */
+                     "pushq %1\n"     /* rsp */
+                     "pushq $0x002\n" /* rflags: interrupts off */
+                     "pushq %2\n"     /* cs */
+                     "pushq %3\n"     /* rip */
+                     "iretq\n"
+                     :
+                     : "i"(USER_SS), "r"(rsp), "i"(USER_CS), "r"(rip)
+                     : "memory");
+    __builtin_unreachable();
+}

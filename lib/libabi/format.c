@@ -1,0 +1,165 @@
+/* A small freestanding printf core: formats into any sink (console, buffer), no libc needed. */
+#include <format.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct conversion {
+    unsigned width;
+    bool zero_pad;
+    int longs; /* 0, 1 (l) or 2 (ll, z) */
+};
+
+static int put_string(struct format_sink *out, const char *s, unsigned width)
+{
+    int n = 0;
+    for (const char *p = s; *p != '\0'; p++) {
+        n++;
+    }
+    int written = n;
+    for (; (unsigned)written < width; written++) {
+        out->put(out, ' ');
+    }
+    for (; *s != '\0'; s++) {
+        out->put(out, *s);
+    }
+    return written;
+}
+
+static int put_number(struct format_sink *out, uint64_t value, unsigned base, bool negative,
+                      struct conversion c)
+{
+    char digits[24];
+    int n = 0;
+    do {
+        digits[n++] = "0123456789abcdef"[value % base];
+        value /= base;
+    } while (value != 0);
+    int written = n + (negative ? 1 : 0);
+    if (negative && c.zero_pad) {
+        out->put(out, '-');
+    }
+    for (; (unsigned)written < c.width; written++) {
+        out->put(out, c.zero_pad ? '0' : ' ');
+    }
+    if (negative && !c.zero_pad) {
+        out->put(out, '-');
+    }
+    while (n > 0) {
+        out->put(out, digits[--n]);
+    }
+    return written;
+}
+
+static uint64_t unsigned_arg(va_list *ap, int longs)
+{
+    return longs == 2   ? va_arg(*ap, unsigned long long)
+           : longs == 1 ? va_arg(*ap, unsigned long)
+                        : va_arg(*ap, unsigned int);
+}
+
+static int64_t signed_arg(va_list *ap, int longs)
+{
+    return longs == 2 ? va_arg(*ap, long long) : longs == 1 ? va_arg(*ap, long) : va_arg(*ap, int);
+}
+
+/* Parses flags, width and length after '%'; returns the conversion character's position. */
+static const char *parse_conversion(const char *p, struct conversion *c)
+{
+    *c = (struct conversion){0};
+    if (*p == '0') {
+        c->zero_pad = true;
+        p++;
+    }
+    for (; *p >= '0' && *p <= '9'; p++) {
+        c->width = c->width * 10 + (unsigned)(*p - '0');
+    }
+    for (; *p == 'l' || *p == 'z'; p++) {
+        c->longs = *p == 'z' ? 2 : c->longs + 1;
+    }
+    return p;
+}
+
+static int put_conversion(struct format_sink *out, char kind, struct conversion c, va_list *ap)
+{
+    switch (kind) {
+    case 's': {
+        const char *s = va_arg(*ap, const char *);
+        return put_string(out, s != NULL ? s : "(null)", c.width);
+    }
+    case 'c':
+        out->put(out, (char)va_arg(*ap, int));
+        return 1;
+    case 'd': {
+        int64_t v = signed_arg(ap, c.longs);
+        return put_number(out, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, 10, v < 0, c);
+    }
+    case 'u':
+        return put_number(out, unsigned_arg(ap, c.longs), 10, false, c);
+    case 'x':
+        return put_number(out, unsigned_arg(ap, c.longs), 16, false, c);
+    case 'p':
+        return put_string(out, "0x", 0) +
+               put_number(out, (uintptr_t)va_arg(*ap, void *), 16, false, c);
+    case '%':
+        out->put(out, '%');
+        return 1;
+    default:
+        out->put(out, '%');
+        out->put(out, kind);
+        return 2;
+    }
+}
+
+int format_v(struct format_sink *out, const char *fmt, va_list ap)
+{
+    int written = 0;
+    va_list args;
+    va_copy(args, ap);
+    for (const char *p = fmt; *p != '\0'; p++) {
+        if (*p != '%' || p[1] == '\0') {
+            out->put(out, *p);
+            written++;
+            continue;
+        }
+        struct conversion c;
+        p = parse_conversion(p + 1, &c);
+        written += put_conversion(out, *p, c, &args);
+    }
+    va_end(args);
+    return written;
+}
+
+struct buffer_sink {
+    struct format_sink sink;
+    char *buf;
+    size_t bytes;
+    size_t length;
+};
+
+static void put_into_buffer(struct format_sink *sink, char c)
+{
+    struct buffer_sink *b = (struct buffer_sink *)sink;
+    if (b->length + 1 < b->bytes) {
+        b->buf[b->length] = c;
+    }
+    b->length++;
+}
+
+int format_vsnprintf(char *buf, size_t bytes, const char *fmt, va_list ap)
+{
+    struct buffer_sink b = {.sink = {.put = put_into_buffer}, .buf = buf, .bytes = bytes};
+    int written = format_v(&b.sink, fmt, ap);
+    if (bytes > 0) {
+        buf[b.length < bytes ? b.length : bytes - 1] = '\0';
+    }
+    return written;
+}
+
+int format_snprintf(char *buf, size_t bytes, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int written = format_vsnprintf(buf, bytes, fmt, ap);
+    va_end(ap);
+    return written;
+}
