@@ -14,10 +14,22 @@ format:
 # The host suites of every host target, the sanitizer builds included.
 HOST_TEST_BINS = $(foreach t,$(TARGETS),$(foreach m,$(HOST_TESTS),$(if $(call builds,$(t),$(m)),$(BUILD)/$(t)/bin/$(m))))
 
+# The booted suites: kernel image and domain per architecture.
+QEMU_SUITES := x86_64
+x86_64.kernel_image := $(BUILD)/x86_64/bin/cpu.elf32
+QEMU_TIMEOUT ?= 600
+
 test: setup
 	@$(SUBMAKE) format-check
 	@$(SUBMAKE) all
-	@tools/run-host-tests $(HOST_TEST_BINS)
+	@mkdir -p $(BUILD)/logs
+	@tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log
+	@for a in $(QEMU_SUITES); do \
+		echo "== captest on $$a in QEMU"; \
+		tools/qemu-run $$a $(BUILD)/$$a/bin/cpu.elf32 $(BUILD)/$$a/bin/captest $(QEMU_TIMEOUT) \
+			| tee $(BUILD)/logs/captest-$$a.log || exit 1; \
+	done
+	@tools/total-summary $(BUILD)/logs/host.log $(foreach a,$(QEMU_SUITES),$(BUILD)/logs/captest-$(a).log)
 
 run: setup
 	@$(SUBMAKE) $(BUILD)/host-x86_64/bin/hostdemo

@@ -18,6 +18,8 @@
 # in lib/, programs in bin/.
 
 .DEFAULT_GOAL := all
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 BUILD ?= build
 Q := $(if $(V),,@)
 

@@ -45,17 +45,17 @@ static struct cte *table_cap(struct spawn_state *s, genpaddr_t base)
     return NULL;
 }
 
-/* Maps the frame at vaddr, making the tables on the way (from boot memory, as capabilities). */
-static bool map_page(struct spawn_state *s, uint64_t vaddr, struct cte *frame, uint64_t flags)
+/* The leaf table for vaddr, making the tables on the way (from boot memory, as capabilities). */
+static struct cte *leaf_table(struct spawn_state *s, uint64_t vaddr)
 {
     struct cte *table = &s->pagecn[PAGECN_SLOT_VROOT];
     for (;;) {
         enum objtype type = table->cap.type;
         gensize_t span = paging_entry_span_bytes(type);
-        cslot_t slot = (cslot_t)((vaddr / span) % paging_table_entries(type));
         if (span == BASE_PAGE_BYTES) {
-            return err_is_ok(paging_map(table, slot, frame, flags, 0, 1));
+            return table;
         }
+        cslot_t slot = (cslot_t)((vaddr / span) % paging_table_entries(type));
         uint64_t entry = paging_read_entry(type, table->cap.base, slot);
         struct cte *child;
         if (paging_entry_is_present(type, entry)) {
@@ -63,30 +63,73 @@ static bool map_page(struct spawn_state *s, uint64_t vaddr, struct cte *frame, u
         } else {
             enum objtype child_type = paging_child_table_type(type);
             child = new_object(s, child_type, objtype_info[child_type].fixed_bytes);
-            if (child == NULL ||
+            if (child != NULL &&
                 err_is_fail(paging_map(table, slot, child, VREGION_FLAGS_READ, 0, 1))) {
-                return false;
+                child = NULL;
             }
         }
         if (child == NULL) {
-            return false;
+            return NULL;
         }
         table = child;
     }
 }
 
-/* A fresh page at vaddr holding bytes from src (the rest zero). */
-static bool load_page(struct spawn_state *s, uint64_t vaddr, const uint8_t *src, size_t bytes,
-                      uint64_t flags)
+/* The pages of [vaddr, end) that share vaddr's leaf table. */
+static uint64_t run_end(struct spawn_state *s, uint64_t vaddr, uint64_t end)
 {
-    struct cte *frame = new_object(s, ObjType_Frame, BASE_PAGE_BYTES);
-    if (frame == NULL) {
-        return false;
+    struct cte *leaf = leaf_table(s, vaddr);
+    gensize_t leaf_span =
+        leaf == NULL ? BASE_PAGE_BYTES : BASE_PAGE_BYTES * paging_table_entries(leaf->cap.type);
+    uint64_t table_end = (vaddr / leaf_span + 1) * leaf_span;
+    return table_end < end ? table_end : end;
+}
+
+/*
+ * Maps [vaddr, end) (page-aligned) with fresh frames, one frame per leaf
+ * table, filled by fill (which may be NULL for zeroes).
+ */
+static bool map_fresh(struct spawn_state *s, uint64_t vaddr, uint64_t end, uint64_t flags,
+                      void (*fill)(void *dest, uint64_t vaddr, gensize_t bytes, const void *arg),
+                      const void *arg)
+{
+    while (vaddr < end) {
+        uint64_t stop = run_end(s, vaddr, end);
+        struct cte *leaf = leaf_table(s, vaddr);
+        struct cte *frame = new_object(s, ObjType_Frame, stop - vaddr);
+        if (leaf == NULL || frame == NULL) {
+            return false;
+        }
+        if (fill != NULL) {
+            fill(phys_to_kernel_ptr(frame->cap.base), vaddr, stop - vaddr, arg);
+        }
+        cslot_t slot = (cslot_t)((vaddr / BASE_PAGE_BYTES) % paging_table_entries(leaf->cap.type));
+        if (err_is_fail(
+                paging_map(leaf, slot, frame, flags, 0, (stop - vaddr) / BASE_PAGE_BYTES))) {
+            return false;
+        }
+        vaddr = stop;
     }
-    if (bytes > 0) {
-        __builtin_memcpy(phys_to_kernel_ptr(frame->cap.base), src, bytes);
+    return true;
+}
+
+struct segment_source {
+    const uint8_t *image;
+    const struct elf64_phdr *ph;
+};
+
+/* Copies the file's bytes of the segment that fall into [vaddr, vaddr + bytes). */
+static void fill_segment(void *dest, uint64_t vaddr, gensize_t bytes, const void *arg)
+{
+    const struct segment_source *src = arg;
+    const struct elf64_phdr *ph = src->ph;
+    uint64_t from = vaddr > ph->p_vaddr ? vaddr : ph->p_vaddr;
+    uint64_t file_end = ph->p_vaddr + ph->p_filesz;
+    uint64_t to = vaddr + bytes < file_end ? vaddr + bytes : file_end;
+    if (to > from) {
+        __builtin_memcpy((uint8_t *)dest + (from - vaddr),
+                         src->image + ph->p_offset + (from - ph->p_vaddr), to - from);
     }
-    return map_page(s, vaddr, frame, flags);
 }
 
 static uint64_t segment_flags(uint32_t p_flags)
@@ -98,22 +141,9 @@ static uint64_t segment_flags(uint32_t p_flags)
 static bool load_segment(struct spawn_state *s, const uint8_t *image, const struct elf64_phdr *ph)
 {
     uint64_t start = ph->p_vaddr & ~(BASE_PAGE_BYTES - 1);
-    for (uint64_t page = start; page < ph->p_vaddr + ph->p_memsz; page += BASE_PAGE_BYTES) {
-        /* The part of the file that lands in this page. */
-        uint64_t from = page > ph->p_vaddr ? page : ph->p_vaddr;
-        uint64_t file_end = ph->p_vaddr + ph->p_filesz;
-        uint64_t to = page + BASE_PAGE_BYTES < file_end ? page + BASE_PAGE_BYTES : file_end;
-        uint8_t buf[4096];
-        __builtin_memset(buf, 0, sizeof(buf));
-        if (to > from) {
-            __builtin_memcpy(buf + (from - page), image + ph->p_offset + (from - ph->p_vaddr),
-                             to - from);
-        }
-        if (!load_page(s, page, buf, sizeof(buf), segment_flags(ph->p_flags))) {
-            return false;
-        }
-    }
-    return true;
+    uint64_t end = (ph->p_vaddr + ph->p_memsz + BASE_PAGE_BYTES - 1) & ~(BASE_PAGE_BYTES - 1);
+    struct segment_source src = {image, ph};
+    return map_fresh(s, start, end, segment_flags(ph->p_flags), fill_segment, &src);
 }
 
 static bool load_elf(struct spawn_state *s, const void *elf, size_t elf_bytes, uint64_t *entry)
@@ -138,13 +168,8 @@ static bool load_elf(struct spawn_state *s, const void *elf, size_t elf_bytes, u
 
 static bool map_stack(struct spawn_state *s)
 {
-    for (uint64_t page = DOMAIN_STACK_TOP - DOMAIN_STACK_BYTES; page < DOMAIN_STACK_TOP;
-         page += BASE_PAGE_BYTES) {
-        if (!load_page(s, page, NULL, 0, VREGION_FLAGS_READ_WRITE)) {
-            return false;
-        }
-    }
-    return true;
+    return map_fresh(s, DOMAIN_STACK_TOP - DOMAIN_STACK_BYTES, DOMAIN_STACK_TOP,
+                     VREGION_FLAGS_READ_WRITE, NULL, NULL);
 }
 
 static void hand_out_memory(struct dcb *init, struct boot_memory *mem)

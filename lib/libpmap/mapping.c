@@ -101,7 +101,7 @@ errval_t pmap_check_range(const struct pmap *pmap, genvaddr_t vaddr, gensize_t b
     if (vaddr % BASE_PAGE_BYTES != 0 || bytes % BASE_PAGE_BYTES != 0) {
         return LIB_ERR_PMAP_NOT_ALIGNED;
     }
-    if (vaddr < pmap->layout->user_min || vaddr + bytes > pmap->layout->user_end) {
+    if (vaddr < pmap->vaddr_min || vaddr + bytes > pmap->layout->user_end) {
         return LIB_ERR_PMAP_ADDR_OUT_OF_RANGE;
     }
     return SYS_ERR_OK;

@@ -30,6 +30,12 @@ static void bootstrap_slabs(struct pmap *pmap)
 /* A metadata window must hold whole blocks, each inside one leaf table, in user space. */
 static errval_t check_options(const struct pmap_layout *l, const struct pmap_options *o)
 {
+    if (o->vaddr_min % BASE_PAGE_BYTES != 0) {
+        return LIB_ERR_PMAP_NOT_ALIGNED;
+    }
+    if (o->vaddr_min >= l->user_end) {
+        return LIB_ERR_PMAP_ADDR_OUT_OF_RANGE;
+    }
     if (o->heap_alloc != NULL || (o->meta_base == 0 && o->meta_window_bytes == 0)) {
         return SYS_ERR_OK;
     }
@@ -38,7 +44,8 @@ static errval_t check_options(const struct pmap_layout *l, const struct pmap_opt
     if (base % PMAP_REFILL_BYTES != 0 || bytes % PMAP_REFILL_BYTES != 0) {
         return LIB_ERR_PMAP_NOT_ALIGNED;
     }
-    if (base < l->user_min || base >= l->user_end || bytes > l->user_end - base) {
+    genvaddr_t min = o->vaddr_min > l->user_min ? o->vaddr_min : l->user_min;
+    if (base < min || base >= l->user_end || bytes > l->user_end - base) {
         return LIB_ERR_PMAP_ADDR_OUT_OF_RANGE;
     }
     return SYS_ERR_OK;
@@ -71,7 +78,8 @@ errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_opti
                                                             : l->meta_window_default;
     pmap->meta_next = pmap->meta_base;
     pmap->meta_limit = pmap->meta_base + window;
-    pmap->addr_hint = l->user_min;
+    pmap->vaddr_min = pmap->options.vaddr_min > l->user_min ? pmap->options.vaddr_min : l->user_min;
+    pmap->addr_hint = pmap->vaddr_min;
     return SYS_ERR_OK;
 }
 
@@ -108,7 +116,10 @@ errval_t pmap_destroy(struct pmap *pmap)
     const struct pmap_layout *l = pmap->layout;
     genvaddr_t meta_end = pmap->options.heap_alloc == NULL ? pmap->meta_next : pmap->meta_base;
     /* Everything but the metadata: runs and the tables they leave empty. */
-    errval_t err = pmap_unmap_internal(pmap, l->user_min, pmap->meta_base - l->user_min);
+    errval_t err =
+        pmap->meta_base > pmap->vaddr_min
+            ? pmap_unmap_internal(pmap, pmap->vaddr_min, pmap->meta_base - pmap->vaddr_min)
+            : SYS_ERR_OK;
     if (err_is_ok(err) && meta_end < l->user_end) {
         err = pmap_unmap_internal(pmap, meta_end, l->user_end - meta_end);
     }

@@ -80,7 +80,7 @@ errval_t pmap_determine_addr(struct pmap *pmap, gensize_t bytes, gensize_t align
     bytes = align_up(bytes, BASE_PAGE_BYTES);
     genvaddr_t found = search_from(pmap, pmap->addr_hint, bytes, alignment_bytes);
     if (found == 0) {
-        found = search_from(pmap, pmap->layout->user_min, bytes, alignment_bytes);
+        found = search_from(pmap, pmap->vaddr_min, bytes, alignment_bytes);
     }
     if (found == 0) {
         return LIB_ERR_PMAP_NO_VIRTUAL_SPACE;

@@ -37,6 +37,14 @@ EXCEPTION 19, 0
 EXCEPTION 20, 0
 EXCEPTION 21, 1
 
+    .section .rodata
+    .globl x86_exception_stubs
+x86_exception_stubs:
+    .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21
+    .quad x86_exception_\n
+    .endr
+    .text
+
 .macro PUSH_REGS
     pushq %rax
     pushq %rbx

@@ -21,21 +21,8 @@ struct idt_entry {
 
 static struct idt_entry idt[EXCEPTIONS];
 
-#define STUB(n) extern char x86_exception_##n[];
-STUB(0)
-STUB(1)
-STUB(2) STUB(3) STUB(4) STUB(5) STUB(6) STUB(7) STUB(8) STUB(9) STUB(10) STUB(11) STUB(12) STUB(13)
-    STUB(14) STUB(15) STUB(16) STUB(17) STUB(18) STUB(19) STUB(20) STUB(21)
-#undef STUB
-
-        static char *const stubs[EXCEPTIONS] = {
-            x86_exception_0,  x86_exception_1,  x86_exception_2,  x86_exception_3,
-            x86_exception_4,  x86_exception_5,  x86_exception_6,  x86_exception_7,
-            x86_exception_8,  x86_exception_9,  x86_exception_10, x86_exception_11,
-            x86_exception_12, x86_exception_13, x86_exception_14, x86_exception_15,
-            x86_exception_16, x86_exception_17, x86_exception_18, x86_exception_19,
-            x86_exception_20, x86_exception_21,
-};
+/* The entry stubs of entry.S, one per vector. */
+extern const uint64_t x86_exception_stubs[EXCEPTIONS];
 
 static const char *const names[EXCEPTIONS] = {
     "divide error",
@@ -65,7 +52,7 @@ static const char *const names[EXCEPTIONS] = {
 void x86_idt_init(void)
 {
     for (int i = 0; i < EXCEPTIONS; i++) {
-        uint64_t offset = (uint64_t)stubs[i];
+        uint64_t offset = x86_exception_stubs[i];
         idt[i] = (struct idt_entry){
             .offset_low = (uint16_t)offset,
             .selector = KERNEL_CS,

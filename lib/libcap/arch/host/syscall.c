@@ -1,13 +1,8 @@
-/* The hosted system-call stub: the same words a trap would carry, passed to the hosted kernel. */
+/* The hosted trap: the same words a hardware system call carries, passed to the hosted kernel. */
 #include <host_machine.h>
-#include <libcap/invoke.h>
+#include <libcap/syscalls.h>
 
-struct sysret syscall_invoke(capaddr_t invoked, enum invocation_cmd cmd,
-                             const uintptr_t args[INVOKE_ARGS])
+struct sysret syscall_raw(const uintptr_t regs[SYSCALL_REGS])
 {
-    uintptr_t regs[SYSCALL_REGS] = {SYSCALL_INVOKE, invoked, cmd};
-    for (int i = 0; i < INVOKE_ARGS; i++) {
-        regs[3 + i] = args[i];
-    }
     return host_syscall(regs);
 }

@@ -8,7 +8,7 @@
 #include <paging_flags.h>
 #include <stddef.h>
 
-/* The system-call stub; each platform provides it (host: a call into the hosted kernel). */
+/* Invokes a capability (lib/libcap/syscall.c, over the platform's syscall_raw). */
 struct sysret syscall_invoke(capaddr_t invoked, enum invocation_cmd cmd,
                              const uintptr_t args[INVOKE_ARGS]);
 

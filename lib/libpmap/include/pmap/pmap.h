@@ -8,8 +8,14 @@
 
 struct pmap_vnode;
 
-/* Where a pmap's own metadata (shadow nodes) comes from. */
+/* Where a pmap's own metadata (shadow nodes) comes from, and which addresses it manages. */
 struct pmap_options {
+    /*
+     * The lowest address the pmap maps or hands out (0: the layout's
+     * user_min). A domain started by the kernel passes DOMAIN_PMAP_VADDR_MIN:
+     * below it lie the tables the kernel built for its image and stack.
+     */
+    genvaddr_t vaddr_min;
     /*
      * Self-paging (heap_alloc NULL): metadata lives in frames the pmap maps
      * into its own window [meta_base, meta_base + meta_window_bytes), which
@@ -51,6 +57,7 @@ struct pmap_stats {
 
 struct pmap {
     const struct pmap_layout *layout;
+    genvaddr_t vaddr_min; /* what the pmap manages: [vaddr_min, layout->user_end) */
     struct capref root_cap;
     genpaddr_t root_base;
     struct pmap_vnode *root;

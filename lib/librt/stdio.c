@@ -1,0 +1,54 @@
+/* printf and friends for domains: the shared formatter onto the kernel console. */
+#include <format.h>
+#include <libcap/syscalls.h>
+#include <stdio.h>
+
+static void put_console(struct format_sink *sink, char c)
+{
+    (void)sink;
+    sys_putchar(c);
+}
+
+int vprintf(const char *fmt, va_list ap)
+{
+    struct format_sink console = {.put = put_console};
+    return format_v(&console, fmt, ap);
+}
+
+int printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int written = vprintf(fmt, ap);
+    va_end(ap);
+    return written;
+}
+
+int vsnprintf(char *buf, size_t bytes, const char *fmt, va_list ap)
+{
+    return format_vsnprintf(buf, bytes, fmt, ap);
+}
+
+int snprintf(char *buf, size_t bytes, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int written = vsnprintf(buf, bytes, fmt, ap);
+    va_end(ap);
+    return written;
+}
+
+int putchar(int c)
+{
+    sys_putchar((char)c);
+    return c;
+}
+
+int puts(const char *s)
+{
+    while (*s != '\0') {
+        sys_putchar(*s++);
+    }
+    sys_putchar('\n');
+    return 0;
+}

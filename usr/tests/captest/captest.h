@@ -1,0 +1,45 @@
+/* The capability test suite in a booted domain: each test has an ID, a name and a verdict line. */
+#ifndef CAPTEST_H
+#define CAPTEST_H
+
+#include <libcap/libcap.h>
+#include <pmap/pmap.h>
+#include <stdbool.h>
+
+/* A test returns NULL when it passes, or a reason (see FAIL_IF). */
+struct captest {
+    const char *id;
+    const char *name;
+    const char *(*run)(void);
+};
+
+/* Returns a failure reason naming the condition, the line and the error chain, if cond holds. */
+const char *captest_reason(const char *what, int line, errval_t err);
+#define FAIL_IF(cond)                                                                              \
+    do {                                                                                           \
+        if (cond)                                                                                  \
+            return captest_reason(#cond, __LINE__, SYS_ERR_OK);                                    \
+    } while (0)
+#define FAIL_IF_ERR(e)                                                                             \
+    do {                                                                                           \
+        errval_t captest_err_ = (e);                                                               \
+        if (err_is_fail(captest_err_))                                                             \
+            return captest_reason(#e, __LINE__, captest_err_);                                     \
+    } while (0)
+#define EXPECT_ERR(e, code)                                                                        \
+    do {                                                                                           \
+        errval_t captest_err_ = (e);                                                               \
+        if (err_no(captest_err_) != (code))                                                        \
+            return captest_reason(#e " != " #code, __LINE__, captest_err_);                        \
+    } while (0)
+
+/* The domain's own pmap, set up before the tests run. */
+extern struct pmap self_pmap;
+extern struct capref self_root;
+
+/* The test tables, one per file. */
+extern const struct captest captest_caps[];
+extern const struct captest captest_paging[];
+extern const struct captest captest_pmap[];
+
+#endif

@@ -1,0 +1,57 @@
+/* Runs the capability test suite in init on real hardware tables and reports each test. */
+#include "captest.h"
+#include <domain_layout.h>
+#include <stdio.h>
+
+struct pmap self_pmap;
+struct capref self_root;
+
+const char *captest_reason(const char *what, int line, errval_t err)
+{
+    static char reason[320];
+    char chain[200] = "";
+    if (err_is_fail(err)) {
+        err_format(err, chain, sizeof(chain));
+    }
+    snprintf(reason, sizeof(reason), "%s (line %d)%s%s", what, line, chain[0] ? ": " : "", chain);
+    return reason;
+}
+
+static void run_table(const struct captest *tests, int *passed, int *failed)
+{
+    for (const struct captest *t = tests; t->run != NULL; t++) {
+        const char *reason = t->run();
+        if (reason == NULL) {
+            printf("PASS %s %s\n", t->id, t->name);
+            (*passed)++;
+        } else {
+            printf("FAIL %s %s: %s\n", t->id, t->name, reason);
+            (*failed)++;
+        }
+    }
+}
+
+int main(void)
+{
+    printf("captest: the capability test suite, in init\n");
+    errval_t err = libcap_init();
+    self_root =
+        (struct capref){.cnode = cnode_at_l1(ROOTCN_SLOT_PAGECN), .slot = PAGECN_SLOT_VROOT};
+    if (err_is_ok(err)) {
+        struct pmap_options options = {.vaddr_min = DOMAIN_PMAP_VADDR_MIN};
+        err = pmap_init(&self_pmap, self_root, &options);
+    }
+    if (err_is_fail(err)) {
+        char text[200];
+        err_format(err, text, sizeof(text));
+        printf("captest: set-up failed: %s\n", text);
+        return 1;
+    }
+    int passed = 0;
+    int failed = 0;
+    run_table(captest_caps, &passed, &failed);
+    run_table(captest_paging, &passed, &failed);
+    run_table(captest_pmap, &passed, &failed);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,106 @@
+/* Capability tests in a booted domain: what init was given, retype, copy, mint, delete, revoke. */
+#include "captest.h"
+#include <domain_layout.h>
+
+static const char *boot_capabilities(void)
+{
+    struct cap_identity id;
+    FAIL_IF_ERR(cap_identify(self_root, &id));
+    FAIL_IF(id.type != pmap_arch_layout()->table_type[0]);
+    FAIL_IF_ERR(cap_identify(cap_ram_boot(0), &id));
+    FAIL_IF(id.type != ObjType_RAM || id.bytes < (16u << 20));
+    FAIL_IF_ERR(invoke_cap_identify(CAPADDR_ROOTCN, &id));
+    FAIL_IF(id.type != ObjType_L1CNode);
+    /* The image's first page is a mapped frame in PAGECN. */
+    struct capref first = {.cnode = cnode_at_l1(ROOTCN_SLOT_PAGECN), .slot = 1};
+    FAIL_IF_ERR(cap_identify(first, &id));
+    FAIL_IF(!objtype_is_vnode(id.type) && id.type != ObjType_Frame);
+    return NULL;
+}
+
+static const char *retype_and_refusals(void)
+{
+    struct capref ram;
+    struct capref frame;
+    FAIL_IF_ERR(ram_alloc(&ram, 64 * 1024));
+    FAIL_IF_ERR(slot_alloc(&frame));
+    FAIL_IF_ERR(cap_retype(frame, ram, 0, ObjType_Frame, 16 * 1024, 1));
+    struct capref other;
+    FAIL_IF_ERR(slot_alloc(&other));
+    EXPECT_ERR(err_pop(cap_retype(other, ram, 4096, ObjType_Frame, 4096, 1)),
+               SYS_ERR_RETYPE_OVERLAP);
+    EXPECT_ERR(err_pop(cap_retype(other, ram, 100, ObjType_Frame, 4096, 1)),
+               SYS_ERR_RETYPE_MISALIGNED);
+    EXPECT_ERR(err_pop(cap_retype(other, ram, 0, ObjType_Frame, 1 << 20, 1)),
+               SYS_ERR_RETYPE_OUT_OF_BOUNDS);
+    FAIL_IF_ERR(cap_retype(other, ram, 16 * 1024, ObjType_Frame, 4096, 1));
+    FAIL_IF_ERR(cap_destroy(other));
+    FAIL_IF_ERR(cap_destroy(frame));
+    FAIL_IF_ERR(ram_free(ram));
+    return NULL;
+}
+
+static const char *copy_mint_delete_revoke(void)
+{
+    struct capref frame;
+    struct capref copy;
+    struct capref ro;
+    FAIL_IF_ERR(frame_alloc(&frame, 4096, NULL));
+    FAIL_IF_ERR(slot_alloc(&copy));
+    FAIL_IF_ERR(slot_alloc(&ro));
+    FAIL_IF_ERR(cap_copy(copy, frame));
+    FAIL_IF_ERR(cap_mint(ro, frame, CAPRIGHTS_READ));
+    struct cap_identity id;
+    FAIL_IF_ERR(cap_identify(ro, &id));
+    FAIL_IF(id.rights != CAPRIGHTS_READ);
+    struct capref again;
+    FAIL_IF_ERR(slot_alloc(&again));
+    EXPECT_ERR(err_pop(cap_mint(again, ro, CAPRIGHTS_READ_WRITE)), SYS_ERR_MINT_RIGHTS_EXCEED);
+    FAIL_IF_ERR(cap_revoke(frame));
+    EXPECT_ERR(err_pop(cap_identify(copy, &id)), SYS_ERR_CAP_NOT_FOUND);
+    EXPECT_ERR(err_pop(cap_identify(ro, &id)), SYS_ERR_CAP_NOT_FOUND);
+    slot_free(copy);
+    slot_free(ro);
+    slot_free(again);
+    FAIL_IF_ERR(frame_free(frame));
+    return NULL;
+}
+
+static const char *slot_allocator_refills(void)
+{
+    static struct capref slots[600];
+    size_t used = slot_alloc_used();
+    for (int i = 0; i < 600; i++) {
+        FAIL_IF_ERR(slot_alloc(&slots[i]));
+    }
+    FAIL_IF(slot_alloc_cnodes() < 3);
+    for (int i = 0; i < 600; i++) {
+        FAIL_IF_ERR(slot_free(slots[i]));
+    }
+    FAIL_IF(slot_alloc_used() != used);
+    return NULL;
+}
+
+static const char *ram_exhaustion_is_named(void)
+{
+    struct ram_piece all;
+    gensize_t free_bytes = ram_free_bytes();
+    FAIL_IF_ERR(ram_reserve(free_bytes - (free_bytes % 4096), 4096, &all));
+    struct capref frame;
+    errval_t err = frame_alloc(&frame, 1 << 20, NULL);
+    ram_release(all.base, all.bytes);
+    FAIL_IF(err_no(err) != LIB_ERR_FRAME_ALLOC);
+    FAIL_IF(err_no(err_pop(err)) != LIB_ERR_RAM_ALLOC_EXHAUSTED);
+    FAIL_IF_ERR(frame_alloc(&frame, 1 << 20, NULL));
+    FAIL_IF_ERR(frame_free(frame));
+    return NULL;
+}
+
+const struct captest captest_caps[] = {
+    {"CT001", "init holds its root CNode, RAM and root page table", boot_capabilities},
+    {"CT002", "retype RAM into frames, refusals named", retype_and_refusals},
+    {"CT003", "copy, mint with fewer rights, revoke removes copies", copy_mint_delete_revoke},
+    {"CT004", "the slot allocator refills and gives CNodes back", slot_allocator_refills},
+    {"CT005", "running out of RAM is a named error", ram_exhaustion_is_named},
+    {NULL, NULL, NULL},
+};
