@@ -28,12 +28,32 @@ test: setup
 		echo "== captest on $$a in QEMU"; \
 		tools/qemu-run $$a $(BUILD)/$$a/bin/cpu.elf32 $(BUILD)/$$a/bin/captest $(QEMU_TIMEOUT) \
 			| tee $(BUILD)/logs/captest-$$a.log || exit 1; \
+		echo "== fault reports on $$a in QEMU"; \
+		tools/check-fault-report $$a $(BUILD)/$$a/bin/cpu.elf32 $(BUILD)/$$a/bin/faulttest \
+			| tee $(BUILD)/logs/fault-$$a.log || exit 1; \
 	done
-	@tools/total-summary $(BUILD)/logs/host.log $(foreach a,$(QEMU_SUITES),$(BUILD)/logs/captest-$(a).log)
+	@tools/total-summary $(BUILD)/logs/host.log $(foreach a,$(QEMU_SUITES),$(BUILD)/logs/captest-$(a).log $(BUILD)/logs/fault-$(a).log)
 
+# make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
+ARCH ?= x86_64
+DOMAIN ?= demo
 run: setup
+	@$(SUBMAKE) $(BUILD)/$(ARCH)/bin/cpu.elf32 $(BUILD)/$(ARCH)/bin/$(DOMAIN)
+	@tools/qemu-run $(ARCH) $(BUILD)/$(ARCH)/bin/cpu.elf32 $(BUILD)/$(ARCH)/bin/$(DOMAIN) 300
+
+# The hosted demo: the same kernel inside a Linux process.
+run-host: setup
 	@$(SUBMAKE) $(BUILD)/host-x86_64/bin/hostdemo
 	@$(BUILD)/host-x86_64/bin/hostdemo
+
+# make debug: QEMU waits for gdb on :1234; `gdb -x build/<arch>/gdbinit` loads both images.
+debug: setup
+	@$(SUBMAKE) $(BUILD)/$(ARCH)/bin/cpu.elf32 $(BUILD)/$(ARCH)/bin/$(DOMAIN)
+	@printf 'file %s\nadd-symbol-file %s\ntarget remote :1234\n' \
+		$(BUILD)/$(ARCH)/bin/cpu $(BUILD)/$(ARCH)/bin/$(DOMAIN) > $(BUILD)/$(ARCH)/gdbinit
+	@echo "debug: QEMU is waiting; in another terminal: gdb -x $(BUILD)/$(ARCH)/gdbinit"
+	@QEMU_EXTRA="-S -s" tools/qemu-run $(ARCH) $(BUILD)/$(ARCH)/bin/cpu.elf32 \
+		$(BUILD)/$(ARCH)/bin/$(DOMAIN) 0
 
 # Each benchmark runs natively (time, and instructions where perf counters
 # exist), then under callgrind for exact instruction counts.

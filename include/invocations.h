@@ -43,9 +43,11 @@ enum invocation_cmd {
      * resolved through the caller's CSpace.
      *   MAP(slot, src, flags, offset_bytes, pte_count)
      *   UNMAP(src, slot, pte_count)
+     *   DUMP(): prints the tables below this one on the kernel console
      */
     CMD_VNODE_MAP,
     CMD_VNODE_UNMAP,
+    CMD_VNODE_DUMP,
     /* Frame or DevFrame, on the copy that holds the mapping: MODIFY_FLAGS(first_page, pages,
        flags). */
     CMD_FRAME_MODIFY_FLAGS,

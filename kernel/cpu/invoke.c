@@ -1,6 +1,7 @@
 /* Invocation dispatch: one table of handlers indexed by object type and command. */
 #include <cspace.h>
 #include <paging.h>
+#include <ptdump.h>
 #include <syscall.h>
 #include <trace.h>
 
@@ -119,6 +120,16 @@ static struct sysret handle_unmap(const struct capability *caller, struct cte *t
     return sysret_error(err);
 }
 
+/* VNode: DUMP(): the tables below this one, on the kernel console. */
+static struct sysret handle_dump(const struct capability *caller, struct cte *table,
+                                 const uintptr_t *args)
+{
+    (void)caller;
+    (void)args;
+    ptdump((enum objtype)table->cap.type, table->cap.base);
+    return sysret_error(SYS_ERR_OK);
+}
+
 /* Frame, DevFrame: MODIFY_FLAGS(first_page, pages, flags). */
 static struct sysret handle_modify_flags(const struct capability *caller, struct cte *frame,
                                          const uintptr_t *args)
@@ -129,7 +140,8 @@ static struct sysret handle_modify_flags(const struct capability *caller, struct
 
 #define VNODE_INVOCATIONS                                                                          \
     {                                                                                              \
-        [CMD_VNODE_MAP] = handle_map, [CMD_VNODE_UNMAP] = handle_unmap                             \
+        [CMD_VNODE_MAP] = handle_map, [CMD_VNODE_UNMAP] = handle_unmap,                            \
+        [CMD_VNODE_DUMP] = handle_dump,                                                            \
     }
 #define FRAME_INVOCATIONS                                                                          \
     {                                                                                              \

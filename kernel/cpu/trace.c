@@ -19,6 +19,7 @@ static const struct command_info commands[CMD_NUM] = {
     [CMD_CNODE_REVOKE] = {"revoke", {"target"}},
     [CMD_VNODE_MAP] = {"map", {"slot", "src", "flags", "offset_bytes", "pte_count"}},
     [CMD_VNODE_UNMAP] = {"unmap", {"src", "slot", "pte_count"}},
+    [CMD_VNODE_DUMP] = {"dump", {NULL}},
     [CMD_FRAME_MODIFY_FLAGS] = {"modify_flags", {"first_page", "pages", "flags"}},
 };
 

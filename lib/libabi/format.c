@@ -6,23 +6,34 @@
 struct conversion {
     unsigned width;
     bool zero_pad;
+    bool left; /* '-': pad on the right */
     int longs; /* 0, 1 (l) or 2 (ll, z) */
 };
 
-static int put_string(struct format_sink *out, const char *s, unsigned width)
+static void put_padding(struct format_sink *out, int n, char c)
+{
+    for (; n > 0; n--) {
+        out->put(out, c);
+    }
+}
+
+static int put_string(struct format_sink *out, const char *s, struct conversion c)
 {
     int n = 0;
     for (const char *p = s; *p != '\0'; p++) {
         n++;
     }
-    int written = n;
-    for (; (unsigned)written < width; written++) {
-        out->put(out, ' ');
+    int pad = (unsigned)n < c.width ? (int)c.width - n : 0;
+    if (!c.left) {
+        put_padding(out, pad, ' ');
     }
     for (; *s != '\0'; s++) {
         out->put(out, *s);
     }
-    return written;
+    if (c.left) {
+        put_padding(out, pad, ' ');
+    }
+    return n + pad;
 }
 
 static int put_number(struct format_sink *out, uint64_t value, unsigned base, bool negative,
@@ -34,20 +45,25 @@ static int put_number(struct format_sink *out, uint64_t value, unsigned base, bo
         digits[n++] = "0123456789abcdef"[value % base];
         value /= base;
     } while (value != 0);
-    int written = n + (negative ? 1 : 0);
-    if (negative && c.zero_pad) {
+    int length = n + (negative ? 1 : 0);
+    int pad = (unsigned)length < c.width ? (int)c.width - length : 0;
+    bool zeroes = c.zero_pad && !c.left;
+    if (!c.left && !zeroes) {
+        put_padding(out, pad, ' ');
+    }
+    if (negative) {
         out->put(out, '-');
     }
-    for (; (unsigned)written < c.width; written++) {
-        out->put(out, c.zero_pad ? '0' : ' ');
-    }
-    if (negative && !c.zero_pad) {
-        out->put(out, '-');
+    if (zeroes) {
+        put_padding(out, pad, '0');
     }
     while (n > 0) {
         out->put(out, digits[--n]);
     }
-    return written;
+    if (c.left) {
+        put_padding(out, pad, ' ');
+    }
+    return length + pad;
 }
 
 static uint64_t unsigned_arg(va_list *ap, int longs)
@@ -66,9 +82,9 @@ static int64_t signed_arg(va_list *ap, int longs)
 static const char *parse_conversion(const char *p, struct conversion *c)
 {
     *c = (struct conversion){0};
-    if (*p == '0') {
-        c->zero_pad = true;
-        p++;
+    for (; *p == '0' || *p == '-'; p++) {
+        c->zero_pad |= *p == '0';
+        c->left |= *p == '-';
     }
     for (; *p >= '0' && *p <= '9'; p++) {
         c->width = c->width * 10 + (unsigned)(*p - '0');
@@ -84,7 +100,7 @@ static int put_conversion(struct format_sink *out, char kind, struct conversion 
     switch (kind) {
     case 's': {
         const char *s = va_arg(*ap, const char *);
-        return put_string(out, s != NULL ? s : "(null)", c.width);
+        return put_string(out, s != NULL ? s : "(null)", c);
     }
     case 'c':
         out->put(out, (char)va_arg(*ap, int));
@@ -98,7 +114,7 @@ static int put_conversion(struct format_sink *out, char kind, struct conversion 
     case 'x':
         return put_number(out, unsigned_arg(ap, c.longs), 16, false, c);
     case 'p':
-        return put_string(out, "0x", 0) +
+        return put_string(out, "0x", (struct conversion){0}) +
                put_number(out, (uintptr_t)va_arg(*ap, void *), 16, false, c);
     case '%':
         out->put(out, '%');

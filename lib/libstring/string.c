@@ -57,6 +57,15 @@ size_t strlen(const char *s)
     return n;
 }
 
+char *strcpy(char *restrict dest, const char *restrict src)
+{
+    char *d = dest;
+    while ((*d++ = *src++) != '\0') {
+        /* copy through the terminator */
+    }
+    return dest;
+}
+
 int strcmp(const char *a, const char *b)
 {
     while (*a != '\0' && *a == *b) {

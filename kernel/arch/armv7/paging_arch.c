@@ -143,6 +143,16 @@ genpaddr_t paging_entry_paddr(enum objtype table, uint64_t entry)
     return entry & L2_PAGE_ADDR_MASK;
 }
 
+vregion_flags_t paging_entry_flags(enum objtype table, uint64_t entry)
+{
+    bool section = table == ObjType_VNode_ARM_l1;
+    bool read_only = (entry & (section ? L1_SECTION_AP2 : L2_PAGE_AP2)) != 0;
+    bool never = (entry & (section ? L1_SECTION_XN : L2_PAGE_XN)) != 0;
+    bool cached = (entry & (section ? L1_SECTION_C : L2_PAGE_C)) != 0;
+    return VREGION_FLAGS_READ | (read_only ? 0 : VREGION_FLAGS_WRITE) |
+           (never ? 0 : VREGION_FLAGS_EXECUTE) | (cached ? 0 : VREGION_FLAGS_NOCACHE);
+}
+
 bool paging_entry_is_table(enum objtype table, uint64_t entry)
 {
     return table == ObjType_VNode_ARM_l1 && (entry & L1_TYPE_MASK) == L1_TYPE_PAGE_TABLE;

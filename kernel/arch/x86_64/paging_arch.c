@@ -121,6 +121,14 @@ genpaddr_t paging_entry_paddr(enum objtype table, uint64_t entry)
     return entry & X86_ADDR_MASK;
 }
 
+vregion_flags_t paging_entry_flags(enum objtype table, uint64_t entry)
+{
+    (void)table;
+    return VREGION_FLAGS_READ | ((entry & X86_WRITE) ? VREGION_FLAGS_WRITE : 0) |
+           ((entry & X86_NO_EXECUTE) ? 0 : VREGION_FLAGS_EXECUTE) |
+           ((entry & X86_CACHE_DISABLE) ? VREGION_FLAGS_NOCACHE : 0);
+}
+
 bool paging_entry_is_table(enum objtype table, uint64_t entry)
 {
     return level_of(table) > 1 && !(entry & X86_LARGE);

@@ -40,11 +40,27 @@ void x86_syscall(struct x86_frame *f)
 
 _Noreturn void x86_enter_user(uint64_t rip, uint64_t rsp)
 {
+    /* The domain starts with clean registers: nothing of the kernel's leaks into them. */
     __asm__ volatile("pushq %0\n"     /* ss */
                      "pushq %1\n"     /* rsp */
                      "pushq $0x002\n" /* rflags: interrupts off */
                      "pushq %2\n"     /* cs */
                      "pushq %3\n"     /* rip */
+                     "xorl %%eax, %%eax\n"
+                     "xorl %%ebx, %%ebx\n"
+                     "xorl %%ecx, %%ecx\n"
+                     "xorl %%edx, %%edx\n"
+                     "xorl %%esi, %%esi\n"
+                     "xorl %%edi, %%edi\n"
+                     "xorl %%ebp, %%ebp\n"
+                     "xorl %%r8d, %%r8d\n"
+                     "xorl %%r9d, %%r9d\n"
+                     "xorl %%r10d, %%r10d\n"
+                     "xorl %%r11d, %%r11d\n"
+                     "xorl %%r12d, %%r12d\n"
+                     "xorl %%r13d, %%r13d\n"
+                     "xorl %%r14d, %%r14d\n"
+                     "xorl %%r15d, %%r15d\n"
                      "iretq\n"
                      :
                      : "i"(USER_SS), "r"(rsp), "i"(USER_CS), "r"(rip)

@@ -40,6 +40,9 @@ genpaddr_t paging_entry_paddr(enum objtype table, uint64_t entry);
 bool paging_entry_is_table(enum objtype table, uint64_t entry);
 enum objtype paging_child_table_type(enum objtype table);
 
+/* The rights and caching a present page entry gives (VREGION_FLAGS_*). */
+vregion_flags_t paging_entry_flags(enum objtype table, uint64_t entry);
+
 /* Reading and writing entries of the table at table_base. */
 uint64_t paging_read_entry(enum objtype table, genpaddr_t table_base, cslot_t slot);
 void paging_write_entry(enum objtype table, genpaddr_t table_base, cslot_t slot, uint64_t entry);

@@ -1,4 +1,4 @@
-/* Formatted output without libc: %s %c %d %u %x %p %%, lengths l ll z, widths like %08llx. */
+/* Formatted output without libc: %s %c %d %u %x %p %%, lengths l ll z, widths (%08llx, %-20s). */
 #ifndef LIBABI_FORMAT_H
 #define LIBABI_FORMAT_H
 

@@ -1,5 +1,6 @@
 /* Map, unmap and modify_flags through the real tables, checked with the software walker. */
 #include "paging_support.h"
+#include <stdio.h>
 #include <string.h>
 
 #define VA ((uint64_t)0x10000000)
@@ -203,6 +204,28 @@ START_TEST(the_largest_pages_map_from_a_device_window)
 }
 END_TEST
 
+START_TEST(the_dump_shows_each_level_and_collapses_runs)
+{
+    capaddr_t frame = map_new_frame(VA, 3, VREGION_FLAGS_READ_WRITE);
+    map_new_frame(VA + 8 * BASE_PAGE_BYTES, 1, VREGION_FLAGS_READ | VREGION_FLAGS_NOCACHE);
+    host_console_capture(kernel_console, sizeof(kernel_console));
+    ck_assert_ok(invoke_vnode_dump(root_table));
+    char expected[128];
+    cslot_t slot = slot_of(VA, LEAF);
+    snprintf(expected, sizeof(expected), "[%u..%u] 0x", slot, slot + 2);
+    ck_assert_msg(strstr(kernel_console, expected) != NULL, "no \"%s\" in\n%s", expected,
+                  kernel_console);
+    snprintf(expected, sizeof(expected), "-> 0x%llx, 3 x 4 KiB rw-\n",
+             (unsigned long long)identify(frame).base);
+    ck_assert_msg(strstr(kernel_console, expected) != NULL, "no \"%s\"", expected);
+    snprintf(expected, sizeof(expected), "[%u] 0x", slot + 8);
+    ck_assert_ptr_nonnull(strstr(kernel_console, expected));
+    ck_assert_ptr_nonnull(strstr(kernel_console, "1 x 4 KiB r-- nocache\n"));
+    ck_assert_ptr_nonnull(strstr(kernel_console, objtype_name(fmt.table[LEAF])));
+    ck_assert_ptr_nonnull(strstr(kernel_console, "the kernel's half"));
+}
+END_TEST
+
 Suite *paging_map_suite(void)
 {
     Suite *s = suite_create("paging: map, unmap, modify_flags");
@@ -222,5 +245,6 @@ Suite *paging_map_suite(void)
     tcase_add_test(change, unmapping_many_pages_flushes_the_whole_tlb);
     tcase_add_test(change, modify_flags_changes_part_of_a_mapping);
     tcase_add_test(change, written_entries_are_cleaned_where_the_walker_needs_it);
+    tcase_add_test(change, the_dump_shows_each_level_and_collapses_runs);
     return s;
 }

@@ -73,6 +73,13 @@ static inline errval_t invoke_vnode_unmap(capaddr_t table, capaddr_t src, cslot_
     return syscall_invoke(table, CMD_VNODE_UNMAP, args).error;
 }
 
+/* Prints the hardware tables below table on the kernel console (index, entry, address, flags). */
+static inline errval_t invoke_vnode_dump(capaddr_t table)
+{
+    const uintptr_t args[INVOKE_ARGS] = {0};
+    return syscall_invoke(table, CMD_VNODE_DUMP, args).error;
+}
+
 /* Changes the flags of pages [first_page, +pages) of the mapping recorded with frame. */
 static inline errval_t invoke_frame_modify_flags(capaddr_t frame, size_t first_page, size_t pages,
                                                  vregion_flags_t flags)

@@ -132,6 +132,9 @@ errval_t pmap_determine_addr(struct pmap *pmap, gensize_t bytes, gensize_t align
 
 void pmap_get_stats(const struct pmap *pmap, struct pmap_stats *ret);
 
+/* Prints the shadow tree, one line per run (address range, level, slots, pages, flags). */
+void pmap_dump(struct pmap *pmap, void (*print)(const char *line));
+
 /* Platform interface: the pointer through which this pmap's own mapped memory at vaddr is
  * reached (on hardware the address itself; on the host a walk of the simulated tables). */
 void *pmap_platform_meta_pointer(const struct pmap *pmap, genvaddr_t vaddr);
