@@ -1,4 +1,4 @@
-/* Process control for domains: exit ends the domain with a status the kernel reports. */
+/* Process control and memory for domains: exit, and malloc over memory the domain maps. */
 #ifndef LIBRT_STDLIB_H
 #define LIBRT_STDLIB_H
 
@@ -6,5 +6,26 @@
 
 _Noreturn void exit(int status);
 _Noreturn void abort(void);
+
+void *malloc(size_t bytes);
+void *calloc(size_t count, size_t bytes);
+void *realloc(void *ptr, size_t bytes);
+void free(void *ptr);
+
+/*
+ * Where malloc's memory comes from: morecore(bytes) returns that much
+ * fresh, mapped, writable memory or NULL. heap_init (heap_pmap.c) sets it
+ * to map frames with the domain's pmap; until then malloc returns NULL.
+ */
+struct pmap;
+void heap_init(struct pmap *pmap);
+void heap_set_morecore(void *(*morecore)(size_t bytes));
+
+struct heap_stats {
+    size_t bytes_in_use; /* handed out, headers included */
+    size_t bytes_from_morecore;
+    size_t morecore_calls;
+};
+void heap_get_stats(struct heap_stats *ret);
 
 #endif

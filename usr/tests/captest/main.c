@@ -2,6 +2,7 @@
 #include "captest.h"
 #include <domain_layout.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 struct pmap self_pmap;
 struct capref self_root;
@@ -52,6 +53,8 @@ int main(void)
     run_table(captest_caps, &passed, &failed);
     run_table(captest_paging, &passed, &failed);
     run_table(captest_pmap, &passed, &failed);
+    heap_init(&self_pmap);
+    run_table(captest_malloc, &passed, &failed);
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }
