@@ -56,9 +56,19 @@ debug: setup
 		$(BUILD)/$(ARCH)/bin/$(DOMAIN) 0
 
 # Each benchmark runs natively (time, and instructions where perf counters
-# exist), then under callgrind for exact instruction counts.
+# exist), then under callgrind for exact instruction counts; then the guest
+# benchmark boots in QEMU (TCG with -icount: deterministic) beside its Linux
+# reference measured natively.
 BENCH_TARGET := host-x86_64
+GUEST_ICOUNT := -icount shift=0,sleep=off
 bench: setup
-	@$(SUBMAKE) $(foreach m,$(BENCHMARKS),$(BUILD)/$(BENCH_TARGET)/bin/$(m))
+	@$(SUBMAKE) $(foreach m,$(BENCHMARKS),$(BUILD)/$(BENCH_TARGET)/bin/$(m)) \
+		$(BUILD)/host-x86_64/bin/linuxbench $(BUILD)/x86_64/bin/cpu.elf32 $(BUILD)/x86_64/bin/guestbench
 	@for b in $(BENCHMARKS); do $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; \
 		tools/callgrind-ops $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; done
+	@mkdir -p $(BUILD)/logs
+	@echo "guestbench: QEMU TCG with $(GUEST_ICOUNT): rdtsc counts virtual ns, one per instruction"
+	@QEMU_EXTRA="$(GUEST_ICOUNT)" tools/qemu-run x86_64 $(BUILD)/x86_64/bin/cpu.elf32 \
+		$(BUILD)/x86_64/bin/guestbench 600 | tee $(BUILD)/logs/guestbench.log
+	@$(BUILD)/host-x86_64/bin/linuxbench | tee $(BUILD)/logs/linuxbench.log
+	@tools/guest-vs-linux $(BUILD)/logs/guestbench.log $(BUILD)/logs/linuxbench.log
