@@ -29,7 +29,7 @@ test: setup
 		tools/qemu-run $$a $(BUILD)/$$a/bin/cpu.elf32 $(BUILD)/$$a/bin/captest $(QEMU_TIMEOUT) \
 			| tee $(BUILD)/logs/captest-$$a.log || exit 1; \
 		echo "== fault reports on $$a in QEMU"; \
-		tools/check-fault-report $$a $(BUILD)/$$a/bin/cpu.elf32 $(BUILD)/$$a/bin/faulttest \
+		tools/check-fault-report $$a $(BUILD)/$$a/bin/cpu.elf32 $(BUILD)/$$a/bin \
 			| tee $(BUILD)/logs/fault-$$a.log || exit 1; \
 	done
 	@tools/total-summary $(BUILD)/logs/host.log $(foreach a,$(QEMU_SUITES),$(BUILD)/logs/captest-$(a).log $(BUILD)/logs/fault-$(a).log)

@@ -1,4 +1,4 @@
-/* A domain that faults on purpose: tools/check-fault-report reads the kernel's report of it. */
+/* A domain that writes through a null pointer: tools/check-fault-report reads the report. */
 #include <stdint.h>
 #include <stdio.h>
 

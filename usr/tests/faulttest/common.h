@@ -1,0 +1,29 @@
+/* Shared by the fault domains: a pmap over init's own address space. */
+#ifndef FAULTTEST_COMMON_H
+#define FAULTTEST_COMMON_H
+
+#include <domain_layout.h>
+#include <libcap/libcap.h>
+#include <pmap/pmap.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static struct pmap fault_pmap;
+
+/* Maps a fresh frame with flags; returns its address and (in *frame) the frame. */
+static inline volatile int *map_fresh_page(vregion_flags_t flags, struct capref *frame)
+{
+    struct capref root = {.cnode = cnode_at_l1(ROOTCN_SLOT_PAGECN), .slot = PAGECN_SLOT_VROOT};
+    struct pmap_options options = {.vaddr_min = DOMAIN_PMAP_VADDR_MIN};
+    genvaddr_t vaddr;
+    if (err_is_fail(libcap_init()) || err_is_fail(pmap_init(&fault_pmap, root, &options)) ||
+        err_is_fail(frame_alloc(frame, 4096, NULL)) ||
+        err_is_fail(pmap_determine_addr(&fault_pmap, 4096, 4096, &vaddr)) ||
+        err_is_fail(pmap_map(&fault_pmap, vaddr, *frame, 0, 4096, flags))) {
+        printf("faulttest: set-up failed\n");
+        exit(2);
+    }
+    return (volatile int *)(uintptr_t)vaddr;
+}
+
+#endif
