@@ -53,6 +53,8 @@ int main(void)
     run_table(captest_caps, &passed, &failed);
     run_table(captest_paging, &passed, &failed);
     run_table(captest_pmap, &passed, &failed);
+    run_table(captest_retype, &passed, &failed);
+    run_table(captest_refusals, &passed, &failed);
     heap_init(&self_pmap);
     run_table(captest_malloc, &passed, &failed);
     printf("%d passed, %d failed\n", passed, failed);
