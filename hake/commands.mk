@@ -11,6 +11,14 @@ format-check:
 format:
 	@clang-format -i $(FORMAT_SOURCES)
 
+# Device trees for the FDT reader's tests, compiled by dtc.
+DTBS := $(patsubst tools/dts/%.dts,$(BUILD)/dtb/%.dtb,$(wildcard tools/dts/*.dts))
+$(BUILD)/dtb/%.dtb: tools/dts/%.dts
+	@mkdir -p $(@D)
+	@echo "  DTC  $<"
+	$(Q)dtc -q -I dts -O dtb -o $@ $<
+all: $(DTBS)
+
 # The host suites of every host target, the sanitizer builds included.
 HOST_TEST_BINS = $(foreach t,$(TARGETS),$(foreach m,$(HOST_TESTS),$(if $(call builds,$(t),$(m)),$(BUILD)/$(t)/bin/$(m))))
 

@@ -70,6 +70,7 @@ Suite *copy_delete_suite(void);
 Suite *identify_suite(void);
 Suite *mdb_suite(void);
 Suite *trace_suite(void);
+Suite *fdt_suite(void);
 Suite *libcap_suite(void);
 
 #endif

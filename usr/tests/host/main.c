@@ -15,6 +15,7 @@ int main(void)
     srunner_add_suite(runner, paging_refusal_suite());
     srunner_add_suite(runner, paging_delete_suite());
     srunner_add_suite(runner, trace_suite());
+    srunner_add_suite(runner, fdt_suite());
     srunner_add_suite(runner, libcap_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
