@@ -22,9 +22,10 @@ all: $(DTBS)
 # The host suites of every host target, the sanitizer builds included.
 HOST_TEST_BINS = $(foreach t,$(TARGETS),$(foreach m,$(HOST_TESTS),$(if $(call builds,$(t),$(m)),$(BUILD)/$(t)/bin/$(m))))
 
-# The booted suites: kernel image and domain per architecture.
-QEMU_SUITES := x86_64
-x86_64.kernel_image := $(BUILD)/x86_64/bin/cpu.elf32
+# The booted suites, and the kernel image QEMU loads on each architecture.
+QEMU_SUITES := x86_64 armv7
+KERNEL_IMAGE.x86_64 := $(BUILD)/x86_64/bin/cpu.elf32
+KERNEL_IMAGE.armv7 := $(BUILD)/armv7/bin/cpu
 QEMU_TIMEOUT ?= 600
 
 test: setup
@@ -32,22 +33,22 @@ test: setup
 	@$(SUBMAKE) all
 	@mkdir -p $(BUILD)/logs
 	@tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log
-	@for a in $(QEMU_SUITES); do \
-		echo "== captest on $$a in QEMU"; \
-		tools/qemu-run $$a $(BUILD)/$$a/bin/cpu.elf32 $(BUILD)/$$a/bin/captest $(QEMU_TIMEOUT) \
-			| tee $(BUILD)/logs/captest-$$a.log || exit 1; \
-		echo "== fault reports on $$a in QEMU"; \
-		tools/check-fault-report $$a $(BUILD)/$$a/bin/cpu.elf32 $(BUILD)/$$a/bin \
-			| tee $(BUILD)/logs/fault-$$a.log || exit 1; \
-	done
-	@tools/total-summary $(BUILD)/logs/host.log $(foreach a,$(QEMU_SUITES),$(BUILD)/logs/captest-$(a).log $(BUILD)/logs/fault-$(a).log)
+	@$(foreach a,$(QEMU_SUITES),\
+		echo "== captest on $(a) in QEMU" && \
+		tools/qemu-run $(a) $(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin/captest $(QEMU_TIMEOUT) \
+			| tee $(BUILD)/logs/captest-$(a).log && \
+		echo "== fault reports on $(a) in QEMU" && \
+		tools/check-fault-report $(a) $(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin \
+			| tee $(BUILD)/logs/fault-$(a).log && ) true
+	@tools/total-summary $(BUILD)/logs/host.log \
+		$(foreach a,$(QEMU_SUITES),$(BUILD)/logs/captest-$(a).log $(BUILD)/logs/fault-$(a).log)
 
 # make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
 ARCH ?= x86_64
 DOMAIN ?= demo
 run: setup
-	@$(SUBMAKE) $(BUILD)/$(ARCH)/bin/cpu.elf32 $(BUILD)/$(ARCH)/bin/$(DOMAIN)
-	@tools/qemu-run $(ARCH) $(BUILD)/$(ARCH)/bin/cpu.elf32 $(BUILD)/$(ARCH)/bin/$(DOMAIN) 300
+	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN)
+	@tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) 300
 
 # The hosted demo: the same kernel inside a Linux process.
 run-host: setup
@@ -56,11 +57,11 @@ run-host: setup
 
 # make debug: QEMU waits for gdb on :1234; `gdb -x build/<arch>/gdbinit` loads both images.
 debug: setup
-	@$(SUBMAKE) $(BUILD)/$(ARCH)/bin/cpu.elf32 $(BUILD)/$(ARCH)/bin/$(DOMAIN)
+	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN)
 	@printf 'file %s\nadd-symbol-file %s\ntarget remote :1234\n' \
 		$(BUILD)/$(ARCH)/bin/cpu $(BUILD)/$(ARCH)/bin/$(DOMAIN) > $(BUILD)/$(ARCH)/gdbinit
 	@echo "debug: QEMU is waiting; in another terminal: gdb -x $(BUILD)/$(ARCH)/gdbinit"
-	@QEMU_EXTRA="-S -s" tools/qemu-run $(ARCH) $(BUILD)/$(ARCH)/bin/cpu.elf32 \
+	@QEMU_EXTRA="-S -s" tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) \
 		$(BUILD)/$(ARCH)/bin/$(DOMAIN) 0
 
 # Each benchmark runs natively (time, and instructions where perf counters

@@ -9,7 +9,7 @@
 #   NAME.incs(.<...>)     include folders, added to every target that builds NAME
 #   NAME.cflags(.<...>)   extra compiler flags for these sources
 #   NAME.ldscript(.<...>) (programs) link freestanding with this linker script
-#   NAME.elf32            (programs) also write bin/NAME.elf32 (for QEMU's Multiboot loader)
+#   NAME.elf32(.<...>)    (programs) also write bin/NAME.elf32 (for QEMU's Multiboot loader)
 #   NAME.libs             (programs) libraries to link, in link order
 #   NAME.ldlibs           (programs) host libraries, such as $(CHECK_LIBS)
 #   NAME.targets          patterns of the targets that build NAME (default: all)
@@ -77,7 +77,7 @@ endef
 
 # Hosted programs link against the host's libc; those with a linker script link freestanding.
 comma := ,
-link_flags = $(if $(3),-nostdlib -static -no-pie -Wl$(comma)-T$(comma)$(3) -Wl$(comma)--build-id=none -Wl$(comma)--no-warn-rwx-segments,$($(1).ldflags))
+link_flags = $($(1).ldflags) $(if $(3),-nostdlib -static -no-pie -Wl$(comma)-T$(comma)$(3) -Wl$(comma)--build-id=none -Wl$(comma)--no-warn-rwx-segments -Wl$(comma)-z$(comma)noexecstack)
 
 define program_rules
 $(call module_objs,$(1),$(2))
@@ -88,7 +88,7 @@ $(BUILD)/$(1)/bin/$(2): $$($(2).$(1).objs) $$($(2).$(1).libs) $$($(2).$(1).ldscr
 	@echo "  LD   [$(1)] $$@"
 	$(Q)$$($(1).cc) $$(call link_flags,$(1),$(2),$$($(2).$(1).ldscript)) -o $$@ $$($(2).$(1).objs) -Wl,--start-group $$($(2).$(1).libs) -Wl,--end-group $$($(2).ldlibs) $$(if $$($(2).$(1).ldscript),-lgcc)
 $(1).outputs += $(BUILD)/$(1)/bin/$(2)
-ifneq ($$($(2).elf32),)
+ifneq ($$(call field,$(1),$(2),elf32),)
 $(BUILD)/$(1)/bin/$(2).elf32: $(BUILD)/$(1)/bin/$(2)
 	@echo "  ELF32 [$(1)] $$@"
 	$(Q)objcopy -O elf32-i386 $$< $$@

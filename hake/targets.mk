@@ -45,6 +45,7 @@ x86_64.cc = $(or $(X86_64_CC),$(error no x86-64 compiler found: run tools/setup 
 x86_64.cflags := $(CROSS_CFLAGS) -m64 -mno-red-zone -mno-sse -mno-mmx -mno-80387 -fpie
 armv7.cc = $(or $(ARMV7_CC),$(error no ARMv7 compiler found: run tools/setup (gcc-arm-none-eabi) or set ARMV7_CC))
 armv7.cflags := $(CROSS_CFLAGS) -mcpu=cortex-a15 -marm -mfloat-abi=soft
+armv7.ldflags := -mcpu=cortex-a15 -marm -mfloat-abi=soft
 
 # Kernel sources are freestanding on every target, the hosted one included.
 KERNEL_CFLAGS := -ffreestanding

@@ -98,6 +98,11 @@ errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gen
         if (objtype_info[type].zeroed) {
             __builtin_memset(phys_to_kernel_ptr(base), 0, obj_bytes);
         }
+        if (objtype_is_vnode((enum objtype)type)) {
+            /* The zeroes must reach memory before the table walker looks (ARMv7). */
+            paging_entries_written((enum objtype)type, base, 0,
+                                   paging_table_entries((enum objtype)type));
+        }
         if (type == paging_root_type()) {
             platform_root_table_created(base);
         }

@@ -29,6 +29,9 @@ static struct cte *new_object(struct spawn_state *s, enum objtype type, gensize_
         return NULL;
     }
     __builtin_memset(phys_to_kernel_ptr(base), 0, bytes);
+    if (objtype_is_vnode(type)) {
+        paging_entries_written(type, base, 0, paging_table_entries(type));
+    }
     struct cte *cte = &s->pagecn[s->next_slot++];
     caps_create_from_nothing(cte, type, base, bytes);
     return cte;
@@ -115,20 +118,20 @@ static bool map_fresh(struct spawn_state *s, uint64_t vaddr, uint64_t end, uint6
 
 struct segment_source {
     const uint8_t *image;
-    const struct elf64_phdr *ph;
+    const struct elf_segment *seg;
 };
 
 /* Copies the file's bytes of the segment that fall into [vaddr, vaddr + bytes). */
 static void fill_segment(void *dest, uint64_t vaddr, gensize_t bytes, const void *arg)
 {
     const struct segment_source *src = arg;
-    const struct elf64_phdr *ph = src->ph;
-    uint64_t from = vaddr > ph->p_vaddr ? vaddr : ph->p_vaddr;
-    uint64_t file_end = ph->p_vaddr + ph->p_filesz;
+    const struct elf_segment *seg = src->seg;
+    uint64_t from = vaddr > seg->vaddr ? vaddr : seg->vaddr;
+    uint64_t file_end = seg->vaddr + seg->filesz;
     uint64_t to = vaddr + bytes < file_end ? vaddr + bytes : file_end;
     if (to > from) {
         __builtin_memcpy((uint8_t *)dest + (from - vaddr),
-                         src->image + ph->p_offset + (from - ph->p_vaddr), to - from);
+                         src->image + seg->offset + (from - seg->vaddr), to - from);
     }
 }
 
@@ -138,31 +141,52 @@ static uint64_t segment_flags(uint32_t p_flags)
            ((p_flags & PF_X) ? VREGION_FLAGS_EXECUTE : 0);
 }
 
-static bool load_segment(struct spawn_state *s, const uint8_t *image, const struct elf64_phdr *ph)
+static bool load_segment(struct spawn_state *s, const uint8_t *image, const struct elf_segment *seg)
 {
-    uint64_t start = ph->p_vaddr & ~(BASE_PAGE_BYTES - 1);
-    uint64_t end = (ph->p_vaddr + ph->p_memsz + BASE_PAGE_BYTES - 1) & ~(BASE_PAGE_BYTES - 1);
-    struct segment_source src = {image, ph};
-    return map_fresh(s, start, end, segment_flags(ph->p_flags), fill_segment, &src);
+    uint64_t start = seg->vaddr & ~(BASE_PAGE_BYTES - 1);
+    uint64_t end = (seg->vaddr + seg->memsz + BASE_PAGE_BYTES - 1) & ~(BASE_PAGE_BYTES - 1);
+    struct segment_source src = {image, seg};
+    return map_fresh(s, start, end, segment_flags(seg->flags), fill_segment, &src);
+}
+
+/* The i-th program header as a segment, if it is loadable; from either class of file. */
+static bool segment_at(const uint8_t *elf, uint64_t phoff, int i, struct elf_segment *seg)
+{
+    if (DOMAIN_ELF_CLASS == ELFCLASS64) {
+        const struct elf64_phdr *ph = (const void *)(elf + phoff + i * sizeof(*ph));
+        *seg =
+            (struct elf_segment){ph->p_offset, ph->p_vaddr, ph->p_filesz, ph->p_memsz, ph->p_flags};
+        return ph->p_type == PT_LOAD;
+    }
+    const struct elf32_phdr *ph = (const void *)(elf + phoff + i * sizeof(*ph));
+    *seg = (struct elf_segment){ph->p_offset, ph->p_vaddr, ph->p_filesz, ph->p_memsz, ph->p_flags};
+    return ph->p_type == PT_LOAD;
 }
 
 static bool load_elf(struct spawn_state *s, const void *elf, size_t elf_bytes, uint64_t *entry)
 {
-    const struct elf64_ehdr *eh = elf;
-    if (elf_bytes < sizeof(*eh) || *(const uint32_t *)eh->e_ident != ELF_MAGIC ||
-        eh->e_ident[4] != DOMAIN_ELF_CLASS || eh->e_machine != DOMAIN_ELF_MACHINE ||
-        eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr) > elf_bytes) {
+    const uint8_t *b = elf;
+    bool is64 = DOMAIN_ELF_CLASS == ELFCLASS64;
+    const struct elf64_ehdr *e64 = elf;
+    const struct elf32_ehdr *e32 = elf;
+    size_t ehdr_bytes = is64 ? sizeof(*e64) : sizeof(*e32);
+    uint64_t phoff = is64 ? e64->e_phoff : e32->e_phoff;
+    int phnum = is64 ? e64->e_phnum : e32->e_phnum;
+    size_t phent = is64 ? sizeof(struct elf64_phdr) : sizeof(struct elf32_phdr);
+    if (elf_bytes < ehdr_bytes || *(const uint32_t *)b != ELF_MAGIC || b[4] != DOMAIN_ELF_CLASS ||
+        (is64 ? e64->e_machine : e32->e_machine) != DOMAIN_ELF_MACHINE ||
+        phoff + (uint64_t)phnum * phent > elf_bytes) {
         printk("kernel: spawn: the init image is not an ELF executable for this machine\n");
         return false;
     }
-    const struct elf64_phdr *ph = (const void *)((const uint8_t *)elf + eh->e_phoff);
-    for (int i = 0; i < eh->e_phnum; i++) {
-        if (ph[i].p_type == PT_LOAD &&
-            (ph[i].p_offset + ph[i].p_filesz > elf_bytes || !load_segment(s, elf, &ph[i]))) {
+    for (int i = 0; i < phnum; i++) {
+        struct elf_segment seg;
+        if (segment_at(b, phoff, i, &seg) &&
+            (seg.offset + seg.filesz > elf_bytes || !load_segment(s, b, &seg))) {
             return false;
         }
     }
-    *entry = eh->e_entry;
+    *entry = is64 ? e64->e_entry : e32->e_entry;
     return true;
 }
 

@@ -90,7 +90,11 @@ static const char *parse_conversion(const char *p, struct conversion *c)
         c->width = c->width * 10 + (unsigned)(*p - '0');
     }
     for (; *p == 'l' || *p == 'z'; p++) {
-        c->longs = *p == 'z' ? 2 : c->longs + 1;
+        /* z: size_t, as wide as long long, long or int on this machine */
+        c->longs = *p != 'z'                                      ? c->longs + 1
+                   : sizeof(size_t) == sizeof(unsigned long long) ? 2
+                   : sizeof(size_t) == sizeof(unsigned long)      ? 1
+                                                                  : 0;
     }
     return p;
 }

@@ -37,6 +37,12 @@ errval_t ram_alloc(struct capref *ret, gensize_t bytes)
     return err_is_fail(err) ? err_push(err, LIB_ERR_RAM_ALLOC) : err;
 }
 
+errval_t ram_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes)
+{
+    errval_t err = make_object(ret, ObjType_RAM, round_to_pages(bytes), align_bytes);
+    return err_is_fail(err) ? err_push(err, LIB_ERR_RAM_ALLOC) : err;
+}
+
 errval_t frame_alloc(struct capref *ret, gensize_t bytes, gensize_t *ret_bytes)
 {
     gensize_t rounded = round_to_pages(bytes);

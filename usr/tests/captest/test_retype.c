@@ -1,5 +1,6 @@
 /* Retype, copy, mint, delete, revoke and identify on hardware memory: every pair and refusal. */
 #include "captest.h"
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -96,7 +97,7 @@ struct fixture {
 
 static const char *setup(struct fixture *f, gensize_t ram_bytes)
 {
-    FAIL_IF_ERR(ram_alloc(&f->ram, ram_bytes));
+    FAIL_IF_ERR(ram_alloc_aligned(&f->ram, ram_bytes, 64 * KiB));
     FAIL_IF_ERR(scratch_create(&f->cnode_ram));
     return NULL;
 }
@@ -185,13 +186,14 @@ static bool source_exists(enum objtype type)
 static errval_t make_source(enum objtype type, struct capref *src, struct capref *parent)
 {
     *parent = NULL_CAP;
+    /* Aligned for every object the matrix makes (ARMv7 L1 tables need 16 KiB). */
     if (type == ObjType_RAM) {
-        return ram_alloc(src, 64 * KiB);
+        return ram_alloc_aligned(src, 64 * KiB, 64 * KiB);
     }
     if (type == ObjType_Frame) {
         return frame_alloc(src, 64 * KiB, NULL);
     }
-    errval_t err = ram_alloc(parent, 64 * KiB);
+    errval_t err = ram_alloc_aligned(parent, 64 * KiB, 64 * KiB);
     if (err_is_ok(err)) {
         err = slot_alloc(src);
     }
@@ -485,11 +487,12 @@ static const char *refuses_ranges_beyond_the_source(void)
                    SYS_ERR_RETYPE_OUT_OF_BOUNDS, f.ram);
     EXPECT_REFUSED(retype(f.ram, 0, ObjType_Frame, 2 * bytes, 1, 0), SYS_ERR_RETYPE_OUT_OF_BOUNDS,
                    f.ram);
-    EXPECT_REFUSED(retype(f.ram, 0, ObjType_Frame, BASE_PAGE_BYTES, (size_t)1 << 40, 0),
+    EXPECT_REFUSED(retype(f.ram, 0, ObjType_Frame, BASE_PAGE_BYTES, SIZE_MAX / 2, 0),
                    SYS_ERR_RETYPE_OUT_OF_BOUNDS, f.ram);
     /* count x size wraps to one page; an offset that wraps the physical address space. */
-    EXPECT_REFUSED(retype(f.ram, 0, ObjType_Frame, BASE_PAGE_BYTES, ((size_t)1 << 52) + 1, 0),
-                   SYS_ERR_RETYPE_OUT_OF_BOUNDS, f.ram);
+    EXPECT_REFUSED(
+        retype(f.ram, 0, ObjType_Frame, BASE_PAGE_BYTES, SIZE_MAX / BASE_PAGE_BYTES + 2, 0),
+        SYS_ERR_RETYPE_OUT_OF_BOUNDS, f.ram);
     EXPECT_REFUSED(
         retype(f.ram, ~(gensize_t)0 - BASE_PAGE_BYTES + 1, ObjType_Frame, BASE_PAGE_BYTES, 1, 0),
         SYS_ERR_RETYPE_OUT_OF_BOUNDS, f.ram);

@@ -31,6 +31,9 @@ errval_t ram_release(genpaddr_t base, gensize_t bytes);
 /* A new RAM capability of bytes (rounded up to 4 KiB) in a new slot. */
 errval_t ram_alloc(struct capref *ret, gensize_t bytes);
 
+/* A new RAM capability whose base is aligned to align_bytes (a power of two). */
+errval_t ram_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes);
+
 /*
  * A new Frame of at least bytes; *ret_bytes (if not NULL) gets its size,
  * bytes rounded up to 4 KiB. The frame is zeroed by the kernel.

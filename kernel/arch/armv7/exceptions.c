@@ -1,0 +1,115 @@
+/* ARMv7 exceptions: system calls, and faults in user mode reported and ending the domain. */
+#include <armv7.h>
+#include <armv7_cpu.h>
+#include <dispatch.h>
+#include <fault.h>
+#include <platform.h>
+#include <printk.h>
+#include <syscall.h>
+
+enum exception_kind { EXC_RESET, EXC_UNDEF, EXC_SVC, EXC_PREFETCH, EXC_DATA, EXC_UNUSED, EXC_IRQ };
+
+/*
+ * In: r0 the call number, r1-r10 the ten words that follow it. Out: r0/r1
+ * the error (low, high word), r2-r5 the values.
+ */
+void armv7_syscall(struct armv7_frame *f);
+void armv7_syscall(struct armv7_frame *f)
+{
+    uintptr_t regs[SYSCALL_REGS];
+    for (int i = 0; i < SYSCALL_REGS; i++) {
+        regs[i] = f->r[i];
+    }
+    struct sysret ret = sys_syscall(dcb_current, regs);
+    f->r[0] = (uint32_t)ret.error;
+    f->r[1] = (uint32_t)(ret.error >> 32);
+    for (int i = 0; i < SYSRET_VALUES; i++) {
+        f->r[2 + i] = ret.value[i];
+    }
+}
+
+/* Short-descriptor fault status: translation faults mean "not present". */
+static bool status_not_present(uint32_t fsr)
+{
+    uint32_t fs = ((fsr >> 6) & 0x10) | (fsr & 0xf);
+    return fs == 0x05 || fs == 0x07;
+}
+
+static void describe(const struct armv7_frame *f, enum exception_kind kind, struct fault_info *info,
+                     struct fault_register regs[18])
+{
+    static const char *const names[] = {"r0", "r1",  "r2",  "r3",  "r4", "r5", "r6", "r7",   "r8",
+                                        "r9", "r10", "r11", "r12", "sp", "lr", "pc", "cpsr", "fsr"};
+    bool data = kind == EXC_DATA;
+    bool prefetch = kind == EXC_PREFETCH;
+    uint32_t fsr = data ? read_dfsr() : prefetch ? read_ifsr() : 0;
+    for (int i = 0; i < 13; i++) {
+        regs[i] = (struct fault_register){names[i], f->r[i]};
+    }
+    regs[13] = (struct fault_register){names[13], f->usr_sp};
+    regs[14] = (struct fault_register){names[14], f->usr_lr};
+    regs[15] = (struct fault_register){names[15], f->pc};
+    regs[16] = (struct fault_register){names[16], f->cpsr};
+    regs[17] = (struct fault_register){names[17], fsr};
+    *info = (struct fault_info){
+        .domain = dcb_current != NULL ? dcb_current->name : "(none)",
+        .kind = data       ? "data abort"
+                : prefetch ? "prefetch abort"
+                           : "undefined instruction",
+        .has_address = data || prefetch,
+        .vaddr = data       ? read_dfar()
+                 : prefetch ? read_ifar()
+                            : 0,
+        .ip = f->pc,
+        .access = prefetch             ? FAULT_EXECUTE
+                  : (fsr & (1u << 11)) ? FAULT_WRITE
+                                       : FAULT_READ,
+        .user_mode = (f->cpsr & PSR_MODE_MASK) == PSR_MODE_USR,
+        .not_present = status_not_present(fsr),
+        .root = read_ttbr0() & ~0x3fffu,
+        .regs = regs,
+        .reg_count = 18,
+    };
+}
+
+void armv7_exception(struct armv7_frame *f, enum exception_kind kind);
+void armv7_exception(struct armv7_frame *f, enum exception_kind kind)
+{
+    struct fault_info info;
+    struct fault_register regs[18];
+    if (kind == EXC_UNDEF || kind == EXC_PREFETCH || kind == EXC_DATA) {
+        describe(f, kind, &info, regs);
+        fault_report(&info);
+        if (info.user_mode) {
+            printk("kernel: domain %s ended by its fault\n", info.domain);
+            platform_domain_exit(dcb_current, 0xff);
+        }
+    } else {
+        printk("kernel: unexpected exception %d at 0x%x\n", (int)kind, (unsigned)f->pc);
+    }
+    printk("kernel: panic: exception in the kernel\n");
+    platform_halt(true);
+}
+
+extern char restore_and_return[];
+
+_Noreturn void armv7_enter_user(uint32_t pc, uint32_t sp)
+{
+    /* A frame as the entry code would have saved it, returned to by the common exit path. */
+    static struct armv7_frame frame;
+    frame = (struct armv7_frame){
+        .usr_sp = sp,
+        .pc = pc,
+        .cpsr = PSR_MODE_USR | PSR_IRQ_FIQ_MASKED,
+    };
+    extern char kernel_stack_top[];
+    uintptr_t top_addr = (uintptr_t)kernel_stack_top - sizeof(struct armv7_frame);
+    struct armv7_frame *top = (struct armv7_frame *)top_addr;
+    *top = frame;
+    __asm__ volatile("mov sp, %0\n"
+                     "b restore_and_return\n"
+                     :
+                     : "r"(top)
+                     : "memory");
+    __builtin_unreachable();
+}

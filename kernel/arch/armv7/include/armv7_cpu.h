@@ -1,0 +1,22 @@
+/* What the ARMv7 exception entry saves, and entering user mode. */
+#ifndef ARMV7_CPU_H
+#define ARMV7_CPU_H
+
+#include <stdint.h>
+
+/* In stack order: a pad word, the user-mode sp and lr, r0-r12, then what srs stored. */
+struct armv7_frame {
+    uint32_t pad;
+    uint32_t usr_sp, usr_lr;
+    uint32_t r[13];
+    uint32_t pc, cpsr;
+};
+
+#define PSR_MODE_MASK 0x1f
+#define PSR_MODE_USR 0x10
+#define PSR_IRQ_FIQ_MASKED 0xc0
+
+/* Enters user mode at pc with stack sp and every other register zero; never returns. */
+_Noreturn void armv7_enter_user(uint32_t pc, uint32_t sp);
+
+#endif

@@ -1,0 +1,81 @@
+/* The QEMU virt platform's side of the kernel interfaces: memory, TLB, caches, leaving QEMU. */
+#include <armv7.h>
+#include <armv7_layout.h>
+#include <maintenance.h>
+#include <phys_mem.h>
+#include <platform.h>
+#include <printk.h>
+
+#define CACHE_LINE_BYTES 64
+
+void *phys_to_kernel_ptr(genpaddr_t paddr)
+{
+    return (void *)(uintptr_t)(paddr + KERNEL_VOFFSET);
+}
+
+void platform_tlb_flush_range(genpaddr_t root, uint64_t vaddr, uint64_t bytes)
+{
+    (void)root; /* no ASIDs: an address's entries are dropped for every address space */
+    dsb();
+    for (uint64_t v = vaddr; v < vaddr + bytes; v += BASE_PAGE_BYTES) {
+        tlb_invalidate_mva_all_asids((uint32_t)v);
+    }
+    dsb();
+    isb();
+}
+
+void platform_tlb_flush_all(void)
+{
+    dsb();
+    tlb_invalidate_all();
+    dsb();
+    isb();
+}
+
+void platform_cache_clean_range(genpaddr_t paddr, gensize_t bytes)
+{
+    uint32_t start = (uint32_t)(uintptr_t)phys_to_kernel_ptr(paddr) & ~(CACHE_LINE_BYTES - 1);
+    uint32_t end = (uint32_t)(uintptr_t)phys_to_kernel_ptr(paddr + bytes);
+    for (uint32_t va = start; va < end; va += CACHE_LINE_BYTES) {
+        dcache_clean_mva(va);
+    }
+    dsb();
+}
+
+extern uint32_t boot_l1[];
+
+void platform_root_table_created(genpaddr_t base)
+{
+    /* Every address space shares the kernel's half: the L1 entries from slot 2048 on. */
+    uint32_t *root = phys_to_kernel_ptr(base);
+    const uint32_t *kernel = phys_to_kernel_ptr((genpaddr_t)(uintptr_t)boot_l1);
+    for (int slot = 2048; slot < 4096; slot++) {
+        root[slot] = kernel[slot];
+    }
+    platform_cache_clean_range(base, 16384);
+}
+
+/* Semihosting SYS_EXIT_EXTENDED: QEMU exits with the status. */
+static _Noreturn void semihosting_exit(uint32_t status)
+{
+    static volatile uint32_t block[2];
+    block[0] = 0x20026; /* ADP_Stopped_ApplicationExit */
+    block[1] = status;
+    register uint32_t r0 __asm__("r0") = 0x20;
+    register volatile uint32_t *r1 __asm__("r1") = block;
+    __asm__ volatile("svc 0x123456" : : "r"(r0), "r"(r1) : "memory");
+    for (;;) {
+        __asm__ volatile("wfi");
+    }
+}
+
+_Noreturn void platform_halt(bool failure)
+{
+    semihosting_exit(failure ? 1 : 0);
+}
+
+void platform_domain_exit(struct dcb *dcb, uint64_t status)
+{
+    printk("kernel: domain %s exited with status %llu\n", dcb->name, (unsigned long long)status);
+    platform_halt(status != 0);
+}

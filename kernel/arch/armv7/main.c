@@ -1,0 +1,94 @@
+/* The QEMU virt kernel's start: the device tree, free memory, and init from the loaded image. */
+#include <armv7.h>
+#include <armv7_cpu.h>
+#include <armv7_layout.h>
+#include <fdt.h>
+#include <mdb.h>
+#include <phys_mem.h>
+#include <platform.h>
+#include <printk.h>
+#include <spawn.h>
+
+extern char kernel_image_end[];
+static struct dcb init_dcb = {.name = "init"};
+
+void armv7_uart_set(uint64_t paddr);
+
+static void boot_fail(const char *what, errval_t err)
+{
+    char text[160];
+    err_format(err, text, sizeof(text));
+    printk("kernel: panic: %s: %s\n", what, text);
+    platform_halt(true);
+}
+
+/* RAM from the device tree, less the tree itself, the kernel image and init's image. */
+static void collect_memory(const void *dtb, struct boot_memory *mem)
+{
+    struct fdt_range ram[8];
+    int count;
+    errval_t err = fdt_memory(dtb, ram, 8, &count);
+    if (err_is_fail(err)) {
+        boot_fail("no memory in the device tree", err);
+    }
+    for (int i = 0; i < count; i++) {
+        genpaddr_t end = ram[i].base + ram[i].bytes;
+        genpaddr_t limit = (genpaddr_t)RAM_PBASE + (1ull << 30); /* what the kernel maps */
+        if (ram[i].base >= RAM_PBASE && ram[i].base < limit) {
+            boot_memory_add(mem, ram[i].base, (end < limit ? end : limit) - ram[i].base);
+        }
+    }
+    boot_memory_reserve(mem, DTB_PADDR, fdt_total_bytes(dtb));
+    /* The image from its boot section up: everything below kernel_image_end. */
+    genpaddr_t image_end = (genpaddr_t)(uintptr_t)kernel_image_end - KERNEL_VOFFSET;
+    boot_memory_reserve(mem, RAM_PBASE + 0x100000, image_end - (RAM_PBASE + 0x100000));
+    boot_memory_reserve(mem, INIT_MODULE_PADDR, INIT_MODULE_MAX_BYTES);
+}
+
+static uint64_t counter(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("mrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi)); /* CNTVCT */
+    return ((uint64_t)hi << 32) | lo;
+}
+
+/* Starts the cycle counter and lets user mode read it (guestbench, under QEMU -icount). */
+static void open_cycle_counter(void)
+{
+    uint32_t pmcr;
+    __asm__ volatile("mrc p15, 0, %0, c9, c12, 0" : "=r"(pmcr));
+    __asm__ volatile("mcr p15, 0, %0, c9, c12, 0" : : "r"(pmcr | 1u)); /* enable */
+    __asm__ volatile("mcr p15, 0, %0, c9, c12, 1" : : "r"(1u << 31));  /* the cycle counter */
+    __asm__ volatile("mcr p15, 0, %0, c9, c14, 0" : : "r"(1u));        /* user access */
+}
+
+void armv7_kernel_main(void);
+void armv7_kernel_main(void)
+{
+    printk("kernel: ARMv7 CPU driver booting\n");
+    const void *dtb = phys_to_kernel_ptr(DTB_PADDR);
+    errval_t err = fdt_check(dtb, DTB_MAX_BYTES);
+    if (err_is_fail(err)) {
+        boot_fail("the device tree at the start of RAM", err);
+    }
+    struct fdt_range uart;
+    if (err_is_ok(fdt_device(dtb, "arm,pl011", &uart))) {
+        armv7_uart_set(uart.base);
+    }
+    static struct boot_memory mem;
+    collect_memory(dtb, &mem);
+    mdb_init(counter());
+    open_cycle_counter();
+    struct spawn_result spawned;
+    if (!spawn_init(&init_dcb, phys_to_kernel_ptr(INIT_MODULE_PADDR), INIT_MODULE_MAX_BYTES, &mem,
+                    &spawned)) {
+        platform_halt(true);
+    }
+    dcb_current = &init_dcb;
+    write_ttbr0((uint32_t)spawned.root);
+    tlb_invalidate_all();
+    dsb();
+    isb();
+    printk("kernel: starting init at 0x%llx\n", (unsigned long long)spawned.entry);
+    armv7_enter_user((uint32_t)spawned.entry, (uint32_t)spawned.stack_top);
+}
