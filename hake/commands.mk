@@ -72,12 +72,15 @@ BENCH_TARGET := host-x86_64
 GUEST_ICOUNT := -icount shift=0,sleep=off
 bench: setup
 	@$(SUBMAKE) $(foreach m,$(BENCHMARKS),$(BUILD)/$(BENCH_TARGET)/bin/$(m)) \
-		$(BUILD)/host-x86_64/bin/linuxbench $(BUILD)/x86_64/bin/cpu.elf32 $(BUILD)/x86_64/bin/guestbench
+		$(BUILD)/host-x86_64/bin/linuxbench \
+		$(foreach a,$(QEMU_SUITES),$(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin/guestbench)
 	@for b in $(BENCHMARKS); do $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; \
 		tools/callgrind-ops $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; done
 	@mkdir -p $(BUILD)/logs
-	@echo "guestbench: QEMU TCG with $(GUEST_ICOUNT): rdtsc counts virtual ns, one per instruction"
-	@QEMU_EXTRA="$(GUEST_ICOUNT)" tools/qemu-run x86_64 $(BUILD)/x86_64/bin/cpu.elf32 \
-		$(BUILD)/x86_64/bin/guestbench 600 | tee $(BUILD)/logs/guestbench.log
+	@$(foreach a,$(QEMU_SUITES),\
+		echo "guestbench on $(a): QEMU TCG with $(GUEST_ICOUNT): one instruction per virtual ns" && \
+		QEMU_EXTRA="$(GUEST_ICOUNT)" tools/qemu-run $(a) $(KERNEL_IMAGE.$(a)) \
+			$(BUILD)/$(a)/bin/guestbench 600 | tee $(BUILD)/logs/guestbench-$(a).log && ) true
 	@$(BUILD)/host-x86_64/bin/linuxbench | tee $(BUILD)/logs/linuxbench.log
-	@tools/guest-vs-linux $(BUILD)/logs/guestbench.log $(BUILD)/logs/linuxbench.log
+	@$(foreach a,$(QEMU_SUITES),echo "== $(a)" && \
+		tools/guest-vs-linux $(BUILD)/logs/guestbench-$(a).log $(BUILD)/logs/linuxbench.log && ) true

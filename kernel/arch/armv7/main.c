@@ -8,6 +8,7 @@
 #include <platform.h>
 #include <printk.h>
 #include <spawn.h>
+#include <startup.h>
 
 extern char kernel_image_end[];
 static struct dcb init_dcb = {.name = "init"};
@@ -83,6 +84,11 @@ void armv7_kernel_main(void)
     if (!spawn_init(&init_dcb, phys_to_kernel_ptr(INIT_MODULE_PADDR), INIT_MODULE_MAX_BYTES, &mem,
                     &spawned)) {
         platform_halt(true);
+    }
+    /* The UART's page as device memory init may map (uncached), to show it can. */
+    if (err_is_ok(fdt_device(dtb, "arm,pl011", &uart))) {
+        startup_hand_memory(&init_dcb, ROOTCN_SLOT_PHYSADDRCN, ObjType_PhysAddr,
+                            uart.base & ~(BASE_PAGE_BYTES - 1), BASE_PAGE_BYTES);
     }
     dcb_current = &init_dcb;
     write_ttbr0((uint32_t)spawned.root);

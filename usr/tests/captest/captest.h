@@ -44,5 +44,12 @@ extern const struct captest captest_pmap[];
 extern const struct captest captest_retype[];
 extern const struct captest captest_refusals[];
 extern const struct captest captest_malloc[];
+extern const struct captest captest_arch[];
+extern const struct captest captest_arch_device[];
+extern const struct captest captest_arch_small_tables[];
+
+/* Which architecture-dependent tables apply here (decided at run time, from what init has). */
+bool captest_has_device_window(void);
+bool captest_has_small_tables(void);
 
 #endif

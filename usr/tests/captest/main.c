@@ -55,6 +55,13 @@ int main(void)
     run_table(captest_pmap, &passed, &failed);
     run_table(captest_retype, &passed, &failed);
     run_table(captest_refusals, &passed, &failed);
+    run_table(captest_arch, &passed, &failed);
+    if (captest_has_device_window()) {
+        run_table(captest_arch_device, &passed, &failed);
+    }
+    if (captest_has_small_tables()) {
+        run_table(captest_arch_small_tables, &passed, &failed);
+    }
     heap_init(&self_pmap);
     run_table(captest_malloc, &passed, &failed);
     printf("%d passed, %d failed\n", passed, failed);
