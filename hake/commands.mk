@@ -55,12 +55,12 @@ run-host: setup
 	@$(SUBMAKE) $(BUILD)/host-x86_64/bin/hostdemo
 	@$(BUILD)/host-x86_64/bin/hostdemo
 
-# make debug: QEMU waits for gdb on :1234; `gdb -x build/<arch>/gdbinit` loads both images.
+# make debug: QEMU waits for gdb on :1234; `gdb-multiarch -x build/<arch>/gdbinit` loads both images.
 debug: setup
 	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN)
 	@printf 'file %s\nadd-symbol-file %s\ntarget remote :1234\n' \
 		$(BUILD)/$(ARCH)/bin/cpu $(BUILD)/$(ARCH)/bin/$(DOMAIN) > $(BUILD)/$(ARCH)/gdbinit
-	@echo "debug: QEMU is waiting; in another terminal: gdb -x $(BUILD)/$(ARCH)/gdbinit"
+	@echo "debug: QEMU is waiting; in another terminal: gdb-multiarch -x $(BUILD)/$(ARCH)/gdbinit"
 	@QEMU_EXTRA="-S -s" tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) \
 		$(BUILD)/$(ARCH)/bin/$(DOMAIN) 0
 

@@ -2,16 +2,9 @@
 #include <format.h>
 #include <printk.h>
 
-static void put_console(struct format_sink *sink, char c)
-{
-    (void)sink;
-    platform_console_putchar(c);
-}
-
 int vprintk(const char *fmt, va_list ap)
 {
-    struct format_sink console = {.put = put_console};
-    return format_v(&console, fmt, ap);
+    return format_vputc(platform_console_putchar, fmt, ap);
 }
 
 int printk(const char *fmt, ...)

@@ -183,3 +183,19 @@ int format_snprintf(char *buf, size_t bytes, const char *fmt, ...)
     va_end(ap);
     return written;
 }
+
+struct putc_sink {
+    struct format_sink sink;
+    void (*putc)(char c);
+};
+
+static void put_through(struct format_sink *sink, char c)
+{
+    ((struct putc_sink *)sink)->putc(c);
+}
+
+int format_vputc(void (*putc)(char c), const char *fmt, va_list ap)
+{
+    struct putc_sink s = {.sink = {.put = put_through}, .putc = putc};
+    return format_v(&s.sink, fmt, ap);
+}

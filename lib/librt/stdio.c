@@ -3,16 +3,9 @@
 #include <libcap/syscalls.h>
 #include <stdio.h>
 
-static void put_console(struct format_sink *sink, char c)
-{
-    (void)sink;
-    sys_putchar(c);
-}
-
 int vprintf(const char *fmt, va_list ap)
 {
-    struct format_sink console = {.put = put_console};
-    return format_v(&console, fmt, ap);
+    return format_vputc(sys_putchar, fmt, ap);
 }
 
 int printf(const char *fmt, ...)

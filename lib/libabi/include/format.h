@@ -13,6 +13,9 @@ struct format_sink {
 /* Formats into sink; returns the number of characters produced. */
 int format_v(struct format_sink *sink, const char *fmt, va_list ap);
 
+/* Character by character through putc (a console). */
+int format_vputc(void (*putc)(char c), const char *fmt, va_list ap);
+
 /* Into a buffer, always NUL-terminated when bytes > 0; returns the full length, like snprintf. */
 int format_vsnprintf(char *buf, size_t bytes, const char *fmt, va_list ap);
 int format_snprintf(char *buf, size_t bytes, const char *fmt, ...)
