@@ -165,6 +165,23 @@ START_TEST(the_machine_size_and_physical_base_are_configurable)
 }
 END_TEST
 
+START_TEST(the_console_and_exit_system_calls)
+{
+    uint64_t status;
+    ck_assert(!host_machine_exit_status(&status));
+    host_console_capture(kernel_console, sizeof(kernel_console));
+    for (const char *c = "hi\n"; *c != '\0'; c++) {
+        uintptr_t regs[SYSCALL_REGS] = {SYSCALL_PUTCHAR, (unsigned char)*c};
+        ck_assert_ok(host_syscall(regs).error);
+    }
+    ck_assert_str_eq(kernel_console, "hi\n");
+    uintptr_t regs[SYSCALL_REGS] = {SYSCALL_EXIT, 7};
+    ck_assert_ok(host_syscall(regs).error);
+    ck_assert(host_machine_exit_status(&status));
+    ck_assert_uint_eq(status, 7);
+}
+END_TEST
+
 Suite *cspace_suite(void)
 {
     Suite *s = suite_create("cspace");
@@ -190,6 +207,7 @@ Suite *cspace_suite(void)
     TCase *dispatch = fixture_tcase(s, "dispatch");
     tcase_add_test(dispatch, invocation_the_type_does_not_have_is_refused);
     tcase_add_test(dispatch, unknown_system_call_is_refused);
+    tcase_add_test(dispatch, the_console_and_exit_system_calls);
     tcase_add_test(dispatch, invoking_an_empty_slot_is_cap_not_found);
     return s;
 }
