@@ -1,5 +1,6 @@
 /* pmap_init and pmap_destroy: the root's shadow node, the first reserve, and tearing down. */
 #include "pmap_internal.h"
+#include <domain_layout.h>
 
 static size_t max_node_bytes(const struct pmap_layout *layout)
 {
@@ -81,6 +82,13 @@ errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_opti
     pmap->vaddr_min = pmap->options.vaddr_min > l->user_min ? pmap->options.vaddr_min : l->user_min;
     pmap->addr_hint = pmap->vaddr_min;
     return SYS_ERR_OK;
+}
+
+errval_t pmap_init_self(struct pmap *pmap)
+{
+    struct capref root = {.cnode = cnode_at_l1(ROOTCN_SLOT_PAGECN), .slot = PAGECN_SLOT_VROOT};
+    struct pmap_options options = {.vaddr_min = DOMAIN_PMAP_VADDR_MIN};
+    return pmap_init(pmap, root, &options);
 }
 
 static errval_t visit_destroy_copy(struct pmap *pmap, struct pmap_vnode *table,

@@ -26,8 +26,7 @@ int main(void)
     printf("demo: a domain maps its own memory through capabilities\n");
     check("libcap_init", libcap_init());
     struct capref root = {.cnode = cnode_at_l1(ROOTCN_SLOT_PAGECN), .slot = PAGECN_SLOT_VROOT};
-    struct pmap_options options = {.vaddr_min = DOMAIN_PMAP_VADDR_MIN};
-    check("pmap_init over init's own root table", pmap_init(&pmap, root, &options));
+    check("pmap_init_self (init's own root table)", pmap_init_self(&pmap));
 
     struct capref frame;
     struct capref big;

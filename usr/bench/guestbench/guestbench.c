@@ -119,9 +119,7 @@ static void bench_batches(genvaddr_t at, struct capref frame)
 int main(void)
 {
     check(libcap_init());
-    struct capref root = {.cnode = cnode_at_l1(ROOTCN_SLOT_PAGECN), .slot = PAGECN_SLOT_VROOT};
-    struct pmap_options options = {.vaddr_min = DOMAIN_PMAP_VADDR_MIN};
-    check(pmap_init(&pmap, root, &options));
+    check(pmap_init_self(&pmap));
     const struct pmap_layout *l = pmap_arch_layout();
     struct capref leaf, frame, big;
     check(vnode_create(&leaf, l->table_type[l->levels - 1]));

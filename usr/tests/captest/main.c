@@ -39,8 +39,7 @@ int main(void)
     self_root =
         (struct capref){.cnode = cnode_at_l1(ROOTCN_SLOT_PAGECN), .slot = PAGECN_SLOT_VROOT};
     if (err_is_ok(err)) {
-        struct pmap_options options = {.vaddr_min = DOMAIN_PMAP_VADDR_MIN};
-        err = pmap_init(&self_pmap, self_root, &options);
+        err = pmap_init_self(&self_pmap);
     }
     if (err_is_fail(err)) {
         char text[200];

@@ -13,10 +13,8 @@ static struct pmap fault_pmap;
 /* Maps a fresh frame with flags; returns its address and (in *frame) the frame. */
 static inline volatile int *map_fresh_page(vregion_flags_t flags, struct capref *frame)
 {
-    struct capref root = {.cnode = cnode_at_l1(ROOTCN_SLOT_PAGECN), .slot = PAGECN_SLOT_VROOT};
-    struct pmap_options options = {.vaddr_min = DOMAIN_PMAP_VADDR_MIN};
     genvaddr_t vaddr;
-    if (err_is_fail(libcap_init()) || err_is_fail(pmap_init(&fault_pmap, root, &options)) ||
+    if (err_is_fail(libcap_init()) || err_is_fail(pmap_init_self(&fault_pmap)) ||
         err_is_fail(frame_alloc(frame, 4096, NULL)) ||
         err_is_fail(pmap_determine_addr(&fault_pmap, 4096, 4096, &vaddr)) ||
         err_is_fail(pmap_map(&fault_pmap, vaddr, *frame, 0, 4096, flags))) {

@@ -82,6 +82,13 @@ struct pmap {
 errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_options *options);
 
 /*
+ * pmap_init for a domain the kernel started (init): its own root table
+ * (PAGECN_SLOT_VROOT) from DOMAIN_PMAP_VADDR_MIN up, where nothing the
+ * kernel built for the image and stack lies; self-paging metadata.
+ */
+errval_t pmap_init_self(struct pmap *pmap);
+
+/*
  * Unmaps everything, reclaims every table below the root and gives back
  * the metadata blocks; the root capability stays the caller's.
  */
