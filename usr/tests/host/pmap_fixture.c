@@ -21,8 +21,13 @@ void pmap_boot_with(gensize_t ram_bytes, const struct pmap_options *options)
 {
     struct host_machine_config config = HOST_MACHINE_DEFAULT_CONFIG;
     config.ram_bytes = ram_bytes;
+    pmap_boot_config(&config, options);
+}
+
+void pmap_boot_config(const struct host_machine_config *config, const struct pmap_options *options)
+{
     host_console_capture(kernel_console, sizeof(kernel_console));
-    host_machine_boot(&config);
+    host_machine_boot(config);
     ck_assert_ok(libcap_init());
     resource_counts_take(&baseline);
     ck_assert_ok(vnode_create(&test_root, pmap_arch_layout()->table_type[0]));

@@ -23,6 +23,9 @@ void resource_counts_take(struct resource_counts *ret);
 /* Boots a machine of ram_bytes, initialises libcap and a self-paging pmap. */
 void pmap_boot_with(gensize_t ram_bytes, const struct pmap_options *options);
 
+/* The same with a whole machine configuration (a device window, say). */
+void pmap_boot_config(const struct host_machine_config *config, const struct pmap_options *options);
+
 /* The checked fixture: 256 MiB and default options. */
 void pmap_boot(void);
 void pmap_shutdown(void);

@@ -1534,6 +1534,48 @@ START_TEST(modifying_flags_inside_a_large_page_keeps_the_rest)
 }
 END_TEST
 
+/*
+ * The largest pages the format has below the root (x86-64: 1 GiB), from a
+ * device window (DevFrames are not zeroed, so a 1 GiB frame costs nothing).
+ */
+START_TEST(the_largest_pages_map_through_libpmap)
+{
+    const struct pmap_layout *l = pmap_arch_layout();
+    int level = 0;
+    while (!l->frame_level[level]) {
+        level++;
+    }
+    gensize_t big = l->span_bytes[level];
+    pmap_shutdown();
+    struct host_machine_config config = HOST_MACHINE_DEFAULT_CONFIG;
+    config.device_bytes = 2 * big + (big > (1u << 20) ? 0 : (gensize_t)1 << 20);
+    pmap_boot_config(&config, NULL);
+    genpaddr_t dev = host_machine_device_base();
+    gensize_t offset = (dev + big - 1) / big * big - dev;
+    struct capref frame;
+    ck_assert_ok(slot_alloc(&frame));
+    ck_assert_ok(cap_retype(frame, (struct capref){.cnode = cnode_at_l1(ROOTCN_SLOT_PHYSADDRCN)},
+                            offset, ObjType_DevFrame, big, 1));
+    genvaddr_t va;
+    ck_assert_ok(pmap_determine_addr(&test_pmap, big, big, &va));
+    ck_assert_ok(pmap_map(&test_pmap, va, frame, 0, big,
+                          VREGION_FLAGS_READ | VREGION_FLAGS_NOCACHE | VREGION_FLAGS_LARGE));
+    struct walk_result w = walk_translate(test_pmap.root_base, va + big - 4096 + 12);
+    ck_assert(w.present && w.nocache);
+    ck_assert_uint_eq(w.page_bytes, big);
+    ck_assert_uint_eq(w.paddr, dev + offset + big - 4096 + 12);
+    /* A hole in the middle splits it down to 4 KiB pages around the hole. */
+    ck_assert_ok(pmap_unmap(&test_pmap, va + big / 2, 4096));
+    ck_assert(!walk_translate(test_pmap.root_base, va + big / 2).present);
+    w = walk_translate(test_pmap.root_base, va + big / 2 + 4096);
+    ck_assert(w.present);
+    ck_assert_uint_eq(w.paddr, dev + offset + big / 2 + 4096);
+    ck_assert_ok(pmap_unmap(&test_pmap, va, big));
+    ck_assert_ok(cap_destroy(frame));
+    assert_no_leaks();
+}
+END_TEST
+
 Suite *pmap_errors_suite(void)
 {
     Suite *s = suite_create("pmap errors");
@@ -1572,6 +1614,7 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(foreign_tc, foreign_pmap_keeps_its_metadata_on_the_heap);
     tcase_add_test(foreign_tc, foreign_pmap_whose_heap_runs_dry);
     TCase *large = pmap_tcase(s, "large pages");
+    tcase_add_test(large, the_largest_pages_map_through_libpmap);
     tcase_add_test(large, large_pages_where_address_frame_and_size_allow);
     tcase_add_test(large, large_pages_fall_back_to_small_ones);
     tcase_add_test(large, unmapping_inside_a_large_page_keeps_the_rest);
