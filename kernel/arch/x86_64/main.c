@@ -5,6 +5,7 @@
 #include <platform.h>
 #include <printk.h>
 #include <spawn.h>
+#include <startup.h>
 #include <x86.h>
 #include <x86_cpu.h>
 #include <x86_layout.h>
@@ -74,6 +75,9 @@ void x86_kernel_main(uint32_t magic, uint32_t mbi_paddr)
                     init_module->mod_end - init_module->mod_start, &mem, &spawned)) {
         platform_halt(true);
     }
+    /* The VGA text buffer's first page as device memory init may map (uncached), to show it can. */
+    startup_hand_memory(&init_dcb, ROOTCN_SLOT_PHYSADDRCN, ObjType_PhysAddr, 0xb8000,
+                        BASE_PAGE_BYTES);
     dcb_current = &init_dcb;
     write_cr3(spawned.root);
     printk("kernel: starting init at 0x%llx\n", (unsigned long long)spawned.entry);

@@ -7,7 +7,8 @@ static struct capref device_window(void)
     return (struct capref){.cnode = cnode_at_l1(ROOTCN_SLOT_PHYSADDRCN), .slot = 0};
 }
 
-/* Init was handed a device page (ARMv7: the UART's): it maps uncached and reads back. */
+/* Init was handed a device page (x86-64: VGA text memory; ARMv7: the UART's): it maps
+ * uncached and reads. */
 static const char *device_memory_maps_uncached(void)
 {
     struct cap_identity id;
@@ -23,7 +24,7 @@ static const char *device_memory_maps_uncached(void)
     struct pmap_mapping_info info;
     FAIL_IF_ERR(pmap_lookup(&self_pmap, at, &info));
     FAIL_IF(!(info.flags & VREGION_FLAGS_NOCACHE));
-    /* A device register read through the mapping (the PL011's flag register). */
+    /* A read through the mapping (the PL011's flag register; a character cell on the PC). */
     volatile uint32_t flags = *(volatile uint32_t *)(uintptr_t)(at + 0x18);
     (void)flags;
     FAIL_IF_ERR(pmap_unmap(&self_pmap, at, BASE_PAGE_BYTES));
