@@ -36,7 +36,7 @@ static errval_t check_table_range(const struct cte *table, uint64_t slot, uint64
     return SYS_ERR_OK;
 }
 
-static errval_t check_flags(const struct capability *cap, uint64_t flags)
+errval_t paging_check_flags(const struct capability *cap, uint64_t flags)
 {
     if ((flags & ~(uint64_t)VREGION_FLAGS_MASK) != 0 || !(flags & VREGION_FLAGS_READ)) {
         return SYS_ERR_VM_FLAGS_INVALID;
@@ -100,7 +100,7 @@ static errval_t check_source(const struct cte *table, const struct cte *src, uin
         }
         return offset_bytes == 0 ? SYS_ERR_OK : SYS_ERR_VM_MAP_OFFSET_INVALID;
     case PAGING_MAP_PAGE: {
-        errval_t err = check_flags(&src->cap, flags);
+        errval_t err = paging_check_flags(&src->cap, flags);
         if (err_is_fail(err)) {
             return err;
         }

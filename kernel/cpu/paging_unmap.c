@@ -57,12 +57,9 @@ errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t p
                       (unsigned long long)first_page, (unsigned long long)pages, m->pte_count);
         return SYS_ERR_VM_BEYOND_MAPPING;
     }
-    if ((flags & ~(uint64_t)VREGION_FLAGS_MASK) != 0 || !(flags & VREGION_FLAGS_READ)) {
-        return SYS_ERR_VM_FLAGS_INVALID;
-    }
-    if (((flags & VREGION_FLAGS_WRITE) && !(mapped->cap.rights & CAPRIGHTS_WRITE)) ||
-        ((flags & VREGION_FLAGS_EXECUTE) && !(mapped->cap.rights & CAPRIGHTS_EXECUTE))) {
-        return SYS_ERR_VM_RIGHTS_EXCEED;
+    errval_t err = paging_check_flags(&mapped->cap, flags);
+    if (err_is_fail(err)) {
+        return err;
     }
     enum objtype type = (enum objtype)m->table_type;
     cslot_t first = (cslot_t)(m->slot + first_page);

@@ -68,6 +68,14 @@ static inline cslot_t slot_of(const struct pmap *pmap, genvaddr_t vaddr, int lev
 struct pmap_vnode *vnode_descend(const struct pmap *pmap, genvaddr_t vaddr, int stop_level,
                                  uintptr_t *entry);
 
+/* Does [vaddr, vaddr + bytes) overlap the self-paging metadata window? (Foreign pmaps have none.)
+ */
+static inline bool overlaps_meta_window(const struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    return pmap->options.heap_alloc == NULL && vaddr < pmap->meta_limit &&
+           pmap->meta_base < vaddr + bytes;
+}
+
 /* The address a table's entry 0 maps. */
 genvaddr_t vnode_base_vaddr(const struct pmap *pmap, const struct pmap_vnode *vnode);
 

@@ -47,8 +47,7 @@ static genvaddr_t search_from(struct pmap *pmap, genvaddr_t from, gensize_t byte
     genvaddr_t end = pmap->layout->user_end;
     genvaddr_t c = align_up(from, alignment);
     while (c >= from && c < end && bytes <= end - c) {
-        if (pmap->options.heap_alloc == NULL && c < pmap->meta_limit &&
-            pmap->meta_base < c + bytes) {
+        if (overlaps_meta_window(pmap, c, bytes)) {
             c = align_up(pmap->meta_limit, alignment);
             continue;
         }

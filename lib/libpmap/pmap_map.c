@@ -20,12 +20,6 @@ static bool range_is_free(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
     return free;
 }
 
-static bool overlaps_meta_window(const struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
-{
-    return pmap->options.heap_alloc == NULL && vaddr < pmap->meta_limit &&
-           pmap->meta_base < vaddr + bytes;
-}
-
 /* Is the entry for vaddr at level empty (no table there, nor above it)? */
 static bool entry_is_empty(const struct pmap *pmap, genvaddr_t vaddr, int level)
 {

@@ -36,8 +36,7 @@ errval_t pmap_unmap_internal(struct pmap *pmap, genvaddr_t vaddr, gensize_t byte
 errval_t pmap_unmap(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
 {
     errval_t err = SYS_ERR_OK;
-    if (pmap->options.heap_alloc == NULL && vaddr < pmap->meta_limit &&
-        pmap->meta_base < vaddr + bytes) {
+    if (overlaps_meta_window(pmap, vaddr, bytes)) {
         err = LIB_ERR_PMAP_ADDR_RESERVED;
     } else {
         err = pmap_unmap_internal(pmap, vaddr, bytes);
@@ -69,8 +68,7 @@ errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
     if (err_is_ok(err) && ((flags & ~VREGION_FLAGS_MASK) != 0 || !(flags & VREGION_FLAGS_READ))) {
         err = LIB_ERR_PMAP_FLAGS_INVALID;
     }
-    if (err_is_ok(err) && pmap->options.heap_alloc == NULL && vaddr < pmap->meta_limit &&
-        pmap->meta_base < vaddr + bytes) {
+    if (err_is_ok(err) && overlaps_meta_window(pmap, vaddr, bytes)) {
         err = LIB_ERR_PMAP_ADDR_RESERVED;
     }
     if (err_is_ok(err)) {

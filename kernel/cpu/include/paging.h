@@ -24,6 +24,12 @@ errval_t paging_unmap(struct cte *table, struct cte *src, uint64_t slot, uint64_
 errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t pages,
                              uint64_t flags);
 
+/*
+ * Are flags valid (known bits, read) and within cap's rights? Errors:
+ * SYS_ERR_VM_FLAGS_INVALID, SYS_ERR_VM_RIGHTS_EXCEED. Used by map and modify_flags.
+ */
+errval_t paging_check_flags(const struct capability *cap, uint64_t flags);
+
 /* Deletion hooks: a mapped copy goes away; a page table's last copy goes away. */
 void paging_unmap_record(struct cte *mapped);
 void paging_table_dying(const struct capability *table);

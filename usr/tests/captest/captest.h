@@ -33,6 +33,9 @@ const char *captest_reason(const char *what, int line, errval_t err);
             return captest_reason(#e " != " #code, __LINE__, captest_err_);                        \
     } while (0)
 
+/* Has ram no live descendant? Probes by retyping all of it into one frame, then deletes that. */
+bool ram_is_whole(struct capref ram);
+
 /* The domain's own pmap, set up before the tests run. */
 extern struct pmap self_pmap;
 extern struct capref self_root;

@@ -18,6 +18,21 @@ const char *captest_reason(const char *what, int line, errval_t err)
     return reason;
 }
 
+bool ram_is_whole(struct capref ram)
+{
+    struct cap_identity id;
+    struct capref probe;
+    if (err_is_fail(cap_identify(ram, &id)) || err_is_fail(slot_alloc(&probe))) {
+        return false;
+    }
+    errval_t err = cap_retype(probe, ram, 0, ObjType_Frame, id.bytes, 1);
+    if (err_is_ok(err)) {
+        return err_is_ok(cap_destroy(probe));
+    }
+    slot_free(probe);
+    return false;
+}
+
 static void run_table(const struct captest *tests, int *passed, int *failed)
 {
     for (const struct captest *t = tests; t->run != NULL; t++) {

@@ -707,22 +707,6 @@ static const char *tables_outlive_a_deleted_root(void)
     return NULL;
 }
 
-/* Has ram no live descendant? Probes by retyping all of it into one frame, then deletes that. */
-static bool ram_is_whole(struct capref ram)
-{
-    struct cap_identity id;
-    struct capref probe;
-    if (err_is_fail(cap_identify(ram, &id)) || err_is_fail(slot_alloc(&probe))) {
-        return false;
-    }
-    errval_t err = cap_retype(probe, ram, 0, ObjType_Frame, id.bytes, 1);
-    if (err_is_ok(err)) {
-        return err_is_ok(cap_destroy(probe));
-    }
-    slot_free(probe);
-    return false;
-}
-
 static const char *a_mapped_frame_in_a_dying_cnode_is_unmapped(void)
 {
     struct capref own = {.cnode = cnode_root(), .slot = OWN_L1};

@@ -46,22 +46,6 @@ static bool cnode_is_empty(uint32_t l1)
     return true;
 }
 
-/* Has ram no live descendant? Probes by retyping all of it into one frame, then deletes that. */
-static bool ram_is_whole(struct capref ram)
-{
-    struct cap_identity id;
-    struct capref probe;
-    if (err_is_fail(cap_identify(ram, &id)) || err_is_fail(slot_alloc(&probe))) {
-        return false;
-    }
-    errval_t err = cap_retype(probe, ram, 0, ObjType_Frame, id.bytes, 1);
-    if (err_is_ok(err)) {
-        return err_is_ok(cap_destroy(probe));
-    }
-    slot_free(probe);
-    return false;
-}
-
 /* The tests' own L2 CNode at SCRATCH_L1, made from new RAM *cnode_ram. */
 static errval_t scratch_create(struct capref *cnode_ram)
 {
