@@ -15,6 +15,18 @@ enum syscall_number {
     SYSCALL_INVOKE = 1,
     SYSCALL_PUTCHAR = 2, /* (character): writes it to the kernel console */
     SYSCALL_EXIT = 3,    /* (status): the domain is done */
+    SYSCALL_DEBUG = 4,   /* (debug_cmd): the kernel's self-checks, for test suites */
+};
+
+/* SYSCALL_DEBUG commands. */
+enum debug_cmd {
+    /*
+     * Runs the invariant checker over all kernel state and compares the
+     * kernel's text with its checksum from boot. Errors:
+     * SYS_ERR_KERNEL_INVARIANT (value[0]: which invariant, enum kcheck_invariant),
+     * SYS_ERR_KERNEL_TEXT_CHANGED.
+     */
+    DEBUG_CHECK_KERNEL = 1,
 };
 
 #define INVOKE_ARGS 8

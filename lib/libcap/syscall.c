@@ -1,4 +1,4 @@
-/* System calls built on the platform's raw trap: invoke, putchar, exit. */
+/* System calls built on the platform's raw trap: invoke, putchar, exit, debug. */
 #include <libcap/invoke.h>
 #include <libcap/syscalls.h>
 
@@ -22,4 +22,14 @@ void sys_exit(uint64_t status)
 {
     const uintptr_t regs[SYSCALL_REGS] = {SYSCALL_EXIT, (uintptr_t)status};
     syscall_raw(regs);
+}
+
+errval_t sys_debug_check_kernel(uintptr_t *detail)
+{
+    const uintptr_t regs[SYSCALL_REGS] = {SYSCALL_DEBUG, DEBUG_CHECK_KERNEL};
+    struct sysret ret = syscall_raw(regs);
+    if (detail != NULL) {
+        *detail = ret.value[0];
+    }
+    return ret.error;
 }

@@ -13,4 +13,11 @@ void sys_putchar(char c);
 /* Ends the domain with status (0: success). */
 void sys_exit(uint64_t status);
 
+/*
+ * Asks the kernel to check itself (DEBUG_CHECK_KERNEL): SYS_ERR_OK, or
+ * SYS_ERR_KERNEL_INVARIANT with the invariant's number in *detail, or
+ * SYS_ERR_KERNEL_TEXT_CHANGED. detail may be NULL.
+ */
+errval_t sys_debug_check_kernel(uintptr_t *detail);
+
 #endif
