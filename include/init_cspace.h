@@ -19,7 +19,8 @@
 #define PAGECN_SLOT_VROOT 0 /* the root page table of init's address space */
 
 /* Slots in TASKCN. */
-#define TASKCN_SLOT_ROOTCN 0 /* a copy of the root CNode capability */
+/* Slot 0 stays empty: capability address 0 is the null capability and names nothing. */
+#define TASKCN_SLOT_ROOTCN 1 /* a copy of the root CNode capability */
 
 /* The address of init's root CNode copy: the CSpace it invokes. */
 #define CAPADDR_ROOTCN (capaddr_make(ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ROOTCN))

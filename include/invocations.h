@@ -29,6 +29,21 @@ enum debug_cmd {
     DEBUG_CHECK_KERNEL = 1,
 };
 
+/* Which invariant of kernel state a failed DEBUG_CHECK_KERNEL found broken (doc/security.md). */
+enum kcheck_invariant {
+    KCHECK_OK = 0,
+    KCHECK_INDEX_SHAPE,      /* the derivation index is not a well-formed treap */
+    KCHECK_OBJECTS_OVERLAP,  /* two live objects overlap without being copies or nested */
+    KCHECK_BAD_DERIVATION,   /* an object lies inside one of a type it cannot come from */
+    KCHECK_ENTRY_UNCOVERED,  /* a present entry of a live table has no matching mapping record */
+    KCHECK_RECORD_DANGLING,  /* a record's table is dead, or its entries are absent or differ */
+    KCHECK_RIGHTS_EXCEEDED,  /* an entry grants more than its capability's rights allow */
+    KCHECK_TABLE_ALIASED,    /* a table is mapped through more than one copy */
+    KCHECK_KERNEL_COPY_LOST, /* a DCB's own copy (CSpace root, root table) is not live */
+    KCHECK_TOO_DEEP,         /* objects nest deeper than the checker can follow */
+    KCHECK_NUM
+};
+
 #define INVOKE_ARGS 8
 #define SYSCALL_REGS (3 + INVOKE_ARGS)
 #define SYSRET_VALUES 4

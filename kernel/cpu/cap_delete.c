@@ -62,6 +62,27 @@ errval_t caps_delete(struct cte *cte)
     return SYS_ERR_OK;
 }
 
+/* The first copy of cap, other than except, that a domain may delete; NULL if none. */
+static struct cte *deletable_copy(const struct capability *cap, const struct cte *except)
+{
+    for (struct cte *c = mdb_first_copy(cap); c != NULL; c = mdb_next_copy(c)) {
+        if (c != except && !c->mdb.kernel_held) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* The first descendant of cap that a domain may delete; NULL if none. */
+static struct cte *deletable_descendant(const struct capability *cap)
+{
+    struct cte *d = mdb_first_descendant(cap);
+    while (d != NULL && d->mdb.kernel_held) {
+        d = mdb_next_descendant(cap, d);
+    }
+    return d;
+}
+
 errval_t caps_revoke(struct cte *cte)
 {
     if (cte_is_empty(cte)) {
@@ -70,10 +91,10 @@ errval_t caps_revoke(struct cte *cte)
     /* Work from a copy of the capability: cte itself may sit in a CNode that dies. */
     struct capability cap = cte->cap;
     struct cte *victim;
-    while ((victim = mdb_find_copy(&cap, cte)) != NULL) {
+    while ((victim = deletable_copy(&cap, cte)) != NULL) {
         caps_delete(victim);
     }
-    while ((victim = mdb_first_descendant(&cap)) != NULL) {
+    while ((victim = deletable_descendant(&cap)) != NULL) {
         caps_delete(victim);
     }
     return SYS_ERR_OK;

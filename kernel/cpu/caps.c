@@ -29,3 +29,10 @@ errval_t caps_copy(struct cte *dest, const struct cte *src, uint64_t rights)
     mdb_insert(dest);
     return SYS_ERR_OK;
 }
+
+void caps_hold(struct cte *held, const struct cte *src)
+{
+    *held = (struct cte){.cap = src->cap};
+    mdb_insert(held);
+    held->mdb.kernel_held = true;
+}

@@ -14,6 +14,9 @@ cslot_t cnode_slot_count(const struct capability *cnode)
 
 errval_t cspace_lookup_slot(const struct capability *root, uint64_t addr, struct cte **ret)
 {
+    if (addr == 0) {
+        return SYS_ERR_CAPADDR_NULL; /* an unset capref must never reach a real slot */
+    }
     if (addr > UINT32_MAX) {
         return SYS_ERR_CAPADDR_RESERVED_BITS;
     }
@@ -36,6 +39,29 @@ errval_t cspace_lookup_slot(const struct capability *root, uint64_t addr, struct
         return SYS_ERR_L1_SLOT_NOT_CNODE;
     }
     *ret = &cnode_slots(&l1_slot->cap)[capaddr_l2_slot((capaddr_t)addr)];
+    return SYS_ERR_OK;
+}
+
+/* The CNode capability through which the slot at addr is reached: the root or an L2 CNode. */
+static const struct capability *holder_of(const struct capability *root, uint64_t addr)
+{
+    if ((addr & CAPADDR_LEVEL1) != 0) {
+        return root;
+    }
+    return &cnode_slots(root)[capaddr_l1_index((capaddr_t)addr)].cap;
+}
+
+errval_t cspace_lookup_writable(const struct capability *root, uint64_t addr, struct cte **ret)
+{
+    struct cte *slot;
+    errval_t err = cspace_lookup_cap(root, addr, &slot);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (!(holder_of(root, addr)->rights & CAPRIGHTS_WRITE)) {
+        return SYS_ERR_CNODE_NOT_WRITABLE;
+    }
+    *ret = slot;
     return SYS_ERR_OK;
 }
 
@@ -71,6 +97,9 @@ errval_t cspace_empty_slots(const struct capability *cnode, uint64_t first, uint
                             struct cte **ret)
 {
     cslot_t slots = cnode_slot_count(cnode);
+    if (!(cnode->rights & CAPRIGHTS_WRITE)) {
+        return SYS_ERR_CNODE_NOT_WRITABLE;
+    }
     if (first >= slots || count > slots - first) {
         return SYS_ERR_SLOT_OUT_OF_RANGE;
     }

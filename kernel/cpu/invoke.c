@@ -14,6 +14,12 @@ static struct sysret sysret_error(errval_t err)
     return (struct sysret){.error = err};
 }
 
+/* Every change to a CSpace goes through a root CNode capability with the write right. */
+static errval_t cnode_check_writable(const struct cte *root)
+{
+    return (root->cap.rights & CAPRIGHTS_WRITE) ? SYS_ERR_OK : SYS_ERR_CNODE_NOT_WRITABLE;
+}
+
 /* Any capability: type, base, bytes and rights. */
 static struct sysret handle_identify(const struct capability *caller, struct cte *invoked,
                                      const uintptr_t *args)
@@ -34,7 +40,10 @@ static struct sysret handle_retype(const struct capability *caller, struct cte *
     (void)caller;
     struct cte *src;
     struct cte *dest_cnode;
-    errval_t err = cspace_lookup_cap(&root->cap, args[0], &src);
+    errval_t err = cnode_check_writable(root);
+    if (err_is_ok(err)) {
+        err = cspace_lookup_cap(&root->cap, args[0], &src);
+    }
     if (err_is_ok(err)) {
         err = cspace_lookup_cnode(&root->cap, args[5], &dest_cnode);
     }
@@ -50,7 +59,10 @@ static struct sysret copy_or_mint(struct cte *root, const uintptr_t *args, bool 
     struct cte *dest_cnode;
     struct cte *src;
     struct cte *dest;
-    errval_t err = cspace_lookup_cap(&root->cap, args[2], &src);
+    errval_t err = cnode_check_writable(root);
+    if (err_is_ok(err)) {
+        err = cspace_lookup_cap(&root->cap, args[2], &src);
+    }
     if (err_is_ok(err)) {
         err = cspace_lookup_cnode(&root->cap, args[0], &dest_cnode);
     }
@@ -83,7 +95,13 @@ static struct sysret handle_delete(const struct capability *caller, struct cte *
 {
     (void)caller;
     struct cte *target;
-    errval_t err = cspace_lookup_cap(&root->cap, args[0], &target);
+    errval_t err = cnode_check_writable(root);
+    if (err_is_ok(err)) {
+        err = cspace_lookup_writable(&root->cap, args[0], &target);
+    }
+    if (err_is_ok(err) && target == root) {
+        err = SYS_ERR_DELETE_ROOT_CNODE; /* the domain would lose the name of its own CSpace */
+    }
     return sysret_error(err_is_ok(err) ? caps_delete(target) : err);
 }
 
@@ -92,7 +110,10 @@ static struct sysret handle_revoke(const struct capability *caller, struct cte *
 {
     (void)caller;
     struct cte *target;
-    errval_t err = cspace_lookup_cap(&root->cap, args[0], &target);
+    errval_t err = cnode_check_writable(root);
+    if (err_is_ok(err)) {
+        err = cspace_lookup_writable(&root->cap, args[0], &target);
+    }
     return sysret_error(err_is_ok(err) ? caps_revoke(target) : err);
 }
 

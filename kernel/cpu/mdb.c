@@ -1,4 +1,5 @@
 /* The derivation index: a treap of all live capabilities, augmented with subtree ends. */
+#include <map_index.h>
 #include <mdb.h>
 
 struct mdb_key {
@@ -9,13 +10,9 @@ struct mdb_key {
     uintptr_t slot; /* the cte address: makes every key unique */
 };
 
-static struct cte *mdb_root;
-static uint64_t priority_state;
-
-void mdb_init(uint64_t priority_seed)
+static struct cte *cte_of(const struct treap_node *n)
 {
-    mdb_root = NULL;
-    priority_state = priority_seed;
+    return n == NULL ? NULL : (struct cte *)((uintptr_t)n - offsetof(struct cte, mdb.node));
 }
 
 static struct mdb_key key_of_cap(const struct capability *cap, uintptr_t slot)
@@ -55,6 +52,47 @@ static int key_cmp(const struct mdb_key *a, const struct mdb_key *b)
     return 0;
 }
 
+static int node_cmp(const struct treap_node *a, const struct treap_node *b)
+{
+    struct mdb_key ka = key_of(cte_of(a));
+    struct mdb_key kb = key_of(cte_of(b));
+    return key_cmp(&ka, &kb);
+}
+
+static uint32_t node_priority(const struct treap_node *n)
+{
+    return cte_of(n)->mdb.priority;
+}
+
+static genpaddr_t subtree_end(const struct treap_node *n)
+{
+    return n == NULL ? 0 : cte_of(n)->mdb.subtree_end;
+}
+
+static void node_update(struct treap_node *n)
+{
+    struct cte *c = cte_of(n);
+    genpaddr_t end = cap_end(&c->cap);
+    genpaddr_t left = subtree_end(n->left);
+    genpaddr_t right = subtree_end(n->right);
+    end = left > end ? left : end;
+    end = right > end ? right : end;
+    c->mdb.subtree_end = end;
+}
+
+static struct treap index_tree = {
+    .root = NULL, .cmp = node_cmp, .priority = node_priority, .update = node_update};
+static size_t mdb_entries;
+static uint64_t priority_state;
+
+void mdb_init(uint64_t priority_seed)
+{
+    index_tree.root = NULL;
+    mdb_entries = 0;
+    priority_state = priority_seed;
+    map_index_init(); /* records live in the same capabilities */
+}
+
 /* The next treap priority: splitmix64 over the seeded state. */
 static uint32_t next_priority(void)
 {
@@ -64,151 +102,56 @@ static uint32_t next_priority(void)
     return (uint32_t)((x ^ (x >> 31)) >> 32);
 }
 
-static genpaddr_t subtree_end(const struct cte *n)
-{
-    return n == NULL ? 0 : n->mdb.subtree_end;
-}
-
-static void update(struct cte *n)
-{
-    genpaddr_t end = cap_end(&n->cap);
-    genpaddr_t left = subtree_end(n->mdb.left);
-    genpaddr_t right = subtree_end(n->mdb.right);
-    if (left > end) {
-        end = left;
-    }
-    if (right > end) {
-        end = right;
-    }
-    n->mdb.subtree_end = end;
-}
-
-static void rotate_right(struct cte **link)
-{
-    struct cte *n = *link;
-    struct cte *l = n->mdb.left;
-    n->mdb.left = l->mdb.right;
-    l->mdb.right = n;
-    update(n);
-    update(l);
-    *link = l;
-}
-
-static void rotate_left(struct cte **link)
-{
-    struct cte *n = *link;
-    struct cte *r = n->mdb.right;
-    n->mdb.right = r->mdb.left;
-    r->mdb.left = n;
-    update(n);
-    update(r);
-    *link = r;
-}
-
-static void insert_at(struct cte **link, struct cte *node, const struct mdb_key *key)
-{
-    struct cte *n = *link;
-    if (n == NULL) {
-        *link = node;
-        return;
-    }
-    struct mdb_key nkey = key_of(n);
-    if (key_cmp(key, &nkey) < 0) {
-        insert_at(&n->mdb.left, node, key);
-        if (n->mdb.left->mdb.priority > n->mdb.priority) {
-            rotate_right(link);
-            return;
-        }
-    } else {
-        insert_at(&n->mdb.right, node, key);
-        if (n->mdb.right->mdb.priority > n->mdb.priority) {
-            rotate_left(link);
-            return;
-        }
-    }
-    update(n);
-}
-
 void mdb_insert(struct cte *cte)
 {
-    struct mdb_key key = key_of(cte);
-    cte->mdb.left = NULL;
-    cte->mdb.right = NULL;
     cte->mdb.priority = next_priority();
     cte->mdb.in_index = true;
-    update(cte);
-    insert_at(&mdb_root, cte, &key);
-}
-
-/* Rotates the node at *link down until it has at most one child, then unlinks it. */
-static void unlink_at(struct cte **link)
-{
-    struct cte *n = *link;
-    if (n->mdb.left == NULL) {
-        *link = n->mdb.right;
-    } else if (n->mdb.right == NULL) {
-        *link = n->mdb.left;
-    } else if (n->mdb.left->mdb.priority > n->mdb.right->mdb.priority) {
-        rotate_right(link);
-        unlink_at(&(*link)->mdb.right);
-        update(*link);
-    } else {
-        rotate_left(link);
-        unlink_at(&(*link)->mdb.left);
-        update(*link);
-    }
-}
-
-static void remove_at(struct cte **link, const struct mdb_key *key)
-{
-    struct cte *n = *link;
-    struct mdb_key nkey = key_of(n);
-    int cmp = key_cmp(key, &nkey);
-    if (cmp == 0) {
-        unlink_at(link);
-        return;
-    }
-    remove_at(cmp < 0 ? &n->mdb.left : &n->mdb.right, key);
-    update(n);
+    cte->mdb.kernel_held = false;
+    treap_insert(&index_tree, &cte->mdb.node);
+    mdb_entries++;
 }
 
 void mdb_remove(struct cte *cte)
 {
-    struct mdb_key key = key_of(cte);
-    remove_at(&mdb_root, &key);
-    cte->mdb.left = NULL;
-    cte->mdb.right = NULL;
+    treap_remove(&index_tree, &cte->mdb.node);
     cte->mdb.in_index = false;
+    mdb_entries--;
 }
 
 /* The first entry whose key is at least key (strictly above it when strict). */
 static struct cte *first_from(const struct mdb_key *key, bool strict)
 {
     struct cte *best = NULL;
-    struct cte *n = mdb_root;
+    const struct treap_node *n = index_tree.root;
     while (n != NULL) {
-        struct mdb_key nkey = key_of(n);
+        struct mdb_key nkey = key_of(cte_of(n));
         int cmp = key_cmp(&nkey, key);
         if (cmp > 0 || (cmp == 0 && !strict)) {
-            best = n;
-            n = n->mdb.left;
+            best = cte_of(n);
+            n = n->left;
         } else {
-            n = n->mdb.right;
+            n = n->right;
         }
     }
     return best;
 }
 
+struct cte *mdb_first(void)
+{
+    return cte_of(treap_first(&index_tree));
+}
+
+struct cte *mdb_next(const struct cte *prev)
+{
+    return cte_of(treap_next(&prev->mdb.node));
+}
+
 struct cte *mdb_find_copy(const struct capability *cap, const struct cte *except)
 {
-    struct mdb_key key = key_of_cap(cap, 0);
-    struct cte *c = first_from(&key, false);
-    while (c != NULL && cap_is_copy(&c->cap, cap)) {
+    for (struct cte *c = mdb_first_copy(cap); c != NULL; c = mdb_next_copy(c)) {
         if (c != except) {
             return c;
         }
-        key = key_of(c);
-        c = first_from(&key, true);
     }
     return NULL;
 }
@@ -222,8 +165,7 @@ struct cte *mdb_first_copy(const struct capability *cap)
 
 struct cte *mdb_next_copy(const struct cte *prev)
 {
-    struct mdb_key key = key_of(prev);
-    struct cte *c = first_from(&key, true);
+    struct cte *c = mdb_next(prev);
     return c != NULL && cap_is_copy(&c->cap, &prev->cap) ? c : NULL;
 }
 
@@ -241,8 +183,7 @@ struct cte *mdb_first_descendant(const struct capability *cap)
 
 struct cte *mdb_next_descendant(const struct capability *ancestor, const struct cte *prev)
 {
-    struct mdb_key key = key_of(prev);
-    struct cte *n = first_from(&key, true);
+    struct cte *n = mdb_next(prev);
     return n != NULL && n->cap.base < cap_end(ancestor) ? n : NULL;
 }
 
@@ -252,26 +193,23 @@ struct overlap_query {
     genpaddr_t end;
 };
 
-static struct cte *find_overlap(struct cte *n, const struct overlap_query *q)
+/* A subtree whose objects all end at or before the range cannot overlap it. */
+static bool overlap_prune(const struct treap_node *n, const void *arg)
 {
-    if (n == NULL || n->mdb.subtree_end <= q->base) {
-        return NULL;
+    const struct overlap_query *q = arg;
+    return subtree_end(n) <= q->base;
+}
+
+static enum treap_visit overlap_visit(const struct treap_node *n, const void *arg)
+{
+    const struct overlap_query *q = arg;
+    const struct cte *c = cte_of(n);
+    if (c->cap.base >= q->end) {
+        return TREAP_STOP; /* everything after it starts even later */
     }
-    struct mdb_key nkey = key_of(n);
-    bool past_ancestor = key_cmp(&nkey, &q->after) > 0;
-    if (past_ancestor) {
-        struct cte *found = find_overlap(n->mdb.left, q);
-        if (found != NULL) {
-            return found;
-        }
-        if (n->cap.base < q->end && cap_end(&n->cap) > q->base) {
-            return n;
-        }
-    }
-    if (n->cap.base >= q->end) {
-        return NULL; /* everything to the right starts even later */
-    }
-    return find_overlap(n->mdb.right, q);
+    struct mdb_key key = key_of(c);
+    bool past_ancestor = key_cmp(&key, &q->after) > 0;
+    return past_ancestor && cap_end(&c->cap) > q->base ? TREAP_FOUND : TREAP_CONTINUE;
 }
 
 struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, genpaddr_t base,
@@ -287,106 +225,37 @@ struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, g
     if (q.base >= q.end) {
         return NULL;
     }
-    return find_overlap(mdb_root, &q);
-}
-
-struct mapping_query {
-    genpaddr_t table_base;
-    cslot_t slot;
-    genpaddr_t paddr;
-};
-
-static bool records_mapping(const struct cte *n, const struct mapping_query *q)
-{
-    const struct mapping_record *m = &n->mapping;
-    return m->pte_count != 0 && m->table_base == q->table_base && q->slot >= m->slot &&
-           q->slot < (cslot_t)m->slot + m->pte_count;
-}
-
-/* Visits the nodes whose object contains paddr, skipping subtrees that cannot. */
-static struct cte *find_mapping_from(struct cte *n, const struct mapping_query *q)
-{
-    if (n == NULL || n->mdb.subtree_end <= q->paddr) {
-        return NULL;
-    }
-    struct cte *found = find_mapping_from(n->mdb.left, q);
-    if (found != NULL) {
-        return found;
-    }
-    if (n->cap.base <= q->paddr && q->paddr < cap_end(&n->cap) && records_mapping(n, q)) {
-        return n;
-    }
-    return n->cap.base > q->paddr ? NULL : find_mapping_from(n->mdb.right, q);
-}
-
-struct cte *mdb_find_mapping(genpaddr_t table_base, cslot_t slot, genpaddr_t paddr)
-{
-    struct mapping_query q = {.table_base = table_base, .slot = slot, .paddr = paddr};
-    return find_mapping_from(mdb_root, &q);
-}
-
-static size_t count_from(const struct cte *n)
-{
-    return n == NULL ? 0 : 1 + count_from(n->mdb.left) + count_from(n->mdb.right);
+    return cte_of(treap_search(&index_tree, overlap_prune, overlap_visit, &q));
 }
 
 size_t mdb_count(void)
 {
-    return count_from(mdb_root);
-}
-
-static size_t height_from(const struct cte *n)
-{
-    if (n == NULL) {
-        return 0;
-    }
-    size_t left = height_from(n->mdb.left);
-    size_t right = height_from(n->mdb.right);
-    return 1 + (left > right ? left : right);
+    return mdb_entries;
 }
 
 size_t mdb_height(void)
 {
-    return height_from(mdb_root);
+    return treap_height(&index_tree);
 }
 
-struct invariant_walk {
-    const struct cte *prev;
-    bool ok;
-};
-
-static void check_from(const struct cte *n, struct invariant_walk *w)
+/* Beyond the treap's shape: every node live, marked, and its subtree end right. */
+static bool entries_hold(void)
 {
-    if (n == NULL || !w->ok) {
-        return;
-    }
-    const struct cte *l = n->mdb.left;
-    const struct cte *r = n->mdb.right;
-    genpaddr_t end = cap_end(&n->cap);
-    genpaddr_t want = end;
-    want = subtree_end(l) > want ? subtree_end(l) : want;
-    want = subtree_end(r) > want ? subtree_end(r) : want;
-    if (!n->mdb.in_index || n->mdb.subtree_end != want || cte_is_empty(n) ||
-        (l != NULL && l->mdb.priority > n->mdb.priority) ||
-        (r != NULL && r->mdb.priority > n->mdb.priority)) {
-        w->ok = false;
-        return;
-    }
-    check_from(l, w);
-    if (w->prev != NULL) {
-        struct mdb_key a = key_of(w->prev);
-        struct mdb_key b = key_of(n);
-        if (key_cmp(&a, &b) >= 0) {
-            w->ok = false;
+    size_t count = 0;
+    for (const struct cte *c = mdb_first(); c != NULL; c = mdb_next(c), count++) {
+        genpaddr_t want = cap_end(&c->cap);
+        genpaddr_t left = subtree_end(c->mdb.node.left);
+        genpaddr_t right = subtree_end(c->mdb.node.right);
+        want = left > want ? left : want;
+        want = right > want ? right : want;
+        if (!c->mdb.in_index || cte_is_empty(c) || c->mdb.subtree_end != want) {
+            return false;
         }
     }
-    w->prev = n;
-    check_from(r, w);
+    return count == mdb_entries;
 }
 
 bool mdb_check_invariants(void)
 {
-    struct invariant_walk w = {.prev = NULL, .ok = true};
-    check_from(mdb_root, &w);
-    return w.ok;
+    return treap_check(&index_tree) && entries_hold();
 }

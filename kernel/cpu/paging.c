@@ -1,5 +1,6 @@
 /* The generic half of map, unmap and modify_flags; entry formats come from paging_arch.h. */
 #include <maintenance.h>
+#include <map_index.h>
 #include <mdb.h>
 #include <paging.h>
 #include <paging_arch.h>
@@ -85,6 +86,39 @@ static errval_t check_frame_range(const struct capability *src, gensize_t page_b
     return SYS_ERR_OK;
 }
 
+/* A next-level table: installed once, writable, and reachable by the format's addresses. */
+static errval_t check_table_source(const struct capability *src, uint64_t offset_bytes,
+                                   uint64_t pte_count)
+{
+    if (pte_count != 1) {
+        return SYS_ERR_VM_MAP_COUNT_INVALID;
+    }
+    if (offset_bytes != 0) {
+        return SYS_ERR_VM_MAP_OFFSET_INVALID;
+    }
+    if (!(src->rights & CAPRIGHTS_WRITE)) {
+        return SYS_ERR_VM_MAP_TABLE_NOT_WRITABLE; /* it would give write access to its frames */
+    }
+    if (cap_end(src) > paging_paddr_limit()) {
+        TRACE_REFUSAL("a %s at 0x%llx lies beyond the format's limit 0x%llx",
+                      objtype_name((enum objtype)src->type), (unsigned long long)src->base,
+                      (unsigned long long)paging_paddr_limit());
+        return SYS_ERR_VM_PADDR_UNREACHABLE;
+    }
+    return SYS_ERR_OK;
+}
+
+/* The TLB rule (doc/paging.md): a table is mapped through at most one copy, so one path. */
+static bool table_mapped_elsewhere(const struct capability *table)
+{
+    for (const struct cte *c = mdb_first_copy(table); c != NULL; c = mdb_next_copy(c)) {
+        if (c->mapping.pte_count != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
 static errval_t check_source(const struct cte *table, const struct cte *src, uint64_t flags,
                              uint64_t offset_bytes, uint64_t pte_count)
 {
@@ -95,10 +129,7 @@ static errval_t check_source(const struct cte *table, const struct cte *src, uin
     enum objtype table_type = table->cap.type;
     switch (paging_map_kind(table_type, src->cap.type)) {
     case PAGING_MAP_TABLE:
-        if (pte_count != 1) {
-            return SYS_ERR_VM_MAP_COUNT_INVALID;
-        }
-        return offset_bytes == 0 ? SYS_ERR_OK : SYS_ERR_VM_MAP_OFFSET_INVALID;
+        return check_table_source(&src->cap, offset_bytes, pte_count);
     case PAGING_MAP_PAGE: {
         errval_t err = paging_check_flags(&src->cap, flags);
         if (err_is_fail(err)) {
@@ -134,6 +165,9 @@ errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t 
     if (err_is_ok(err) && src->mapping.pte_count != 0) {
         err = SYS_ERR_VM_ALREADY_MAPPED;
     }
+    if (err_is_ok(err) && objtype_is_vnode(src->cap.type) && table_mapped_elsewhere(&src->cap)) {
+        err = SYS_ERR_VM_TABLE_ALREADY_MAPPED;
+    }
     if (err_is_ok(err) && !entries_empty(&table->cap, (cslot_t)slot, (cslot_t)pte_count)) {
         err = SYS_ERR_VM_ENTRY_PRESENT;
     }
@@ -151,12 +185,13 @@ errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t 
         paging_write_entry(type, table->cap.base, (cslot_t)(slot + i), entry);
     }
     paging_entries_written(type, table->cap.base, (cslot_t)slot, (cslot_t)pte_count);
-    src->mapping = (struct mapping_record){
+    struct mapping_record record = {
         .table_base = table->cap.base,
         .offset_bytes = offset_bytes,
         .slot = (uint16_t)slot,
         .pte_count = (uint16_t)pte_count,
         .table_type = (uint8_t)type,
     };
+    map_index_record(src, &record);
     return SYS_ERR_OK;
 }

@@ -1,5 +1,5 @@
 /* Unmap and modify_flags of recorded mappings, and what deletion does to mappings. */
-#include <mdb.h>
+#include <map_index.h>
 #include <paging.h>
 #include <paging_arch.h>
 #include <tlb.h>
@@ -15,7 +15,7 @@ void paging_unmap_record(struct cte *mapped)
     }
     paging_entries_written(type, m.table_base, m.slot, m.pte_count);
     tlb_flush_entries(type, m.table_base, m.slot, m.pte_count);
-    mapped->mapping = (struct mapping_record){0};
+    map_index_forget(mapped);
 }
 
 errval_t paging_unmap(struct cte *table, struct cte *src, uint64_t slot, uint64_t pte_count)
@@ -76,18 +76,19 @@ errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t p
 
 void paging_table_dying(const struct capability *table)
 {
+    /* Nothing may keep pointing into memory that can be retyped again: records, then entries. */
+    struct cte *mapped = map_index_first_from(table->base, 0);
+    while (mapped != NULL && mapped->mapping.table_base == table->base) {
+        struct cte *next = map_index_next(mapped);
+        paging_unmap_record(mapped);
+        mapped = next;
+    }
     enum objtype type = (enum objtype)table->type;
-    cslot_t entries = paging_table_entries(type);
-    for (cslot_t slot = 0; slot < entries; slot++) {
-        uint64_t entry = paging_read_entry(type, table->base, slot);
-        if (!paging_entry_is_present(type, entry)) {
-            continue;
-        }
-        struct cte *mapped = mdb_find_mapping(table->base, slot, paging_entry_paddr(type, entry));
-        if (mapped != NULL) {
-            /* The entries die with the table; only the record must not outlive it. */
-            slot = (cslot_t)(mapped->mapping.slot + mapped->mapping.pte_count - 1);
-            mapped->mapping = (struct mapping_record){0};
+    for (cslot_t slot = 0; slot < paging_table_entries(type); slot++) {
+        if (!paging_slot_reserved(type, slot) &&
+            paging_entry_is_present(type, paging_read_entry(type, table->base, slot))) {
+            paging_write_entry(type, table->base, slot, 0);
+            paging_entries_written(type, table->base, slot, 1);
         }
     }
 }

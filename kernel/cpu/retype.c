@@ -1,6 +1,7 @@
 /* Retype: turning part of a memory capability into new typed objects. */
 #include <capabilities.h>
 #include <cspace.h>
+#include <maintenance.h>
 #include <mdb.h>
 #include <paging_arch.h>
 #include <phys_mem.h>
@@ -65,6 +66,13 @@ static errval_t check_range(const struct capability *src, gensize_t offset_bytes
     if (type == src->type && obj_bytes == src->bytes) {
         return SYS_ERR_RETYPE_WOULD_COPY;
     }
+    if (objtype_is_vnode(type) && base + obj_bytes * count > paging_paddr_limit()) {
+        TRACE_REFUSAL("a %s at [0x%llx, 0x%llx) lies beyond the format's limit 0x%llx",
+                      objtype_name(type), (unsigned long long)base,
+                      (unsigned long long)(base + obj_bytes * count),
+                      (unsigned long long)paging_paddr_limit());
+        return SYS_ERR_RETYPE_PADDR_UNREACHABLE;
+    }
     const struct cte *live = mdb_find_overlapping_descendant(src, base, obj_bytes * count);
     if (live != NULL) {
         TRACE_REFUSAL("[0x%llx, 0x%llx) overlaps a live %s at [0x%llx, 0x%llx)",
@@ -79,6 +87,9 @@ static errval_t check_range(const struct capability *src, gensize_t offset_bytes
 errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gensize_t obj_bytes,
                      uint64_t count, struct cte *dest_cnode, uint64_t dest_slot)
 {
+    if (!(src->cap.rights & CAPRIGHTS_WRITE)) {
+        return SYS_ERR_RETYPE_NEEDS_WRITE; /* new objects are zeroed or handed out writable */
+    }
     errval_t err = check_type(&src->cap, type);
     if (err_is_fail(err)) {
         return err;
@@ -98,10 +109,13 @@ errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gen
         if (objtype_info[type].zeroed) {
             __builtin_memset(phys_to_kernel_ptr(base), 0, obj_bytes);
         }
+        /* The zeroes must reach memory before the table walker or an uncached mapping looks
+           (ARMv7: the kernel writes through a cacheable mapping). */
         if (objtype_is_vnode((enum objtype)type)) {
-            /* The zeroes must reach memory before the table walker looks (ARMv7). */
             paging_entries_written((enum objtype)type, base, 0,
                                    paging_table_entries((enum objtype)type));
+        } else if (objtype_info[type].zeroed) {
+            platform_cache_clean_range(base, obj_bytes);
         }
         if (type == paging_root_type()) {
             platform_root_table_created(base);

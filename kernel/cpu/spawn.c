@@ -1,6 +1,7 @@
 /* Starts init from an ELF image: CSpace, address space built through capabilities, memory. */
 #include <domain_layout.h>
 #include <elf.h>
+#include <kcheck.h>
 #include <mdb.h>
 #include <paging.h>
 #include <paging_arch.h>
@@ -209,6 +210,7 @@ static void hand_out_memory(struct dcb *init, struct boot_memory *mem)
 bool spawn_init(struct dcb *init, const void *elf, size_t elf_bytes, struct boot_memory *mem,
                 struct spawn_result *ret)
 {
+    kcheck_boot(); /* before any domain runs */
     genpaddr_t cspace = boot_memory_take(mem, INIT_CSPACE_BYTES, BASE_PAGE_BYTES);
     if (cspace == 0) {
         printk("kernel: spawn: no memory for init's CSpace\n");
@@ -227,6 +229,7 @@ bool spawn_init(struct dcb *init, const void *elf, size_t elf_bytes, struct boot
         return false;
     }
     platform_root_table_created(root->cap.base);
+    caps_hold(&init->vroot, root); /* the hardware walks it while init runs */
     if (!load_elf(&s, elf, elf_bytes, &ret->entry) || !map_stack(&s)) {
         return false;
     }

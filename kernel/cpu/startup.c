@@ -15,6 +15,7 @@ void startup_init_cspace(struct dcb *init, genpaddr_t base)
     __builtin_memset(phys_to_kernel_ptr(base), 0, INIT_CSPACE_BYTES);
     init->cspace = (struct cte){.cap = {.type = ObjType_Null}};
     caps_create_from_nothing(&init->cspace, ObjType_L1CNode, base, root_bytes);
+    init->cspace.mdb.kernel_held = true;
 
     struct cte *l1 = cnode_slots(&init->cspace.cap);
     genpaddr_t next = base + root_bytes;

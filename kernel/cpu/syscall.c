@@ -1,10 +1,20 @@
 /* System-call entry: decodes the call number and dispatches invocations. */
 #include <cspace.h>
+#include <kcheck.h>
 #include <platform.h>
 #include <printk.h>
 #include <syscall.h>
 
 struct dcb *dcb_current;
+
+static struct sysret sys_debug(const struct dcb *dcb, uintptr_t cmd)
+{
+    struct sysret ret = {.error = SYS_ERR_ILLEGAL_DEBUG_CMD};
+    if (cmd == DEBUG_CHECK_KERNEL) {
+        ret.error = kcheck_run(dcb, &ret.value[0]);
+    }
+    return ret;
+}
 
 struct sysret sys_syscall(struct dcb *dcb, const uintptr_t regs[SYSCALL_REGS])
 {
@@ -15,8 +25,10 @@ struct sysret sys_syscall(struct dcb *dcb, const uintptr_t regs[SYSCALL_REGS])
         platform_console_putchar((char)regs[1]);
         return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_EXIT:
-        platform_domain_exit(dcb, regs[1]);
+        dcb_exit(dcb, regs[1]);
         return (struct sysret){.error = SYS_ERR_OK};
+    case SYSCALL_DEBUG:
+        return sys_debug(dcb, regs[1]);
     default:
         return (struct sysret){.error = SYS_ERR_ILLEGAL_SYSCALL};
     }

@@ -3,6 +3,7 @@
 #include <armv7_cpu.h>
 #include <dispatch.h>
 #include <fault.h>
+#include <kcheck.h>
 #include <platform.h>
 #include <printk.h>
 #include <syscall.h>
@@ -82,7 +83,7 @@ void armv7_exception(struct armv7_frame *f, enum exception_kind kind)
         fault_report(&info);
         if (info.user_mode) {
             printk("kernel: domain %s ended by its fault\n", info.domain);
-            platform_domain_exit(dcb_current, 0xff);
+            dcb_exit(dcb_current, 0xff);
         }
     } else {
         printk("kernel: unexpected exception %d at 0x%x\n", (int)kind, (unsigned)f->pc);

@@ -69,6 +69,15 @@ static _Noreturn void semihosting_exit(uint32_t status)
     }
 }
 
+extern const uint8_t kernel_text_start[];
+extern const uint8_t kernel_rodata_end[];
+
+void platform_kernel_text(const uint8_t **start, size_t *bytes)
+{
+    *start = kernel_text_start;
+    *bytes = (size_t)(kernel_rodata_end - kernel_text_start);
+}
+
 _Noreturn void platform_halt(bool failure)
 {
     semihosting_exit(failure ? 1 : 0);

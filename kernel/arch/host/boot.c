@@ -1,5 +1,6 @@
 /* Boots the hosted machine: simulated memory, kernel state, the init domain and its trap. */
 #include <host_machine.h>
+#include <kcheck.h>
 #include <mdb.h>
 #include <startup.h>
 #include <stdio.h>
@@ -73,9 +74,38 @@ void host_machine_shutdown(void)
     host_phys_mem_destroy();
 }
 
+/*
+ * The invariant checker runs after every system call while at most 64
+ * capabilities live (most tests of the kernel and libcap), then after every
+ * (live / 32)-th call, so that its cost per call stays bounded in the large
+ * libpmap tests. KCHECK_PERIOD=n forces every n-th call.
+ */
+static bool kcheck_due(void)
+{
+    static unsigned long calls;
+    static long forced = -1;
+    if (forced < 0) {
+        const char *env = getenv("KCHECK_PERIOD");
+        forced = env != NULL ? strtol(env, NULL, 10) : 0;
+    }
+    size_t live = mdb_count();
+    unsigned long period = forced > 0 ? (unsigned long)forced : live <= 64 ? 1 : live / 32;
+    return ++calls % period == 0;
+}
+
 struct sysret host_syscall(const uintptr_t regs[SYSCALL_REGS])
 {
-    return sys_syscall(dcb_current, regs);
+    struct sysret ret = sys_syscall(dcb_current, regs);
+    const struct cte *culprit;
+    enum kcheck_invariant broken = kcheck_due() ? kcheck_state(dcb_current, &culprit) : KCHECK_OK;
+    if (broken != KCHECK_OK) {
+        fprintf(stderr, "host: kernel invariant %d broken after system call %lu (cmd %lu)%s%s\n",
+                (int)broken, (unsigned long)regs[0], (unsigned long)regs[2],
+                culprit != NULL ? " at a " : "",
+                culprit != NULL ? objtype_name((enum objtype)culprit->cap.type) : "");
+        abort();
+    }
+    return ret;
 }
 
 genpaddr_t host_machine_free_ram_base(void)

@@ -2,6 +2,7 @@
  * panic. */
 #include <dispatch.h>
 #include <fault.h>
+#include <kcheck.h>
 #include <platform.h>
 #include <printk.h>
 #include <x86.h>
@@ -106,7 +107,7 @@ void x86_exception(struct x86_frame *f)
     fault_report(&info);
     if ((f->cs & 3) == 3) {
         printk("kernel: domain %s ended by its fault\n", info.domain);
-        platform_domain_exit(dcb_current, 0xff);
+        dcb_exit(dcb_current, 0xff);
     }
     printk("kernel: panic: exception in the kernel\n");
     platform_halt(true);

@@ -44,6 +44,15 @@ void platform_root_table_created(genpaddr_t base)
     }
 }
 
+extern const uint8_t kernel_image_start[];
+extern const uint8_t kernel_rodata_end[];
+
+void platform_kernel_text(const uint8_t **start, size_t *bytes)
+{
+    *start = kernel_image_start;
+    *bytes = (size_t)(kernel_rodata_end - kernel_image_start);
+}
+
 _Noreturn void platform_halt(bool failure)
 {
     outl(DEBUG_EXIT_PORT, failure ? 1 : 0); /* QEMU exits with 3 or 1 */

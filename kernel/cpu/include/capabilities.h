@@ -6,6 +6,7 @@
 #include <caps/captypes.h>
 #include <errors/errno.h>
 #include <stddef.h>
+#include <treap.h>
 
 /* What a capability grants: a typed object at [base, base + bytes) with rights. */
 struct capability {
@@ -17,11 +18,11 @@ struct capability {
 
 /* A node of the derivation index (mdb.c): a treap ordered by mdb_key. */
 struct mdbnode {
-    struct cte *left;
-    struct cte *right;
+    struct treap_node node;
     genpaddr_t subtree_end; /* the largest object end in this subtree */
     uint32_t priority;
     bool in_index;
+    bool kernel_held; /* a copy the kernel keeps in its own memory (a DCB), out of any CSpace */
 };
 
 /*
@@ -48,6 +49,7 @@ struct cte {
             struct capability cap;
             struct mdbnode mdb;
             struct mapping_record mapping;
+            struct treap_node mapping_node; /* in the mapping index while mapped (map_index.c) */
             struct {
                 struct cte *next; /* the next dying CNode's first slot */
                 cslot_t slots;    /* how many slots this dying CNode has */
@@ -91,13 +93,23 @@ void caps_create_from_nothing(struct cte *dest, enum objtype type, genpaddr_t ba
 errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gensize_t obj_bytes,
                      uint64_t count, struct cte *dest_cnode, uint64_t dest_slot);
 
+/*
+ * Makes held, a cte in the kernel's own memory, a copy of src that no
+ * delete or revoke from a domain can remove (the loaded root table, a
+ * domain's CSpace root): the hardware or the kernel uses the object.
+ */
+void caps_hold(struct cte *held, const struct cte *src);
+
 /* Copies src into the empty slot dest with rights (a subset of src's rights). */
 errval_t caps_copy(struct cte *dest, const struct cte *src, uint64_t rights);
 
 /* Empties the slot; the last copy of a CNode takes the CNode's contents with it. */
 errval_t caps_delete(struct cte *cte);
 
-/* Deletes every other copy and every descendant of the capability in cte. */
+/*
+ * Deletes every other copy and every descendant of the capability in cte,
+ * except those the kernel holds (caps_hold): they and what they cover stay.
+ */
 errval_t caps_revoke(struct cte *cte);
 
 #endif

@@ -6,6 +6,7 @@
 
 struct dcb {
     struct cte cspace; /* the domain's root (L1) CNode, a copy held by the kernel */
+    struct cte vroot;  /* the root page table the domain runs on, held by the kernel */
     const char *name;
 };
 

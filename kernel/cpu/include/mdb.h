@@ -16,7 +16,7 @@
  */
 
 /*
- * Forgets every entry (boot of a new machine) and seeds the generator of
+ * Forgets every entry (boot of a new machine), the mapping index's too, and seeds the generator of
  * treap priorities. Priorities are drawn at insert, not derived from
  * anything a domain chooses, so no choice of slots or addresses can make
  * the tree degenerate; the platform seeds from a source domains cannot read.
@@ -34,13 +34,6 @@ bool mdb_has_copies(const struct cte *cte);
 /* All copies of cap in index order: the first, then the one after prev; NULL at the end. */
 struct cte *mdb_first_copy(const struct capability *cap);
 struct cte *mdb_next_copy(const struct cte *prev);
-
-/*
- * The capability whose mapping record covers entry slot of the table at
- * table_base, given the physical address paddr that entry names; NULL if
- * none. O(log n) plus the capabilities that contain paddr.
- */
-struct cte *mdb_find_mapping(genpaddr_t table_base, cslot_t slot, genpaddr_t paddr);
 
 /* The first descendant of cap in index order; NULL if it has none. */
 struct cte *mdb_first_descendant(const struct capability *cap);
@@ -60,6 +53,10 @@ static inline bool mdb_has_descendants(const struct cte *cte)
 /* A descendant of ancestor whose object overlaps [base, base + bytes); NULL if none. */
 struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, genpaddr_t base,
                                             gensize_t bytes);
+
+/* All live capabilities in index order: the first, then the one after prev; NULL at the end. */
+struct cte *mdb_first(void);
+struct cte *mdb_next(const struct cte *prev);
 
 /* For tests: the number of entries, the tree's height, and whether the treap invariants hold. */
 size_t mdb_count(void);

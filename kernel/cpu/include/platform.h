@@ -5,12 +5,16 @@
 #include <caps/captypes.h>
 #include <dispatch.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /*
  * The domain asked to exit (or faulted): with a single domain, this ends
  * the machine (QEMU exits with the status); on the host it is recorded.
  */
 void platform_domain_exit(struct dcb *dcb, uint64_t status);
+
+/* The kernel's text and read-only data, which nothing may change after boot (host: none). */
+void platform_kernel_text(const uint8_t **start, size_t *bytes);
 
 /* Stops the machine; failure says whether something went wrong. */
 _Noreturn void platform_halt(bool failure);

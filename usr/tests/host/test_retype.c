@@ -9,8 +9,8 @@
 static bool allowed(enum objtype src, enum objtype dst)
 {
     switch (src) {
-    case ObjType_PhysAddr:
-        return dst == ObjType_PhysAddr || dst == ObjType_RAM || dst == ObjType_DevFrame;
+    case ObjType_PhysAddr: /* may be device memory: never RAM, so never kernel objects */
+        return dst == ObjType_PhysAddr || dst == ObjType_DevFrame;
     case ObjType_RAM:
         return dst == ObjType_RAM || dst == ObjType_Frame || dst == ObjType_L1CNode ||
                dst == ObjType_L2CNode || objtype_is_vnode(dst);
@@ -218,10 +218,30 @@ END_TEST
 
 START_TEST(new_objects_inherit_the_source_rights)
 {
-    ck_assert_ok(invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 50, RAM_CAP, CAPRIGHTS_READ));
+    ck_assert_ok(invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 50, RAM_CAP, CAPRIGHTS_READ_WRITE));
     ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(50), 0, ObjType_Frame,
                                      BASE_PAGE_BYTES, 1, WORK_CNODE, 0));
-    ck_assert_uint_eq(identify(WORK_SLOT(0)).rights, CAPRIGHTS_READ);
+    ck_assert_uint_eq(identify(WORK_SLOT(0)).rights, CAPRIGHTS_READ_WRITE);
+}
+END_TEST
+
+/* Retype zeroes what it makes: through a copy without write it would destroy the owner's data. */
+START_TEST(retype_needs_the_write_right_and_leaves_the_data)
+{
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, 0, ObjType_Frame, 2 * BASE_PAGE_BYTES,
+                                     1, WORK_CNODE, 0));
+    struct cap_identity frame = identify(WORK_SLOT(0));
+    uint8_t *bytes = host_machine_phys_ptr(frame.base);
+    bytes[BASE_PAGE_BYTES] = 0x5a;
+    const caprights_t weak[] = {CAPRIGHTS_READ, 0, CAPRIGHTS_READ | CAPRIGHTS_EXECUTE};
+    for (size_t i = 0; i < sizeof(weak) / sizeof(weak[0]); i++) {
+        ck_assert_ok(invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 10 + i, WORK_SLOT(0), weak[i]));
+        ck_assert_err(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(10 + i), BASE_PAGE_BYTES,
+                                          ObjType_Frame, BASE_PAGE_BYTES, 1, WORK_CNODE, 1),
+                      SYS_ERR_RETYPE_NEEDS_WRITE);
+        ck_assert(slot_is_empty(WORK_SLOT(1)));
+    }
+    ck_assert_uint_eq(bytes[BASE_PAGE_BYTES], 0x5a);
 }
 END_TEST
 
@@ -394,6 +414,7 @@ Suite *retype_suite(void)
     tcase_add_test(types, ram_and_device_frames_keep_their_contents);
     tcase_add_test(types, l1_cnodes_come_in_multiples_of_an_l2_cnode);
     tcase_add_test(types, new_objects_inherit_the_source_rights);
+    tcase_add_test(types, retype_needs_the_write_right_and_leaves_the_data);
 
     TCase *refusals = fixture_tcase(s, "refusals");
     tcase_add_test(refusals, refuses_unknown_and_null_types);
