@@ -52,9 +52,18 @@ _start32:
     movl %cr4, %eax
     orl $(1 << 5), %eax             /* PAE */
     movl %eax, %cr4
-    movl $0xC0000080, %ecx          /* EFER: long mode, no-execute, syscall */
+    /* EFER: long mode, syscall, and no-execute if CPUID 0x80000001 EDX[20] says the CPU has it
+       (setting NXE without it raises #GP; x86_protect_init refuses to run on such a CPU). */
+    movl $0x80000001, %eax
+    cpuid
+    xorl %esi, %esi
+    testl $(1 << 20), %edx
+    jz 3f
+    movl $(1 << 11), %esi
+3:  movl $0xC0000080, %ecx
     rdmsr
-    orl $((1 << 8) | (1 << 11) | (1 << 0)), %eax
+    orl $((1 << 8) | (1 << 0)), %eax
+    orl %esi, %eax
     wrmsr
     movl %cr0, %eax
     orl $((1 << 31) | (1 << 16)), %eax /* paging, write-protect */
@@ -96,7 +105,7 @@ boot_mb_info:
 
     .section .boot.bss, "aw", @nobits
     .align 4096
-    .globl boot_pml4
+    .globl boot_pml4, boot_pdpt_high, boot_pd
 boot_pml4:
     .skip 4096
 boot_pdpt_low:

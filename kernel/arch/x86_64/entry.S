@@ -1,5 +1,5 @@
 /* Exception and system-call entry: save the registers as struct x86_frame, call C, return. */
-#include <x86_layout.h>
+#include <x86_entry.h>
 
     .text
 
@@ -81,8 +81,15 @@ x86_exception_stubs:
     popq %rax
 .endm
 
+/*
+ * An exception keeps DF and AC as the interrupted code had them (only TF, NT, RF and IF are
+ * cleared by the CPU), so a domain could make the kernel's string operations run backwards or
+ * switch SMAP off. popfq with 0x2 clears them all; clac would #UD on CPUs without SMAP.
+ */
 exception_common:
     PUSH_REGS
+    pushq $X86_RFLAGS_RESERVED
+    popfq
     movq %rsp, %rdi
     callq x86_exception         /* does not return for faults it cannot resolve */
     POP_REGS
@@ -90,30 +97,75 @@ exception_common:
     iretq
 
 /*
- * syscall: rcx holds the user rip, r11 the user rflags, rsp is still the
- * user's. Interrupts stay off (SFMASK clears IF), so one kernel stack will do.
+ * syscall from 64-bit mode (MSR_LSTAR): rcx holds the user rip, r11 the user rflags, rsp is
+ * still the user's. SFMASK has cleared every flag (see x86_entry.h), so interrupts stay off
+ * and one kernel stack will do; cld repeats SFMASK's DF so the C code never depends on an MSR.
  */
     .globl x86_syscall_entry
 x86_syscall_entry:
     movq %rsp, syscall_user_rsp(%rip)
     movq tss_kernel_rsp(%rip), %rsp
-    pushq $0                    /* ss */
+    cld
+    pushq $USER_SS
     pushq syscall_user_rsp(%rip)
     pushq %r11                  /* rflags */
-    pushq $0                    /* cs */
+    pushq $USER_CS
     pushq %rcx                  /* rip */
     pushq $0                    /* error code */
     pushq $-1                   /* vector: a system call */
     PUSH_REGS
     movq %rsp, %rdi
     callq x86_syscall
+    /*
+     * SYSRET loads rip from rcx without a canonical check on Intel until it is back in user
+     * mode: a non-canonical rcx raises #GP in ring 0 with the user's rsp already loaded. So
+     * the return frame is checked here, the last point where the kernel still owns the stack:
+     * rip and rsp must lie in the lower half, and rflags is cut to what a domain may set.
+     */
+    movq X86_FRAME_RIP(%rsp), %rax
+    shrq $X86_USER_TOP_SHIFT, %rax
+    jnz bad_return
+    movq X86_FRAME_RSP(%rsp), %rax
+    shrq $X86_USER_TOP_SHIFT, %rax
+    jnz bad_return
+    andq $X86_USER_FLAGS, X86_FRAME_RFLAGS(%rsp)
+    orq $X86_RFLAGS_RESERVED, X86_FRAME_RFLAGS(%rsp)
     POP_REGS
     addq $16, %rsp
     popq %rcx                   /* rip */
     addq $8, %rsp
     popq %r11                   /* rflags */
-    popq %rsp                   /* the user's stack */
+    popq %rsp                   /* the user's stack: canonical, checked above */
     sysretq
+bad_return:
+    movq %rsp, %rdi
+    callq x86_syscall_bad_return /* ends the domain with a fault report; does not return */
+    ud2
+
+/*
+ * syscall from compatibility mode (MSR_CSTAR). Domains have no 32-bit code segment, so this is
+ * reached only if one appears; AMD (and QEMU) enter here, Intel raises #UD instead. The stub
+ * gives both the same outcome: it leaves the user's stack exactly as the 64-bit path does and
+ * ends the domain with the report of an invalid opcode at the syscall instruction (rcx - 2).
+ * Returning is not an option: SYSRET to 32-bit mode would need the 32-bit segment.
+ */
+    .globl x86_compat_syscall_entry
+x86_compat_syscall_entry:
+    movq %rsp, syscall_user_rsp(%rip)
+    movq tss_kernel_rsp(%rip), %rsp
+    cld
+    pushq $USER_SS
+    pushq syscall_user_rsp(%rip)
+    pushq %r11                  /* rflags */
+    pushq $USER_COMPAT_CS
+    pushq %rcx
+    subq $2, (%rsp)             /* rip: the syscall instruction itself */
+    pushq $0                    /* error code */
+    pushq $6                    /* vector: invalid opcode, as Intel reports it */
+    PUSH_REGS
+    movq %rsp, %rdi
+    callq x86_user_fault        /* does not return */
+    ud2
 
     .data
     .globl tss_kernel_rsp

@@ -14,13 +14,17 @@ struct tss {
 static struct tss tss;
 static uint64_t gdt[8];
 
+/* Stacks for the exceptions that can strike while rsp is still the user's or is unusable. */
+#define IST_STACK_BYTES 4096
+static uint8_t ist_stacks[X86_IST_STACKS][IST_STACK_BYTES] __attribute__((aligned(16)));
+
 extern char kernel_stack_top[];
 
 void x86_gdt_init(void)
 {
     gdt[1] = 0x00209A0000000000; /* kernel code, 64-bit */
     gdt[2] = 0x0000920000000000; /* kernel data */
-    gdt[3] = 0x00CFFA000000FFFF; /* user code, 32-bit (unused; sysret's layout needs it) */
+    gdt[3] = 0; /* no 32-bit user code: a far jump to USER_COMPAT_CS raises #GP in user mode */
     gdt[4] = 0x0000F20000000000; /* user data */
     gdt[5] = 0x0020FA0000000000; /* user code, 64-bit */
     uint64_t base = (uint64_t)&tss;
@@ -29,6 +33,9 @@ void x86_gdt_init(void)
              (((base >> 24) & 0xff) << 56);
     gdt[7] = base >> 32;
     tss.rsp0 = (uint64_t)kernel_stack_top;
+    for (int i = 0; i < X86_IST_STACKS; i++) {
+        tss.ist[i] = (uint64_t)(ist_stacks[i] + IST_STACK_BYTES); /* IST slot i + 1 */
+    }
     tss.iomap_base = sizeof(tss);
 
     struct {

@@ -50,6 +50,27 @@ static const char *const names[EXCEPTIONS] = {
     "control protection",
 };
 
+/*
+ * #DB can strike at the first instruction of the SYSCALL path, before it leaves the user's
+ * stack; NMI and #MC at any instruction, that one included; #DF means the stack failed. Each
+ * gets a stack of its own from the TSS, so none of them runs on memory a domain controls.
+ */
+static uint8_t ist_slot(int vector)
+{
+    switch (vector) {
+    case 1:
+        return X86_IST_DEBUG;
+    case 2:
+        return X86_IST_NMI;
+    case 8:
+        return X86_IST_DOUBLE_FAULT;
+    case 18:
+        return X86_IST_MACHINE_CHECK;
+    default:
+        return 0; /* the stack of the privilege level: rsp0 from user mode */
+    }
+}
+
 void x86_idt_init(void)
 {
     for (int i = 0; i < EXCEPTIONS; i++) {
@@ -57,6 +78,7 @@ void x86_idt_init(void)
         idt[i] = (struct idt_entry){
             .offset_low = (uint16_t)offset,
             .selector = KERNEL_CS,
+            .ist = ist_slot(i),
             .type = 0x8e, /* present, interrupt gate, kernel only */
             .offset_mid = (uint16_t)(offset >> 16),
             .offset_high = (uint32_t)(offset >> 32),
@@ -98,17 +120,43 @@ static void describe(const struct x86_frame *f, struct fault_info *info,
     };
 }
 
-void x86_exception(struct x86_frame *f);
-void x86_exception(struct x86_frame *f)
+_Noreturn void x86_user_fault(struct x86_frame *f)
 {
     struct fault_info info;
     struct fault_register regs[18];
     describe(f, &info, regs);
     fault_report(&info);
-    if ((f->cs & 3) == 3) {
-        printk("kernel: domain %s ended by its fault\n", info.domain);
-        dcb_exit(dcb_current, 0xff);
+    printk("kernel: domain %s ended by its fault\n", info.domain);
+    dcb_exit(dcb_current, 0xff);
+    platform_halt(true); /* one domain: its end is the machine's */
+}
+
+/*
+ * A single-step trap in the kernel can only be the trap of the instruction that entered it
+ * (SFMASK clears TF, so no kernel instruction runs traced): stop tracing and carry on.
+ */
+static bool kernel_single_step(struct x86_frame *f)
+{
+    if (f->vector != 1 || !(f->rflags & X86_RFLAGS_TF)) {
+        return false;
     }
+    f->rflags &= ~(uint64_t)X86_RFLAGS_TF;
+    return true;
+}
+
+void x86_exception(struct x86_frame *f);
+void x86_exception(struct x86_frame *f)
+{
+    if ((f->cs & 3) == 3) {
+        x86_user_fault(f);
+    }
+    if (kernel_single_step(f)) {
+        return;
+    }
+    struct fault_info info;
+    struct fault_register regs[18];
+    describe(f, &info, regs);
+    fault_report(&info);
     printk("kernel: panic: exception in the kernel\n");
     platform_halt(true);
 }

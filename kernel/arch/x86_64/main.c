@@ -60,6 +60,7 @@ void x86_kernel_main(uint32_t magic, uint32_t mbi_paddr)
     x86_idt_init();
     x86_syscall_init();
     printk("kernel: x86-64 CPU driver booting\n");
+    x86_protect_init();
     const struct multiboot_info *mbi = phys_to_kernel_ptr(mbi_paddr);
     if (magic != MULTIBOOT_BOOTLOADER_MAGIC || !(mbi->flags & MB_INFO_MEM_MAP) ||
         !(mbi->flags & MB_INFO_MODS) || mbi->mods_count == 0) {

@@ -1,14 +1,18 @@
 /* System calls on x86-64: the MSRs that route syscall here, and the register convention. */
 #include <dispatch.h>
+#include <platform.h>
+#include <printk.h>
 #include <syscall.h>
 #include <x86.h>
 #include <x86_cpu.h>
 
 #define MSR_STAR 0xC0000081
 #define MSR_LSTAR 0xC0000082
+#define MSR_CSTAR 0xC0000083
 #define MSR_SFMASK 0xC0000084
 
 extern char x86_syscall_entry[];
+extern char x86_compat_syscall_entry[];
 extern uint64_t tss_kernel_rsp;
 extern char kernel_stack_top[];
 
@@ -16,7 +20,9 @@ void x86_syscall_init(void)
 {
     wrmsr(MSR_STAR, ((uint64_t)USER_BASE_SEL << 48) | ((uint64_t)KERNEL_CS << 32));
     wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry);
-    wrmsr(MSR_SFMASK, 0x200); /* interrupts stay off in the kernel */
+    /* Never left at 0: a SYSCALL from compatibility mode would enter ring 0 at address 0. */
+    wrmsr(MSR_CSTAR, (uint64_t)x86_compat_syscall_entry);
+    wrmsr(MSR_SFMASK, X86_SYSCALL_FLAG_MASK);
     tss_kernel_rsp = (uint64_t)kernel_stack_top;
 }
 
@@ -38,8 +44,31 @@ void x86_syscall(struct x86_frame *f)
     f->r10 = ret.value[3];
 }
 
+/*
+ * entry.S found the return frame unfit for SYSRET (rip or rsp outside the lower half): the
+ * domain gets the #GP it would get in user mode on AMD, reported at the address it asked for.
+ */
+_Noreturn void x86_syscall_bad_return(struct x86_frame *f);
+_Noreturn void x86_syscall_bad_return(struct x86_frame *f)
+{
+    f->vector = 13;
+    f->error_code = 0;
+    x86_user_fault(f);
+}
+
+static bool user_half(uint64_t vaddr)
+{
+    return (vaddr >> X86_USER_TOP_SHIFT) == 0;
+}
+
 _Noreturn void x86_enter_user(uint64_t rip, uint64_t rsp)
 {
+    if (!user_half(rip) || !user_half(rsp)) {
+        /* iretq would raise #GP in ring 0 on a non-canonical rip: refuse before. */
+        printk("kernel: panic: init's entry 0x%llx or stack 0x%llx is outside user space\n",
+               (unsigned long long)rip, (unsigned long long)rsp);
+        platform_halt(true);
+    }
     /* The domain starts with clean registers: nothing of the kernel's leaks into them. */
     __asm__ volatile("pushq %0\n"     /* ss */
                      "pushq %1\n"     /* rsp */

@@ -33,6 +33,13 @@ const char *captest_reason(const char *what, int line, errval_t err);
             return captest_reason(#e " != " #code, __LINE__, captest_err_);                        \
     } while (0)
 
+/*
+ * A test that cannot run on this machine returns captest_skip(why): it prints a SKIP line and
+ * counts as skipped, neither passed nor failed.
+ */
+const char *captest_skip(const char *why);
+bool captest_is_skip(const char *reason);
+
 /* Has ram no live descendant? Probes by retyping all of it into one frame, then deletes that. */
 bool ram_is_whole(struct capref ram);
 
@@ -50,6 +57,7 @@ extern const struct captest captest_malloc[];
 extern const struct captest captest_arch[];
 extern const struct captest captest_arch_device[];
 extern const struct captest captest_arch_small_tables[];
+extern const struct captest captest_arch_huge[]; /* per architecture: arch/<arch>/ */
 
 /* Which architecture-dependent tables apply here (decided at run time, from what init has). */
 bool captest_has_device_window(void);

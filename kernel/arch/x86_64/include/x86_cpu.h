@@ -3,13 +3,7 @@
 #define X86_CPU_H
 
 #include <stdint.h>
-
-#define KERNEL_CS 0x08
-#define KERNEL_SS 0x10
-#define USER_BASE_SEL 0x18 /* sysret: SS = base + 8, CS = base + 16, RPL 3 */
-#define USER_SS (0x20 | 3)
-#define USER_CS (0x28 | 3)
-#define TSS_SEL 0x30
+#include <x86_entry.h>
 
 /* What the entry stubs push: the registers, then the vector, error code and the CPU's frame. */
 struct x86_frame {
@@ -18,10 +12,20 @@ struct x86_frame {
     uint64_t vector, error_code;
     uint64_t rip, cs, rflags, rsp, ss;
 };
+_Static_assert(__builtin_offsetof(struct x86_frame, rip) == X86_FRAME_RIP, "entry.S frame");
+_Static_assert(__builtin_offsetof(struct x86_frame, cs) == X86_FRAME_CS, "entry.S frame");
+_Static_assert(__builtin_offsetof(struct x86_frame, rflags) == X86_FRAME_RFLAGS, "entry.S frame");
+_Static_assert(__builtin_offsetof(struct x86_frame, rsp) == X86_FRAME_RSP, "entry.S frame");
 
 void x86_gdt_init(void);
 void x86_idt_init(void);
 void x86_syscall_init(void);
+
+/* Enables SMEP, SMAP, NX and WP where the CPU has them and prints which are on. */
+void x86_protect_init(void);
+
+/* A fault the domain caused (f->cs has RPL 3): the standard report, then the domain ends. */
+_Noreturn void x86_user_fault(struct x86_frame *f);
 
 /* Enters user mode at rip with stack rsp; never returns. */
 _Noreturn void x86_enter_user(uint64_t rip, uint64_t rsp);
