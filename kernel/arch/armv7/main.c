@@ -2,6 +2,7 @@
 #include <armv7.h>
 #include <armv7_cpu.h>
 #include <armv7_layout.h>
+#include <armv7_paging.h>
 #include <fdt.h>
 #include <mdb.h>
 #include <phys_mem.h>
@@ -63,10 +64,23 @@ static void open_cycle_counter(void)
     __asm__ volatile("mcr p15, 0, %0, c9, c14, 0" : : "r"(1u));        /* user access */
 }
 
+/* PXN on every user entry where the CPU has it; a CPU without it would read the bit otherwise. */
+static void choose_pxn(void)
+{
+    uint32_t mmfr0 = read_id_mmfr0();
+    bool pxn = armv7_mmfr0_has_pxn(mmfr0);
+    armv7_paging_set_pxn(pxn);
+    printk("kernel: PXN %s (ID_MMFR0 VMSA support %u)\n",
+           pxn ? "on for every user mapping"
+               : "not implemented: user memory stays executable by the kernel",
+           (unsigned)(mmfr0 & 0xf));
+}
+
 void armv7_kernel_main(void);
 void armv7_kernel_main(void)
 {
     printk("kernel: ARMv7 CPU driver booting\n");
+    choose_pxn();
     const void *dtb = phys_to_kernel_ptr(DTB_PADDR);
     errval_t err = fdt_check(dtb, DTB_MAX_BYTES);
     if (err_is_fail(err)) {
