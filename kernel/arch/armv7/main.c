@@ -15,6 +15,7 @@ extern char kernel_image_end[];
 static struct dcb init_dcb = {.name = "init"};
 
 void armv7_uart_set(uint64_t paddr);
+void armv7_selftest(const void *dtb);
 
 static void boot_fail(const char *what, errval_t err)
 {
@@ -90,6 +91,7 @@ void armv7_kernel_main(void)
     if (err_is_ok(fdt_device(dtb, "arm,pl011", &uart))) {
         armv7_uart_set(uart.base);
     }
+    armv7_selftest(dtb);
     static struct boot_memory mem;
     collect_memory(dtb, &mem);
     mdb_init(counter());
