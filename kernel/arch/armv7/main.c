@@ -16,6 +16,7 @@ static struct dcb init_dcb = {.name = "init"};
 
 void armv7_uart_set(uint64_t paddr);
 void armv7_selftest(const void *dtb);
+uint64_t armv7_boot_seed(const void *dtb);
 
 static void boot_fail(const char *what, errval_t err)
 {
@@ -46,13 +47,6 @@ static void collect_memory(const void *dtb, struct boot_memory *mem)
     genpaddr_t image_end = (genpaddr_t)(uintptr_t)kernel_image_end - KERNEL_VOFFSET;
     boot_memory_reserve(mem, RAM_PBASE + 0x100000, image_end - (RAM_PBASE + 0x100000));
     boot_memory_reserve(mem, INIT_MODULE_PADDR, INIT_MODULE_MAX_BYTES);
-}
-
-static uint64_t counter(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("mrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi)); /* CNTVCT */
-    return ((uint64_t)hi << 32) | lo;
 }
 
 /* Starts the cycle counter and lets user mode read it (guestbench, under QEMU -icount). */
@@ -94,7 +88,7 @@ void armv7_kernel_main(void)
     armv7_selftest(dtb);
     static struct boot_memory mem;
     collect_memory(dtb, &mem);
-    mdb_init(counter());
+    mdb_init(armv7_boot_seed(dtb)); /* treap priorities no domain can predict */
     open_cycle_counter();
     struct spawn_result spawned;
     if (!spawn_init(&init_dcb, phys_to_kernel_ptr(INIT_MODULE_PADDR), INIT_MODULE_MAX_BYTES, &mem,
