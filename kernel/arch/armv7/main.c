@@ -17,6 +17,7 @@ static struct dcb init_dcb = {.name = "init"};
 void armv7_uart_set(uint64_t paddr);
 void armv7_selftest(const void *dtb);
 uint64_t armv7_boot_seed(const void *dtb);
+void armv7_selftest_user(const void *dtb, uint32_t user_entry);
 
 static void boot_fail(const char *what, errval_t err)
 {
@@ -105,6 +106,7 @@ void armv7_kernel_main(void)
     tlb_invalidate_all();
     dsb();
     isb();
+    armv7_selftest_user(dtb, (uint32_t)spawned.entry);
     printk("kernel: starting init at 0x%llx\n", (unsigned long long)spawned.entry);
     armv7_enter_user((uint32_t)spawned.entry, (uint32_t)spawned.stack_top);
 }

@@ -21,6 +21,30 @@ static bool args_contain(const uint8_t *args, uint32_t length, const char *word)
     return false;
 }
 
+static bool selftest_chosen(const void *dtb, const char *word)
+{
+    const uint8_t *args;
+    uint32_t length;
+    return err_is_ok(fdt_chosen(dtb, "bootargs", &args, &length)) &&
+           args_contain(args, length, word);
+}
+
+/*
+ * "selftest=kernel-exec-user": with init's address space loaded, the kernel
+ * calls init's entry point, user memory mapped executable for the domain.
+ * PXN must turn that into a kernel-mode prefetch abort (and a panic).
+ */
+void armv7_selftest_user(const void *dtb, uint32_t user_entry);
+void armv7_selftest_user(const void *dtb, uint32_t user_entry)
+{
+    if (!selftest_chosen(dtb, "selftest=kernel-exec-user")) {
+        return;
+    }
+    printk("kernel: selftest: the kernel calls user code at 0x%x\n", (unsigned)user_entry);
+    ((void (*)(void))(uintptr_t)user_entry)();
+    printk("kernel: selftest: FAIL: the kernel executed user memory (no PXN)\n");
+}
+
 /*
  * "selftest=kernel-abort" (QEMU: -append) makes the kernel load from an
  * unmapped address with its stack 4 bytes off 8-byte alignment, as a leaf
@@ -30,10 +54,7 @@ static bool args_contain(const uint8_t *args, uint32_t length, const char *word)
 void armv7_selftest(const void *dtb);
 void armv7_selftest(const void *dtb)
 {
-    const uint8_t *args;
-    uint32_t length;
-    if (err_is_fail(fdt_chosen(dtb, "bootargs", &args, &length)) ||
-        !args_contain(args, length, "selftest=kernel-abort")) {
+    if (!selftest_chosen(dtb, "selftest=kernel-abort")) {
         return;
     }
     printk("kernel: selftest: kernel-mode data abort at 0x%x, r4=0x%x r5=0x%x, sp 4 bytes off\n",
