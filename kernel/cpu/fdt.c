@@ -17,7 +17,8 @@ static uint32_t be32(const void *p)
 }
 
 struct fdt_header {
-    uint32_t total, off_struct, off_strings, size_strings, size_struct, version;
+    uint32_t total, off_struct, off_strings, off_rsvmap, size_strings, size_struct, version,
+        last_comp_version;
 };
 
 static struct fdt_header header_of(const void *blob)
@@ -27,7 +28,9 @@ static struct fdt_header header_of(const void *blob)
         .total = be32(b + 4),
         .off_struct = be32(b + 8),
         .off_strings = be32(b + 12),
+        .off_rsvmap = be32(b + 16),
         .version = be32(b + 20),
+        .last_comp_version = be32(b + 24),
         .size_strings = be32(b + 32),
         .size_struct = be32(b + 36),
     };
@@ -50,7 +53,7 @@ struct fdt_event {
 struct fdt_walk {
     const uint8_t *blob;
     struct fdt_header h;
-    uint32_t pos; /* offset into the structure block */
+    uint32_t pos; /* offset into the structure block: a multiple of 4, never past its end */
     int depth;
 };
 
@@ -65,56 +68,93 @@ static uint32_t bounded_strlen(const uint8_t *s, uint32_t max)
     return max + 1;
 }
 
-static errval_t read_prop(struct fdt_walk *w, struct fdt_event *e)
+static uint32_t align4(uint32_t n)
 {
-    const uint8_t *s = w->blob + w->h.off_struct;
-    if (w->h.size_struct - w->pos < 8) {
-        return SYS_ERR_FDT_BAD_STRUCTURE;
-    }
-    uint32_t length = be32(s + w->pos);
-    uint32_t name_off = be32(s + w->pos + 4);
-    w->pos += 8;
-    if (length > w->h.size_struct - w->pos) {
-        return SYS_ERR_FDT_BAD_PROPERTY;
-    }
+    return (n + 3) & ~3u;
+}
+
+/*
+ * What is left of the structure block after pos. The walk keeps pos inside
+ * it (the block is whole tokens), but a subtraction that could wrap would
+ * turn one slip into reads anywhere, so it is never written unguarded.
+ */
+static uint32_t bytes_left(const struct fdt_walk *w)
+{
+    return w->pos <= w->h.size_struct ? w->h.size_struct - w->pos : 0;
+}
+
+static const uint8_t *struct_block(const struct fdt_walk *w)
+{
+    return w->blob + w->h.off_struct;
+}
+
+/* A property name: an offset into the strings block, NUL-terminated inside it. */
+static errval_t prop_name(const struct fdt_walk *w, uint32_t name_off, const char **name)
+{
     if (name_off >= w->h.size_strings) {
         return SYS_ERR_FDT_BAD_STRING;
     }
-    const uint8_t *name = w->blob + w->h.off_strings + name_off;
-    if (bounded_strlen(name, w->h.size_strings - name_off) > w->h.size_strings - name_off - 1) {
+    const uint8_t *s = w->blob + w->h.off_strings + name_off;
+    uint32_t room = w->h.size_strings - name_off;
+    if (bounded_strlen(s, room) >= room) {
         return SYS_ERR_FDT_BAD_STRING;
     }
-    e->name = (const char *)name;
-    e->value = s + w->pos;
+    *name = (const char *)s;
+    return SYS_ERR_OK;
+}
+
+static errval_t read_prop(struct fdt_walk *w, struct fdt_event *e)
+{
+    if (bytes_left(w) < 8) {
+        return SYS_ERR_FDT_BAD_STRUCTURE;
+    }
+    uint32_t length = be32(struct_block(w) + w->pos);
+    uint32_t name_off = be32(struct_block(w) + w->pos + 4);
+    w->pos += 8;
+    /* The block is whole words, so a length that fits still fits once padded. */
+    if (length > bytes_left(w)) {
+        return SYS_ERR_FDT_BAD_PROPERTY;
+    }
+    errval_t err = prop_name(w, name_off, &e->name);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    e->value = struct_block(w) + w->pos;
     e->length = length;
-    w->pos += (length + 3) & ~3u;
+    w->pos += align4(length);
+    return SYS_ERR_OK;
+}
+
+static errval_t begin_node(struct fdt_walk *w, struct fdt_event *e)
+{
+    uint32_t left = bytes_left(w);
+    uint32_t n = bounded_strlen(struct_block(w) + w->pos, left);
+    if (n >= left) { /* no terminator inside the block, or no room for a name at all */
+        return SYS_ERR_FDT_BAD_STRING;
+    }
+    if (++w->depth > FDT_MAX_DEPTH) {
+        return SYS_ERR_FDT_BAD_STRUCTURE;
+    }
+    e->depth = w->depth;
+    e->name = (const char *)struct_block(w) + w->pos;
+    w->pos += align4(n + 1);
     return SYS_ERR_OK;
 }
 
 /* Reads the next token into e; FDT_END ends the walk. */
 static errval_t next_event(struct fdt_walk *w, struct fdt_event *e)
 {
-    const uint8_t *s = w->blob + w->h.off_struct;
     do {
-        if (w->h.size_struct - w->pos < 4) {
+        if (bytes_left(w) < 4) {
             return SYS_ERR_FDT_BAD_STRUCTURE;
         }
-        e->token = be32(s + w->pos);
+        e->token = be32(struct_block(w) + w->pos);
         w->pos += 4;
     } while (e->token == FDT_NOP);
     e->depth = w->depth;
     switch (e->token) {
-    case FDT_BEGIN_NODE: {
-        uint32_t n = bounded_strlen(s + w->pos, w->h.size_struct - w->pos);
-        if (n > w->h.size_struct - w->pos - 1 || ++w->depth > FDT_MAX_DEPTH) {
-            return n > w->h.size_struct - w->pos - 1 ? SYS_ERR_FDT_BAD_STRING
-                                                     : SYS_ERR_FDT_BAD_STRUCTURE;
-        }
-        e->depth = w->depth;
-        e->name = (const char *)s + w->pos;
-        w->pos += (n + 1 + 3) & ~3u;
-        return SYS_ERR_OK;
-    }
+    case FDT_BEGIN_NODE:
+        return begin_node(w, e);
     case FDT_END_NODE:
         return w->depth-- > 0 ? SYS_ERR_OK : SYS_ERR_FDT_BAD_STRUCTURE;
     case FDT_PROP:
@@ -124,6 +164,61 @@ static errval_t next_event(struct fdt_walk *w, struct fdt_event *e)
     default:
         return SYS_ERR_FDT_BAD_STRUCTURE;
     }
+}
+
+/* Does [off, off + size) lie inside [FDT_HEADER_BYTES, total)? (Written so nothing can wrap.) */
+static bool block_inside(uint32_t off, uint32_t size, uint32_t total)
+{
+    return off >= FDT_HEADER_BYTES && off <= total && size <= total - off;
+}
+
+static bool blocks_overlap(uint32_t a, uint32_t a_size, uint32_t b, uint32_t b_size)
+{
+    return a_size != 0 && b_size != 0 && a < b + b_size && b < a + a_size;
+}
+
+/*
+ * The memory reservation map: 16-byte (address, size) entries ended by a
+ * zero entry, 8-byte aligned, inside the blob. Nothing reads it yet, but a
+ * map that runs into the other blocks means the header lies. *bytes gets
+ * its length with the terminator.
+ */
+static errval_t check_rsvmap(const uint8_t *b, const struct fdt_header *h, uint32_t *bytes)
+{
+    if (h->off_rsvmap % 8 != 0 || !block_inside(h->off_rsvmap, 0, h->total)) {
+        return SYS_ERR_FDT_BAD_OFFSETS;
+    }
+    for (uint32_t at = h->off_rsvmap; h->total - at >= 16; at += 16) {
+        bool zero = true;
+        for (int i = 0; i < 16; i++) {
+            zero = zero && b[at + i] == 0;
+        }
+        if (zero) {
+            *bytes = at + 16 - h->off_rsvmap;
+            return SYS_ERR_OK;
+        }
+    }
+    return SYS_ERR_FDT_BAD_OFFSETS;
+}
+
+static errval_t check_blocks(const uint8_t *b, const struct fdt_header *h)
+{
+    if (h->off_struct % 4 != 0 || !block_inside(h->off_struct, h->size_struct, h->total) ||
+        !block_inside(h->off_strings, h->size_strings, h->total)) {
+        return SYS_ERR_FDT_BAD_OFFSETS;
+    }
+    uint32_t rsv_bytes;
+    errval_t err = check_rsvmap(b, h, &rsv_bytes);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (blocks_overlap(h->off_struct, h->size_struct, h->off_strings, h->size_strings) ||
+        blocks_overlap(h->off_rsvmap, rsv_bytes, h->off_struct, h->size_struct) ||
+        blocks_overlap(h->off_rsvmap, rsv_bytes, h->off_strings, h->size_strings)) {
+        return SYS_ERR_FDT_BAD_OFFSETS;
+    }
+    /* Whole tokens only: the walk's padding then can never step past the block's end. */
+    return h->size_struct % 4 == 0 ? SYS_ERR_OK : SYS_ERR_FDT_BAD_STRUCTURE;
 }
 
 static errval_t check_header(const uint8_t *b, size_t bytes, struct fdt_header *h)
@@ -138,16 +233,11 @@ static errval_t check_header(const uint8_t *b, size_t bytes, struct fdt_header *
     if (h->total > bytes || h->total < FDT_HEADER_BYTES) {
         return SYS_ERR_FDT_TRUNCATED;
     }
-    if (h->version < 17) {
+    /* Version 17 added size_dt_struct; a later last-compatible version may change the format. */
+    if (h->version < 17 || h->last_comp_version > 17) {
         return SYS_ERR_FDT_BAD_VERSION;
     }
-    if (h->off_struct % 4 != 0 || h->off_struct > h->total ||
-        h->size_struct > h->total - h->off_struct || h->off_strings > h->total ||
-        h->size_strings > h->total - h->off_strings || h->off_struct < FDT_HEADER_BYTES ||
-        h->off_strings < FDT_HEADER_BYTES) {
-        return SYS_ERR_FDT_BAD_OFFSETS;
-    }
-    return SYS_ERR_OK;
+    return check_blocks(b, h);
 }
 
 static errval_t walk_begin(const void *blob, struct fdt_walk *w)
@@ -323,4 +413,42 @@ errval_t fdt_device(const void *blob, const char *compatible, struct fdt_range *
         err = SYS_ERR_FDT_NOT_FOUND;
     }
     return err;
+}
+
+/* Is a node's name "chosen", with or without a unit address? */
+static bool is_chosen(const char *name)
+{
+    const char *want = "chosen";
+    while (*want != '\0' && *name == *want) {
+        name++;
+        want++;
+    }
+    return *want == '\0' && (*name == '\0' || *name == '@');
+}
+
+errval_t fdt_chosen(const void *blob, const char *property, const uint8_t **value, uint32_t *length)
+{
+    struct fdt_walk w;
+    walk_begin(blob, &w);
+    struct fdt_event e;
+    int chosen_depth = 0; /* the depth of the chosen node while inside it, else 0 */
+    for (;;) {
+        errval_t err = next_event(&w, &e);
+        if (err_is_fail(err)) {
+            return err;
+        }
+        if (e.token == FDT_END) {
+            return SYS_ERR_FDT_NOT_FOUND;
+        }
+        if (e.token == FDT_BEGIN_NODE && e.depth == 2 && is_chosen(e.name)) {
+            chosen_depth = 2;
+        } else if (e.token == FDT_END_NODE && e.depth == chosen_depth) {
+            chosen_depth = 0;
+        } else if (e.token == FDT_PROP && chosen_depth != 0 && e.depth == chosen_depth &&
+                   str_equal(e.name, property)) {
+            *value = e.value;
+            *length = e.length;
+            return SYS_ERR_OK;
+        }
+    }
 }

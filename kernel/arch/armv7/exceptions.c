@@ -6,7 +6,11 @@
 #include <kcheck.h>
 #include <platform.h>
 #include <printk.h>
+#include <stddef.h>
 #include <syscall.h>
+
+_Static_assert(offsetof(struct armv7_frame, cpsr) == 17 * 4, "vectors.S: FRAME_CPSR");
+_Static_assert(sizeof(struct armv7_frame) % 8 == 0, "the frame keeps the stack 8-byte aligned");
 
 enum exception_kind { EXC_RESET, EXC_UNDEF, EXC_SVC, EXC_PREFETCH, EXC_DATA, EXC_UNUSED, EXC_IRQ };
 
@@ -17,6 +21,15 @@ enum exception_kind { EXC_RESET, EXC_UNDEF, EXC_SVC, EXC_PREFETCH, EXC_DATA, EXC
 void armv7_syscall(struct armv7_frame *f);
 void armv7_syscall(struct armv7_frame *f)
 {
+    /*
+     * An SVC in the kernel (only semihosting, which QEMU takes before the
+     * exception) overwrote the kernel's lr: it cannot be resumed, and the
+     * exit path would return it in user mode.
+     */
+    if ((f->cpsr & PSR_MODE_MASK) != PSR_MODE_USR) {
+        printk("kernel: panic: svc in kernel mode at 0x%x\n", (unsigned)f->pc);
+        platform_halt(true);
+    }
     uintptr_t regs[SYSCALL_REGS];
     for (int i = 0; i < SYSCALL_REGS; i++) {
         regs[i] = f->r[i];
@@ -47,8 +60,12 @@ static void describe(const struct armv7_frame *f, enum exception_kind kind, stru
     for (int i = 0; i < 13; i++) {
         regs[i] = (struct fault_register){names[i], f->r[i]};
     }
-    regs[13] = (struct fault_register){names[13], f->usr_sp};
-    regs[14] = (struct fault_register){names[14], f->usr_lr};
+    /* The banked sp and lr of the mode that was interrupted: the domain's, or the kernel's. */
+    bool user = (f->cpsr & PSR_MODE_MASK) == PSR_MODE_USR;
+    bool svc = (f->cpsr & PSR_MODE_MASK) == PSR_MODE_SVC;
+    uint32_t kernel_sp = (uint32_t)(uintptr_t)(f + 1); /* where the frame was pushed from */
+    regs[13] = (struct fault_register){names[13], user ? f->usr_sp : svc ? kernel_sp : 0};
+    regs[14] = (struct fault_register){names[14], user ? f->usr_lr : svc ? f->svc_lr : 0};
     regs[15] = (struct fault_register){names[15], f->pc};
     regs[16] = (struct fault_register){names[16], f->cpsr};
     regs[17] = (struct fault_register){names[17], fsr};
@@ -78,6 +95,9 @@ void armv7_exception(struct armv7_frame *f, enum exception_kind kind)
 {
     struct fault_info info;
     struct fault_register regs[18];
+    if (kind == EXC_UNDEF && (f->cpsr & PSR_THUMB) != 0) {
+        f->pc += 2; /* vectors.S took 4 off lr; a Thumb instruction here is 2 bytes before it */
+    }
     if (kind == EXC_UNDEF || kind == EXC_PREFETCH || kind == EXC_DATA) {
         describe(f, kind, &info, regs);
         fault_report(&info);

@@ -6,7 +6,7 @@
 #include <platform.h>
 #include <printk.h>
 
-#define CACHE_LINE_BYTES 64
+#define DIRECT_MAP_BYTES 0x40000000ull /* RAM_PBASE on, at KERNEL_VBASE (boot.S) */
 
 void *phys_to_kernel_ptr(genpaddr_t paddr)
 {
@@ -32,12 +32,31 @@ void platform_tlb_flush_all(void)
     isb();
 }
 
+/* The smallest data cache line (CTR.DminLine, log2 of words): stepping by it skips no line. */
+static uint32_t dcache_min_line_bytes(void)
+{
+    return 4u << ((read_ctr() >> 16) & 0xf);
+}
+
+/*
+ * Cleans every data cache line holding part of [paddr, paddr + bytes) to the
+ * point of coherency (DCCMVAC through the direct map), then waits (DSB):
+ * afterwards an uncached mapping, or a table walk that does not look in the
+ * cache, reads what the kernel wrote. The walk counts lines rather than
+ * comparing addresses because the direct map ends at the top of the 32-bit
+ * address space, where an end address would wrap to 0. Memory outside the
+ * direct map has no cacheable kernel alias, so nothing of it can be dirty.
+ */
 void platform_cache_clean_range(genpaddr_t paddr, gensize_t bytes)
 {
-    uint32_t start = (uint32_t)(uintptr_t)phys_to_kernel_ptr(paddr) & ~(CACHE_LINE_BYTES - 1);
-    uint32_t end = (uint32_t)(uintptr_t)phys_to_kernel_ptr(paddr + bytes);
-    for (uint32_t va = start; va < end; va += CACHE_LINE_BYTES) {
-        dcache_clean_mva(va);
+    genpaddr_t end = paddr + bytes;
+    if (bytes != 0 && paddr >= RAM_PBASE && end > paddr && end <= RAM_PBASE + DIRECT_MAP_BYTES) {
+        uint32_t line = dcache_min_line_bytes();
+        uint32_t first = (uint32_t)(uintptr_t)phys_to_kernel_ptr(paddr) & ~(line - 1);
+        uint32_t last = (uint32_t)(uintptr_t)phys_to_kernel_ptr(end - 1);
+        for (uint32_t n = (last - first) / line + 1, va = first; n > 0; n--, va += line) {
+            dcache_clean_mva(va);
+        }
     }
     dsb();
 }

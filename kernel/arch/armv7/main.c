@@ -2,6 +2,7 @@
 #include <armv7.h>
 #include <armv7_cpu.h>
 #include <armv7_layout.h>
+#include <armv7_paging.h>
 #include <fdt.h>
 #include <mdb.h>
 #include <phys_mem.h>
@@ -14,6 +15,9 @@ extern char kernel_image_end[];
 static struct dcb init_dcb = {.name = "init"};
 
 void armv7_uart_set(uint64_t paddr);
+void armv7_selftest(const void *dtb);
+uint64_t armv7_boot_seed(const void *dtb);
+void armv7_selftest_user(const void *dtb, uint32_t user_entry);
 
 static void boot_fail(const char *what, errval_t err)
 {
@@ -46,13 +50,6 @@ static void collect_memory(const void *dtb, struct boot_memory *mem)
     boot_memory_reserve(mem, INIT_MODULE_PADDR, INIT_MODULE_MAX_BYTES);
 }
 
-static uint64_t counter(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("mrrc p15, 1, %0, %1, c14" : "=r"(lo), "=r"(hi)); /* CNTVCT */
-    return ((uint64_t)hi << 32) | lo;
-}
-
 /* Starts the cycle counter and lets user mode read it (guestbench, under QEMU -icount). */
 static void open_cycle_counter(void)
 {
@@ -63,10 +60,23 @@ static void open_cycle_counter(void)
     __asm__ volatile("mcr p15, 0, %0, c9, c14, 0" : : "r"(1u));        /* user access */
 }
 
+/* PXN on every user entry where the CPU has it; a CPU without it would read the bit otherwise. */
+static void choose_pxn(void)
+{
+    uint32_t mmfr0 = read_id_mmfr0();
+    bool pxn = armv7_mmfr0_has_pxn(mmfr0);
+    armv7_paging_set_pxn(pxn);
+    printk("kernel: PXN %s (ID_MMFR0 VMSA support %u)\n",
+           pxn ? "on for every user mapping"
+               : "not implemented: user memory stays executable by the kernel",
+           (unsigned)(mmfr0 & 0xf));
+}
+
 void armv7_kernel_main(void);
 void armv7_kernel_main(void)
 {
     printk("kernel: ARMv7 CPU driver booting\n");
+    choose_pxn();
     const void *dtb = phys_to_kernel_ptr(DTB_PADDR);
     errval_t err = fdt_check(dtb, DTB_MAX_BYTES);
     if (err_is_fail(err)) {
@@ -76,9 +86,10 @@ void armv7_kernel_main(void)
     if (err_is_ok(fdt_device(dtb, "arm,pl011", &uart))) {
         armv7_uart_set(uart.base);
     }
+    armv7_selftest(dtb);
     static struct boot_memory mem;
     collect_memory(dtb, &mem);
-    mdb_init(counter());
+    mdb_init(armv7_boot_seed(dtb)); /* treap priorities no domain can predict */
     open_cycle_counter();
     struct spawn_result spawned;
     if (!spawn_init(&init_dcb, phys_to_kernel_ptr(INIT_MODULE_PADDR), INIT_MODULE_MAX_BYTES, &mem,
@@ -95,6 +106,7 @@ void armv7_kernel_main(void)
     tlb_invalidate_all();
     dsb();
     isb();
+    armv7_selftest_user(dtb, (uint32_t)spawned.entry);
     printk("kernel: starting init at 0x%llx\n", (unsigned long long)spawned.entry);
     armv7_enter_user((uint32_t)spawned.entry, (uint32_t)spawned.stack_top);
 }

@@ -1,12 +1,16 @@
 /* ARMv7 short-descriptor page-table format: geometry, which capability fits where, entry bits. */
+#include "include/armv7_paging.h"
+
 #include <maintenance.h>
 #include <paging_arch.h>
 #include <phys_mem.h>
 
 /* L1 entries (B3.5.1): page-table and section descriptors. */
 #define L1_TYPE_PAGE_TABLE 0x1u
-#define L1_TYPE_SECTION 0x2u
+#define L1_TYPE_SECTION 0x2u /* bit 0 of a section is PXN where the CPU has it */
 #define L1_TYPE_MASK 0x3u
+#define L1_TABLE_PXN (1u << 2)
+#define L1_SECTION_PXN (1u << 0)
 #define L1_TABLE_ADDR_MASK 0xfffffc00u
 #define L1_SECTION_ADDR_MASK 0xfff00000u
 #define L1_SECTION_B (1u << 2)
@@ -33,6 +37,23 @@
 #define L1_ENTRIES 4096
 #define L1_USER_SLOTS 2048 /* the upper 2 GiB belong to the kernel */
 #define L2_ENTRIES 256
+
+/*
+ * Every entry this file makes is a user entry (the kernel's half is copied
+ * from the boot table), so each carries PXN: the kernel can then never be
+ * made to execute memory a domain wrote, whatever an exploit does to pc.
+ */
+static bool pxn_available = true;
+
+void armv7_paging_set_pxn(bool available)
+{
+    pxn_available = available;
+}
+
+bool armv7_paging_pxn(void)
+{
+    return pxn_available;
+}
 
 /*
  * Attributes as separate fields, so sections and small pages share one
@@ -101,7 +122,9 @@ genpaddr_t paging_paddr_limit(void)
 uint64_t paging_make_table_entry(enum objtype table, genpaddr_t child_base)
 {
     (void)table;
-    return ((uint32_t)child_base & L1_TABLE_ADDR_MASK) | L1_TYPE_PAGE_TABLE; /* domain 0 */
+    /* Domain 0; PXN here covers all 256 pages below, whatever their own entries say. */
+    return ((uint32_t)child_base & L1_TABLE_ADDR_MASK) | L1_TYPE_PAGE_TABLE |
+           (pxn_available ? L1_TABLE_PXN : 0);
 }
 
 static uint32_t section_entry(genpaddr_t paddr, struct arm_attrs a)
@@ -109,7 +132,14 @@ static uint32_t section_entry(genpaddr_t paddr, struct arm_attrs a)
     return ((uint32_t)paddr & L1_SECTION_ADDR_MASK) | L1_TYPE_SECTION | (a.b ? L1_SECTION_B : 0) |
            (a.c ? L1_SECTION_C : 0) | (a.xn ? L1_SECTION_XN : 0) |
            (a.ap01 << L1_SECTION_AP01_SHIFT) | (a.tex << L1_SECTION_TEX_SHIFT) |
-           (a.ap2 ? L1_SECTION_AP2 : 0) | L1_SECTION_S | L1_SECTION_NG;
+           (a.ap2 ? L1_SECTION_AP2 : 0) | L1_SECTION_S | L1_SECTION_NG |
+           (pxn_available ? L1_SECTION_PXN : 0);
+}
+
+/* A section descriptor is 0b10, or 0b11 when it has PXN set. */
+static bool l1_is_section(uint64_t entry)
+{
+    return (entry & L1_TYPE_SECTION) != 0;
 }
 
 static uint32_t small_page_entry(genpaddr_t paddr, struct arm_attrs a)
@@ -128,8 +158,7 @@ uint64_t paging_make_page_entry(enum objtype table, genpaddr_t paddr, vregion_fl
 bool paging_entry_is_present(enum objtype table, uint64_t entry)
 {
     if (table == ObjType_VNode_ARM_l1) {
-        return (entry & L1_TYPE_MASK) == L1_TYPE_PAGE_TABLE ||
-               (entry & L1_TYPE_MASK) == L1_TYPE_SECTION;
+        return (entry & L1_TYPE_MASK) == L1_TYPE_PAGE_TABLE || l1_is_section(entry);
     }
     return (entry & L2_TYPE_SMALL_PAGE) != 0;
 }
@@ -137,8 +166,7 @@ bool paging_entry_is_present(enum objtype table, uint64_t entry)
 genpaddr_t paging_entry_paddr(enum objtype table, uint64_t entry)
 {
     if (table == ObjType_VNode_ARM_l1) {
-        bool section = (entry & L1_TYPE_MASK) == L1_TYPE_SECTION;
-        return entry & (section ? L1_SECTION_ADDR_MASK : L1_TABLE_ADDR_MASK);
+        return entry & (l1_is_section(entry) ? L1_SECTION_ADDR_MASK : L1_TABLE_ADDR_MASK);
     }
     return entry & L2_PAGE_ADDR_MASK;
 }

@@ -1,5 +1,13 @@
 /* ARMv7 exception vectors: every exception is handled on the supervisor stack as struct armv7_frame. */
 
+#define PSR_MODE_MASK 0x1f
+#define PSR_MODE_USR 0x10
+#define PSR_F (1 << 6)
+#define PSR_I (1 << 7)
+#define PSR_A (1 << 8)
+#define PSR_J (1 << 24)
+#define FRAME_CPSR (17 * 4)
+
     .text
     .arm
     .align 5
@@ -17,7 +25,8 @@ vectors:
 /*
  * Saves the interrupted context: the return address and SPSR (srs, onto the
  * supervisor stack whatever the mode), r0-r12, the user-mode sp and lr, and
- * a pad word (18 words in all, so C is called with an 8-byte aligned stack).
+ * the supervisor lr (18 words in all): the interrupted kernel's lr when the
+ * exception struck in the kernel, which its report needs.
  * \lr_fix is what to subtract from lr to get the address to return to.
  */
 .macro SAVE lr_fix
@@ -27,16 +36,31 @@ vectors:
     srsdb sp!, #0x13
     cps #0x13
     push {r0-r12}
-    sub sp, sp, #12             /* a pad word keeps the stack 8-byte aligned for C (AAPCS) */
+    sub sp, sp, #12
     stmib sp, {sp, lr}^
+    str lr, [sp]
+.endm
+
+/*
+ * Calls \fn(frame, r1) with an 8-byte aligned stack, as AAPCS requires (64-bit
+ * varargs are read from 8-byte slots). From user mode the stack is aligned
+ * already; in the kernel the exception may strike where a leaf function left
+ * it 4 bytes off, so the frame's address is kept in r4 (callee-saved, and
+ * restored from the frame later) and sp is rounded down around the call.
+ */
+.macro CALL_C fn
+    mov r0, sp
+    mov r4, sp
+    bic sp, sp, #7
+    bl \fn
+    mov sp, r4
 .endm
 
 .macro EXCEPTION name, lr_fix, kind
 \name:
     SAVE \lr_fix
-    mov r0, sp
     mov r1, #\kind
-    bl armv7_exception
+    CALL_C armv7_exception
     b restore_and_return
 .endm
 
@@ -48,10 +72,22 @@ EXCEPTION irq_entry, 4, 6
 
 svc_entry:
     SAVE 0
-    mov r0, sp
-    bl armv7_syscall
+    CALL_C armv7_syscall
+/*
+ * The only way back to a domain. Whatever the frame says, the domain resumes
+ * in user mode with interrupts masked (the kernel takes none yet), Jazelle
+ * off and asynchronous aborts unmasked: a forged or corrupted saved PSR can
+ * never return into a privileged mode. Its own bits (flags, GE, E, T, IT)
+ * are kept.
+ */
     .globl restore_and_return
 restore_and_return:
+    ldr r0, [sp, #FRAME_CPSR]
+    bic r0, r0, #PSR_MODE_MASK
+    bic r0, r0, #PSR_A
+    bic r0, r0, #PSR_J
+    orr r0, r0, #(PSR_MODE_USR | PSR_I | PSR_F)
+    str r0, [sp, #FRAME_CPSR]
     ldmib sp, {sp, lr}^
     add sp, sp, #12
     pop {r0-r12}

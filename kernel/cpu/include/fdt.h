@@ -10,6 +10,8 @@
  * Checks everything the other calls rely on: magic, version, that the
  * header's blocks lie inside bytes, that every token, name and property of
  * the structure block is well formed and inside it, and that nodes nest.
+ * Every offset and length in the blob is treated as hostile: the other calls
+ * read nothing outside [blob, blob + bytes) once this has succeeded.
  * Errors: SYS_ERR_FDT_TRUNCATED, _BAD_MAGIC, _BAD_VERSION, _BAD_OFFSETS,
  * _BAD_STRUCTURE, _BAD_STRING, _BAD_PROPERTY.
  */
@@ -34,5 +36,13 @@ errval_t fdt_memory(const void *blob, struct fdt_range *ranges, int max, int *co
 
 /* The first reg range of the first node whose compatible list contains compatible. */
 errval_t fdt_device(const void *blob, const char *compatible, struct fdt_range *ret);
+
+/*
+ * The value of property in the root's "chosen" node: *value points into the
+ * blob, *length is its size. Errors: SYS_ERR_FDT_NOT_FOUND (no such node or
+ * property), or the walk's errors.
+ */
+errval_t fdt_chosen(const void *blob, const char *property, const uint8_t **value,
+                    uint32_t *length);
 
 #endif

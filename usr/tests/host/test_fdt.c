@@ -186,6 +186,237 @@ START_TEST(refuses_cells_it_cannot_read)
 }
 END_TEST
 
+/* Header fields by byte offset (devicetree specification, 5.2). */
+#define H_TOTAL 4
+#define H_OFF_STRUCT 8
+#define H_OFF_STRINGS 12
+#define H_OFF_RSVMAP 16
+#define H_LAST_COMP 24
+#define H_SIZE_STRINGS 32
+#define H_SIZE_STRUCT 36
+
+/*
+ * Runs every reader call on a copy of the first bytes of b in a buffer of
+ * exactly that size, so that AddressSanitizer sees any read past its end.
+ * Returns what fdt_check said, or the first failure of the lookups after it.
+ */
+static errval_t read_exactly(const uint8_t *data, size_t bytes)
+{
+    uint8_t *copy = malloc(bytes > 0 ? bytes : 1);
+    ck_assert_ptr_nonnull(copy);
+    memcpy(copy, data, bytes);
+    errval_t err = fdt_check(copy, bytes);
+    if (err_is_ok(err)) {
+        struct fdt_range ranges[4];
+        int count;
+        const uint8_t *value;
+        uint32_t length;
+        errval_t errs[] = {fdt_memory(copy, ranges, 4, &count),
+                           fdt_device(copy, "arm,pl011", ranges),
+                           fdt_chosen(copy, "rng-seed", &value, &length)};
+        for (size_t i = 0; i < sizeof(errs) / sizeof(errs[0]); i++) {
+            if (err_is_fail(errs[i]) && err_no(errs[i]) != SYS_ERR_FDT_NOT_FOUND) {
+                err = errs[i];
+                break;
+            }
+        }
+    }
+    free(copy);
+    return err;
+}
+
+START_TEST(refuses_a_node_that_begins_at_the_end_of_the_structure_block)
+{
+    struct blob b;
+    load("virt", &b);
+    /* Only the root's BEGIN_NODE token is left, and the blob ends right after it. */
+    uint32_t end = get_be32(b.data + H_OFF_STRUCT) + 4;
+    put_be32(b.data + H_SIZE_STRUCT, 4);
+    put_be32(b.data + H_OFF_STRINGS, end);
+    put_be32(b.data + H_SIZE_STRINGS, 0);
+    put_be32(b.data + H_TOTAL, end);
+    ck_assert_err(read_exactly(b.data, end), SYS_ERR_FDT_BAD_STRING);
+}
+END_TEST
+
+START_TEST(refuses_a_structure_block_of_partial_tokens)
+{
+    struct blob b;
+    load("virt", &b);
+    /* The root's empty name ends the block: its padding would reach past it. */
+    put_be32(b.data + H_SIZE_STRUCT, 5);
+    ck_assert_err(read_exactly(b.data, b.bytes), SYS_ERR_FDT_BAD_STRUCTURE);
+    load("virt", &b);
+    put_be32(b.data + H_SIZE_STRUCT, get_be32(b.data + H_SIZE_STRUCT) - 1);
+    ck_assert_err(read_exactly(b.data, b.bytes), SYS_ERR_FDT_BAD_STRUCTURE);
+}
+END_TEST
+
+START_TEST(refuses_blocks_that_overlap)
+{
+    struct blob b;
+    load("virt", &b);
+    put_be32(b.data + H_OFF_STRINGS, get_be32(b.data + H_OFF_STRUCT)); /* strings in structure */
+    ck_assert_err(read_exactly(b.data, b.bytes), SYS_ERR_FDT_BAD_OFFSETS);
+    load("virt", &b);
+    /* The structure block starts inside the reservation map's terminator. */
+    put_be32(b.data + H_OFF_RSVMAP, get_be32(b.data + H_OFF_STRUCT) - 8);
+    ck_assert_err(read_exactly(b.data, b.bytes), SYS_ERR_FDT_BAD_OFFSETS);
+}
+END_TEST
+
+START_TEST(refuses_a_reservation_map_outside_the_blob_or_unterminated)
+{
+    struct blob b;
+    load("virt", &b);
+    put_be32(b.data + H_OFF_RSVMAP, 44); /* not 8-byte aligned */
+    ck_assert_err(read_exactly(b.data, b.bytes), SYS_ERR_FDT_BAD_OFFSETS);
+    load("virt", &b);
+    put_be32(b.data + H_OFF_RSVMAP, (uint32_t)b.bytes); /* no room for the terminator */
+    ck_assert_err(read_exactly(b.data, b.bytes), SYS_ERR_FDT_BAD_OFFSETS);
+    load("virt", &b);
+    put_be32(b.data + H_OFF_RSVMAP, 0); /* over the header */
+    ck_assert_err(read_exactly(b.data, b.bytes), SYS_ERR_FDT_BAD_OFFSETS);
+    load("virt", &b);
+    /* An entry where the terminator was: the map now runs into the structure block. */
+    uint32_t map = get_be32(b.data + H_OFF_RSVMAP);
+    b.data[map + 7] = 1;
+    ck_assert_err(read_exactly(b.data, b.bytes), SYS_ERR_FDT_BAD_OFFSETS);
+}
+END_TEST
+
+START_TEST(refuses_a_format_newer_than_it_reads)
+{
+    struct blob b;
+    load("virt", &b);
+    put_be32(b.data + H_LAST_COMP, 18); /* readable only by a version-18 reader */
+    ck_assert_err(read_exactly(b.data, b.bytes), SYS_ERR_FDT_BAD_VERSION);
+}
+END_TEST
+
+START_TEST(nesting_is_bounded)
+{
+    struct blob b;
+    load("deep16", &b);
+    ck_assert_ok(read_exactly(b.data, b.bytes));
+    load("deep17", &b);
+    ck_assert_err(read_exactly(b.data, b.bytes), SYS_ERR_FDT_BAD_STRUCTURE);
+}
+END_TEST
+
+START_TEST(chosen_properties_are_found)
+{
+    struct blob b;
+    load("virt", &b);
+    const uint8_t *value;
+    uint32_t length;
+    ck_assert_ok(fdt_chosen(b.data, "rng-seed", &value, &length));
+    ck_assert_uint_eq(length, 16);
+    ck_assert_uint_eq(get_be32(value), 0x01234567);
+    ck_assert_uint_eq(get_be32(value + 12), 0x76543210);
+    ck_assert_ok(fdt_chosen(b.data, "kaslr-seed", &value, &length));
+    ck_assert_uint_eq(length, 8);
+    ck_assert_uint_eq(get_be32(value + 4), 0x22222222);
+    ck_assert_err(fdt_chosen(b.data, "no-such-property", &value, &length), SYS_ERR_FDT_NOT_FOUND);
+    load("two-banks", &b);
+    ck_assert_err(fdt_chosen(b.data, "rng-seed", &value, &length), SYS_ERR_FDT_NOT_FOUND);
+}
+END_TEST
+
+/* ---- Seeded mutations of the dtc blobs: read or refused, never read outside ---- */
+
+#define FUZZ_DEFAULT_SEED 20240601u
+#define FUZZ_MUTANTS_PER_BLOB 8000
+#define FUZZ_MAX_MUTATIONS 4
+
+static uint64_t fuzz_state;
+
+/* xorshift64*: a small generator whose sequence depends only on the seed. */
+static uint32_t fuzz_next(void)
+{
+    fuzz_state ^= fuzz_state >> 12;
+    fuzz_state ^= fuzz_state << 25;
+    fuzz_state ^= fuzz_state >> 27;
+    return (uint32_t)((fuzz_state * UINT64_C(2685821657736338717)) >> 32);
+}
+
+static uint32_t fuzz_below(uint32_t n)
+{
+    return n == 0 ? 0 : fuzz_next() % n;
+}
+
+/* A value a header field or a token might be changed to: edges more often than not. */
+static uint32_t fuzz_value(uint32_t bytes)
+{
+    const uint32_t edges[] = {0,           1,           2,           3,          4,
+                              8,           9,           16,          17,         40,
+                              bytes - 4,   bytes - 1,   bytes,       bytes + 1,  bytes + 4,
+                              0x7fffffffu, 0x80000000u, 0xfffffffcu, 0xffffffffu};
+    uint32_t pick = fuzz_below(sizeof(edges) / sizeof(edges[0]) + 2);
+    return pick < sizeof(edges) / sizeof(edges[0]) ? edges[pick] : fuzz_next();
+}
+
+/* One random change to the blob; *bytes may shrink. */
+static void fuzz_mutate(uint8_t *data, size_t *bytes)
+{
+    uint32_t at = fuzz_below((uint32_t)*bytes);
+    switch (fuzz_below(6)) {
+    case 0:
+        data[at] ^= (uint8_t)(1u << fuzz_below(8));
+        break;
+    case 1:
+        data[at] = (uint8_t)fuzz_next();
+        break;
+    case 2:
+        *bytes = fuzz_below((uint32_t)*bytes) + 1; /* truncated */
+        break;
+    case 3:
+        if (*bytes >= 40) {
+            put_be32(data + 4 + 4 * fuzz_below(9), fuzz_value((uint32_t)*bytes));
+        }
+        break;
+    default: /* a word of the body: tokens, lengths and name offsets live at 4-byte offsets */
+        if (*bytes >= 44) {
+            put_be32(data + 40 + 4 * fuzz_below((uint32_t)(*bytes - 40) / 4),
+                     fuzz_below(2) ? fuzz_below(10) : fuzz_value((uint32_t)*bytes));
+        }
+        break;
+    }
+}
+
+static uint64_t fuzz_seed(void)
+{
+    const char *text = getenv("FDT_FUZZ_SEED");
+    return text != NULL && *text != '\0' ? strtoull(text, NULL, 0) : FUZZ_DEFAULT_SEED;
+}
+
+START_TEST(mutated_blobs_are_read_or_refused_within_their_bytes)
+{
+    static const char *const names[] = {"virt", "two-banks", "nested", "deep16"};
+    uint64_t seed = fuzz_seed();
+    printf("fdt fuzz: seed %llu (FDT_FUZZ_SEED), %d mutants per blob\n", (unsigned long long)seed,
+           FUZZ_MUTANTS_PER_BLOB);
+    fflush(stdout);
+    fuzz_state = seed * 2 + 1; /* never zero */
+    static struct blob original, mutant;
+    for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+        load(names[n], &original);
+        for (int i = 0; i < FUZZ_MUTANTS_PER_BLOB; i++) {
+            memcpy(mutant.data, original.data, original.bytes);
+            mutant.bytes = original.bytes;
+            for (uint32_t m = fuzz_below(FUZZ_MAX_MUTATIONS) + 1; m > 0; m--) {
+                fuzz_mutate(mutant.data, &mutant.bytes);
+            }
+            errval_t err = read_exactly(mutant.data, mutant.bytes);
+            ck_assert_msg(err_is_ok(err) || (err_no(err) >= SYS_ERR_FDT_TRUNCATED &&
+                                             err_no(err) <= SYS_ERR_FDT_NOT_FOUND),
+                          "seed %llu, %s mutant %d: %s", (unsigned long long)seed, names[n], i,
+                          err_getcode(err));
+        }
+    }
+}
+END_TEST
+
 Suite *fdt_suite(void)
 {
     Suite *s = suite_create("device tree");
@@ -200,6 +431,18 @@ Suite *fdt_suite(void)
     tcase_add_test(bad, refuses_malformed_structure);
     tcase_add_test(bad, refuses_properties_and_names_that_run_past_their_blocks);
     tcase_add_test(bad, refuses_cells_it_cannot_read);
+    tcase_add_test(bad, refuses_a_node_that_begins_at_the_end_of_the_structure_block);
+    tcase_add_test(bad, refuses_a_structure_block_of_partial_tokens);
+    tcase_add_test(bad, refuses_blocks_that_overlap);
+    tcase_add_test(bad, refuses_a_reservation_map_outside_the_blob_or_unterminated);
+    tcase_add_test(bad, refuses_a_format_newer_than_it_reads);
+    tcase_add_test(bad, nesting_is_bounded);
     suite_add_tcase(s, bad);
+    TCase *lookups = tcase_create("lookups");
+    tcase_add_test(lookups, chosen_properties_are_found);
+    suite_add_tcase(s, lookups);
+    TCase *fuzz = tcase_create("mutations");
+    tcase_add_test(fuzz, mutated_blobs_are_read_or_refused_within_their_bytes);
+    suite_add_tcase(s, fuzz);
     return s;
 }

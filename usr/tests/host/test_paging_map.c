@@ -183,6 +183,27 @@ START_TEST(a_large_page_maps_one_aligned_block)
 }
 END_TEST
 
+/* ARMv7: every user entry carries PXN, so the kernel can never execute what a domain wrote. */
+START_TEST(the_kernel_may_not_execute_user_mappings)
+{
+    map_new_frame(VA, 1, VREGION_FLAGS_READ_WRITE);
+    map_new_frame(VA + BASE_PAGE_BYTES, 1, VREGION_FLAGS_READ | VREGION_FLAGS_EXECUTE);
+    ck_assert(walk_translate(root_base(), VA).pxn);
+    ck_assert(walk_translate(root_base(), VA + BASE_PAGE_BYTES).pxn);
+    ck_assert(walk_translate(root_base(), VA + BASE_PAGE_BYTES).executable);
+    gensize_t bytes = fmt.span_bytes[LEAF - 1];
+    uint64_t vaddr = 16 * bytes;
+    capaddr_t section = new_aligned_object(ObjType_Frame, bytes, bytes);
+    ck_assert_ok(invoke_vnode_map(table_for(vaddr, LEAF - 1), slot_of(vaddr, LEAF - 1), section,
+                                  VREGION_FLAGS_READ | VREGION_FLAGS_EXECUTE, 0, 1));
+    struct walk_result w = walk_translate(root_base(), vaddr + 8);
+    ck_assert(w.present && w.executable && w.pxn);
+    ck_assert_ok(invoke_frame_modify_flags(section, 0, 1, VREGION_FLAGS_READ_WRITE));
+    w = walk_translate(root_base(), vaddr + 8);
+    ck_assert(w.present && w.writable && !w.executable && w.pxn); /* a changed entry keeps it */
+}
+END_TEST
+
 /* x86-64 has a level above that: 1 GiB pages, from device memory (never zeroed). */
 START_TEST(the_largest_pages_map_from_a_device_window)
 {
@@ -242,6 +263,8 @@ Suite *paging_map_suite(void)
     paging_learn_format();
     if (fmt.levels == 4) {
         tcase_add_test(map, the_largest_pages_map_from_a_device_window);
+    } else {
+        tcase_add_test(map, the_kernel_may_not_execute_user_mappings);
     }
 
     TCase *change = paging_tcase(s, "unmap and modify_flags");

@@ -381,18 +381,34 @@ static void arm_sections(void)
     assert_absent(l1, 0x80223456u, 1);
 }
 
-/* Supersections, 0b11 first-level entries and large pages are outside this project: absent. */
+/* Supersections and large pages are outside this project: absent. */
 static void arm_unsupported_descriptors(void)
 {
     genpaddr_t l1 = arm_new_l1();
     uint32_t attrs = arm_section_ap(ARM_AP_FULL);
     arm_l1_put(l1, 0x01000000u, 0x40000000u | attrs | ARM_L1_SUPERSECTION | ARM_L1_SECTION);
-    arm_l1_put(l1, 0x02000000u, 0x40000000u | attrs | 0x3u);
     assert_absent(l1, 0x01000000u, 1);
-    assert_absent(l1, 0x02000000u, 1);
     genpaddr_t l2 = arm_new_l2(l1, 0x03000000u, 0);
     arm_l2_put(l2, 0x03000000u, 0x40000000u | arm_small_ap(ARM_AP_FULL) | ARM_L2_LARGE);
     assert_absent(l1, 0x03000000u, 2);
+}
+
+/* PXN (A15 has it): a 0b11 L1 entry is a section with PXN; bit 2 of a table entry covers its L2. */
+static void arm_pxn(void)
+{
+    genpaddr_t l1 = arm_new_l1();
+    uint32_t attrs = arm_section_ap(ARM_AP_FULL);
+    arm_l1_put(l1, 0x02000000u, 0x40000000u | attrs | 0x3u);
+    arm_l1_put(l1, 0x02100000u, 0x40000000u | attrs | ARM_L1_SECTION);
+    assert_maps(l1, 0x02000010u, 0x40000010u, MIB_BYTES, 1);
+    ck_assert(walk_translate(l1, 0x02000010u).pxn);
+    ck_assert(walk_translate(l1, 0x02000010u).executable); /* PXN leaves user execution alone */
+    ck_assert(!walk_translate(l1, 0x02100000u).pxn);
+    uint32_t page = 0x40000000u | arm_small_ap(ARM_AP_FULL) | ARM_L2_SMALL;
+    arm_l2_put(arm_new_l2(l1, 0x03000000u, 0x4u), 0x03000000u, page);
+    arm_l2_put(arm_new_l2(l1, 0x03100000u, 0), 0x03100000u, page);
+    ck_assert(walk_translate(l1, 0x03000000u).pxn);
+    ck_assert(!walk_translate(l1, 0x03100000u).pxn);
 }
 
 static void arm_address_range(void)
@@ -543,6 +559,14 @@ START_TEST(test_invalid_or_unsupported_entries_are_absent)
 }
 END_TEST
 
+START_TEST(test_privileged_execute_never)
+{
+    if (!is_x86()) {
+        arm_pxn();
+    }
+}
+END_TEST
+
 START_TEST(test_address_range)
 {
     enum objtype root_type = walk_root_type();
@@ -588,6 +612,7 @@ Suite *walker_suite(void)
     tcase_add_test(tc, test_small_pages_translate);
     tcase_add_test(tc, test_large_pages_translate);
     tcase_add_test(tc, test_invalid_or_unsupported_entries_are_absent);
+    tcase_add_test(tc, test_privileged_execute_never);
     tcase_add_test(tc, test_address_range);
     tcase_add_test(tc, test_user_rights);
     tcase_add_test(tc, test_cache_attributes);

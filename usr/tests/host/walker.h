@@ -14,6 +14,9 @@ struct walk_result {
     /* not normal cacheable memory (x86: PCD or PWT set at the leaf; ARM: Device,
      * Strongly-ordered or Normal non-cacheable) */
     bool nocache;
+    /* the kernel may not execute it: ARM PXN in the L1 table entry or the section (x86-64: always
+     * false, SMEP is a CR4 control rather than an entry bit) */
+    bool pxn;
     int levels; /* how many table levels were read */
 };
 /* Translates vaddr through the tables rooted at the physical address root (PML4 / ARM L1). */

@@ -11,7 +11,9 @@
 #define ARM_L2_INDEX(vaddr) (((vaddr) >> 12) & 0xffu)
 #define ARM_TYPE_MASK 0x3u
 #define ARM_L1_TYPE_TABLE 0x1u
-#define ARM_L1_TYPE_SECTION 0x2u
+#define ARM_L1_TYPE_SECTION 0x2u /* bit 1: a section; bit 0 is then PXN (LPAE CPUs such as A15) */
+#define ARM_L1_SECTION_PXN 0x1u
+#define ARM_L1_TABLE_PXN (1u << 2)
 #define ARM_L1_SUPERSECTION (1u << 18)
 #define ARM_L1_TABLE_BASE_MASK 0xfffffc00u
 #define ARM_SECTION_BASE_MASK 0xfff00000u
@@ -25,6 +27,7 @@ struct arm_attrs {
     bool c;
     bool b;
     bool xn;
+    bool pxn;
 };
 
 static uint32_t read_entry(genpaddr_t table, uint32_t index)
@@ -46,7 +49,8 @@ static struct arm_attrs section_attrs(uint32_t entry)
                               .tex = (entry >> 12) & 7u,
                               .c = bit(entry, 3),
                               .b = bit(entry, 2),
-                              .xn = bit(entry, 4)};
+                              .xn = bit(entry, 4),
+                              .pxn = bit(entry, 0)};
 }
 
 static struct arm_attrs small_page_attrs(uint32_t entry)
@@ -96,6 +100,7 @@ static struct walk_result leaf_result(uint32_t frame, gensize_t page_bytes, uint
                                 .writable = user && pl0_may_write(a.ap),
                                 .executable = user && !a.xn,
                                 .nocache = !is_normal_cacheable(&a),
+                                .pxn = a.pxn,
                                 .levels = levels};
 }
 
@@ -105,8 +110,9 @@ static struct walk_result walk_l2(uint32_t l1_entry, uint32_t vaddr)
     if ((entry & ARM_L2_SMALL_PAGE) == 0) { /* 00 fault; 01 large page, not used here */
         return (struct walk_result){.present = false, .levels = 2};
     }
-    return leaf_result(entry & ARM_SMALL_BASE_MASK, ARM_SMALL_PAGE_BYTES, vaddr,
-                       small_page_attrs(entry), 2);
+    struct arm_attrs a = small_page_attrs(entry);
+    a.pxn = (l1_entry & ARM_L1_TABLE_PXN) != 0; /* small pages have no PXN bit of their own */
+    return leaf_result(entry & ARM_SMALL_BASE_MASK, ARM_SMALL_PAGE_BYTES, vaddr, a, 2);
 }
 
 struct walk_result walk_translate(genpaddr_t root, uint64_t vaddr)
@@ -120,11 +126,11 @@ struct walk_result walk_translate(genpaddr_t root, uint64_t vaddr)
     if (type == ARM_L1_TYPE_TABLE) {
         return walk_l2(entry, vaddr32);
     }
-    if (type == ARM_L1_TYPE_SECTION && (entry & ARM_L1_SUPERSECTION) == 0) {
+    if ((type & ARM_L1_TYPE_SECTION) != 0 && (entry & ARM_L1_SUPERSECTION) == 0) {
         return leaf_result(entry & ARM_SECTION_BASE_MASK, ARM_SECTION_BYTES, vaddr32,
                            section_attrs(entry), 1);
     }
-    /* 00 fault; supersections and 11 (PXN sections, or reserved) are not used here. */
+    /* 00 fault; supersections are not used here. */
     return (struct walk_result){.present = false, .levels = 1};
 }
 

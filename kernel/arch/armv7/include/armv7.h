@@ -17,6 +17,8 @@ CP15_READ(ifsr, 0, c5, c0, 1)
 CP15_READ(dfar, 0, c6, c0, 0)
 CP15_READ(ifar, 0, c6, c0, 2)
 CP15_READ(ttbr0, 0, c2, c0, 0)
+CP15_READ(id_mmfr0, 0, c0, c1, 4)
+CP15_READ(ctr, 0, c0, c0, 1)
 
 static inline void write_ttbr0(uint32_t v)
 {

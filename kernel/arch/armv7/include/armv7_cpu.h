@@ -4,9 +4,13 @@
 
 #include <stdint.h>
 
-/* In stack order: a pad word, the user-mode sp and lr, r0-r12, then what srs stored. */
+/*
+ * In stack order: the supervisor lr (the interrupted kernel's, for a fault in
+ * the kernel), the user-mode sp and lr, r0-r12, then what srs stored.
+ * vectors.S knows these offsets (FRAME_CPSR).
+ */
 struct armv7_frame {
-    uint32_t pad;
+    uint32_t svc_lr;
     uint32_t usr_sp, usr_lr;
     uint32_t r[13];
     uint32_t pc, cpsr;
@@ -14,7 +18,9 @@ struct armv7_frame {
 
 #define PSR_MODE_MASK 0x1f
 #define PSR_MODE_USR 0x10
+#define PSR_MODE_SVC 0x13
 #define PSR_IRQ_FIQ_MASKED 0xc0
+#define PSR_THUMB (1u << 5)
 
 /* Enters user mode at pc with stack sp and every other register zero; never returns. */
 _Noreturn void armv7_enter_user(uint32_t pc, uint32_t sp);
