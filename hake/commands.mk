@@ -39,9 +39,13 @@ test: setup
 			| tee $(BUILD)/logs/captest-$(a).log && \
 		echo "== fault reports on $(a) in QEMU" && \
 		tools/check-fault-report $(a) $(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin \
-			| tee $(BUILD)/logs/fault-$(a).log && ) true
+			| tee $(BUILD)/logs/fault-$(a).log && \
+		echo "== attacks on $(a) in QEMU" && \
+		tools/run-attacks $(a) $(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin \
+			| tee $(BUILD)/logs/attack-$(a).log && ) true
 	@tools/total-summary $(BUILD)/logs/host.log \
-		$(foreach a,$(QEMU_SUITES),$(BUILD)/logs/captest-$(a).log $(BUILD)/logs/fault-$(a).log)
+		$(foreach a,$(QEMU_SUITES),$(BUILD)/logs/captest-$(a).log $(BUILD)/logs/fault-$(a).log \
+			$(BUILD)/logs/attack-$(a).log)
 
 # make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
 ARCH ?= x86_64

@@ -22,6 +22,9 @@ struct attack {
 /* A reason "file:line: what[: error chain]" in a static buffer. */
 const char *attack_reason(const char *file, int line, const char *what, errval_t err);
 
+/* The same for a call that should have been refused: always says what came back. */
+const char *attack_refusal_reason(const char *file, int line, const char *what, errval_t err);
+
 /* The oldest code of an error chain: the kernel's own error under libcap's wrappers. */
 enum err_code attack_root_code(errval_t err);
 
@@ -41,7 +44,7 @@ enum err_code attack_root_code(errval_t err);
     do {                                                                                           \
         errval_t attack_err_ = (e);                                                                \
         if (attack_root_code(attack_err_) != (code))                                               \
-            return attack_reason(__FILE__, __LINE__, #e " != " #code, attack_err_);                \
+            return attack_refusal_reason(__FILE__, __LINE__, #e " != " #code, attack_err_);        \
     } while (0)
 /* A sub-step returning a reason (NULL: fine). */
 #define ATTACK_STEP(call)                                                                          \
