@@ -114,6 +114,50 @@ static const int8_t address_args[CMD_NUM][2] = {
     [CMD_FRAME_MODIFY_FLAGS] = {-1, -1},
 };
 
+/* Arguments a command could accept, so that the storm also gets past the first checks. */
+static void plausible_args(unsigned cmd, uintptr_t args[INVOKE_ARGS])
+{
+    uintptr_t slot = STORM_HOT_SLOTS / 2 + rng() % (STORM_HOT_SLOTS / 2); /* mostly empty */
+    uintptr_t stocked = capaddr_make(STORM_L1, (cslot_t)(rng() % (STORM_HOT_SLOTS / 2)));
+    uintptr_t pages = 1 + rng() % 4;
+    uintptr_t flags = rng() % 16;
+    switch (cmd) {
+    case CMD_CNODE_RETYPE:
+        args[0] = stocked;
+        args[1] = (rng() % 8) * BASE_PAGE_BYTES;
+        args[2] = rng() % 2 ? ObjType_Frame : rng() % ObjType_Num;
+        args[3] = rng() % 4 ? BASE_PAGE_BYTES << (rng() % 4) : L2_CNODE_BYTES;
+        args[4] = pages;
+        args[5] = capaddr_l1_slot(STORM_L1);
+        args[6] = slot;
+        break;
+    case CMD_CNODE_COPY:
+    case CMD_CNODE_MINT:
+        args[0] = capaddr_l1_slot(STORM_L1);
+        args[1] = slot;
+        args[2] = stocked;
+        args[3] = flags;
+        break;
+    case CMD_VNODE_MAP:
+        args[0] = rng() % 512;
+        args[1] = stocked;
+        args[2] = flags;
+        args[3] = (rng() % 4) * BASE_PAGE_BYTES;
+        args[4] = pages;
+        break;
+    case CMD_VNODE_UNMAP:
+        args[0] = scratch_slot();
+        args[1] = rng() % 512;
+        args[2] = pages;
+        break;
+    default: /* delete and revoke take a scratch slot; modify_flags a page range and flags */
+        args[0] = cmd == CMD_FRAME_MODIFY_FLAGS ? rng() % 4 : scratch_slot();
+        args[1] = pages;
+        args[2] = flags;
+        break;
+    }
+}
+
 static void one_invocation(void)
 {
     unsigned cmd = (unsigned)(rng() % (CMD_NUM + 2));
@@ -124,6 +168,9 @@ static void one_invocation(void)
     uintptr_t args[INVOKE_ARGS];
     for (int i = 0; i < INVOKE_ARGS; i++) {
         args[i] = rng() % 2 ? edge_value() : random_address();
+    }
+    if (rng() % 2 == 0) {
+        plausible_args(cmd, args);
     }
     for (int k = 0; cmd < CMD_NUM && k < 2; k++) {
         int a = address_args[cmd][k];
@@ -136,19 +183,44 @@ static void one_invocation(void)
     accepted += err_is_ok(r.error);
 }
 
-/* The scratch CNode in L1 slot STORM_L1, with RAM of the storm's own in its first slots. */
+/* Retypes count objects from scratch slot src at offset into scratch slot dest on. */
+static errval_t scratch_retype(cslot_t src, gensize_t offset, enum objtype type, gensize_t bytes,
+                               size_t count, cslot_t dest)
+{
+    return invoke_cnode_retype(CAPADDR_ROOTCN, capaddr_make(STORM_L1, src), offset, type, bytes,
+                               count, capaddr_l1_slot(STORM_L1), dest);
+}
+
+/*
+ * The scratch CNode in L1 slot STORM_L1: RAM of the storm's own in slots
+ * 0..3, then frames, one table of each level, a copy and a read-only copy
+ * made from the last RAM, so that the storm finds every kind of object.
+ */
 static const char *stock_scratch_cnode(void)
 {
+    const struct pmap_layout *l = pmap_arch_layout();
     struct ram_piece piece;
     ATTACK_OK(ram_reserve(L2_CNODE_BYTES, BASE_PAGE_BYTES, &piece));
     ATTACK_OK(invoke_cnode_retype(CAPADDR_ROOTCN, get_cap_addr(piece.src), piece.offset,
                                   ObjType_L2CNode, L2_CNODE_BYTES, 1, CAPADDR_ROOTCN, STORM_L1));
     for (cslot_t slot = 0; slot < STORM_RAM_CAPS; slot++) {
-        ATTACK_OK(ram_reserve(STORM_RAM_BYTES, BASE_PAGE_BYTES, &piece));
+        ATTACK_OK(ram_reserve(STORM_RAM_BYTES, STORM_RAM_BYTES, &piece));
         ATTACK_OK(invoke_cnode_retype(CAPADDR_ROOTCN, get_cap_addr(piece.src), piece.offset,
                                       ObjType_RAM, STORM_RAM_BYTES, 1, capaddr_l1_slot(STORM_L1),
                                       slot));
     }
+    cslot_t last = STORM_RAM_CAPS - 1;
+    ATTACK_OK(scratch_retype(last, 0, ObjType_Frame, BASE_PAGE_BYTES, 4, 4));
+    gensize_t offset = 16384; /* past the frames; 16 KiB-aligned for an ARMv7 L1 */
+    for (int level = 0; level < l->levels; level++) {
+        enum objtype type = l->table_type[level];
+        gensize_t bytes = objtype_info[type].fixed_bytes;
+        ATTACK_OK(scratch_retype(last, offset, type, bytes, 1, (cslot_t)(8 + level)));
+        offset += bytes > 8192 ? bytes : 8192;
+    }
+    capaddr_t cn = capaddr_l1_slot(STORM_L1);
+    ATTACK_OK(invoke_cnode_copy(CAPADDR_ROOTCN, cn, 12, capaddr_make(STORM_L1, 4)));
+    ATTACK_OK(invoke_cnode_mint(CAPADDR_ROOTCN, cn, 13, capaddr_make(STORM_L1, 5), CAPRIGHTS_READ));
     return NULL;
 }
 
