@@ -33,32 +33,35 @@ QEMU_TIMEOUT ?= 600
 # CT604; Skylake-Client-v4 is an Intel model with SMEP and SMAP but no 1 GiB pages.
 X86_CPU_MODELS := max Skylake-Client-v4
 X86_CPU_MEM.max := 3G
-X86_CPU_LOGS := $(foreach c,$(X86_CPU_MODELS),\
-	$(BUILD)/logs/captest-x86_64-$(c).log $(BUILD)/logs/fault-x86_64-$(c).log)
+# One booted round on arch $(1) under CPU model $(2) (empty: QEMU's default for the machine):
+# captest, the fault reports and the attack suite, each logged as <suite>-<arch>[-<model>].log.
+BOOTED_SUITES := captest fault attack
+booted_log = $(BUILD)/logs/$(1)-$(2)$(if $(3),-$(3)).log
+booted_env = $(if $(2),QEMU_CPU=$(2) QEMU_MEM=$(or $(X86_CPU_MEM.$(2)),512M))
+define booted_round
+	echo "== captest on $(1)$(if $(2), -cpu $(2)) in QEMU" && \
+	$(booted_env) tools/qemu-run $(1) $(KERNEL_IMAGE.$(1)) $(BUILD)/$(1)/bin/captest \
+		$(QEMU_TIMEOUT) | tee $(call booted_log,captest,$(1),$(2)) && \
+	echo "== fault reports on $(1)$(if $(2), -cpu $(2)) in QEMU" && \
+	$(booted_env) tools/check-fault-report $(1) $(KERNEL_IMAGE.$(1)) $(BUILD)/$(1)/bin \
+		| tee $(call booted_log,fault,$(1),$(2)) && \
+	echo "== attacks on $(1)$(if $(2), -cpu $(2)) in QEMU" && \
+	$(booted_env) tools/run-attacks $(1) $(KERNEL_IMAGE.$(1)) $(BUILD)/$(1)/bin \
+		| tee $(call booted_log,attack,$(1),$(2))
+endef
+BOOTED_LOGS := $(foreach s,$(BOOTED_SUITES),\
+	$(foreach a,$(QEMU_SUITES),$(call booted_log,$(s),$(a))) \
+	$(foreach c,$(X86_CPU_MODELS),$(call booted_log,$(s),x86_64,$(c))))
 
 test: setup
 	@$(SUBMAKE) format-check
 	@$(SUBMAKE) all
 	@mkdir -p $(BUILD)/logs
+	@rm -f $(BUILD)/logs/*.log
 	@tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log
-	@$(foreach a,$(QEMU_SUITES),\
-		echo "== captest on $(a) in QEMU" && \
-		tools/qemu-run $(a) $(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin/captest $(QEMU_TIMEOUT) \
-			| tee $(BUILD)/logs/captest-$(a).log && \
-		echo "== fault reports on $(a) in QEMU" && \
-		tools/check-fault-report $(a) $(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin \
-			| tee $(BUILD)/logs/fault-$(a).log && ) true
-	@$(foreach c,$(X86_CPU_MODELS),\
-		echo "== captest on x86_64 in QEMU, -cpu $(c)" && \
-		QEMU_CPU=$(c) QEMU_MEM=$(or $(X86_CPU_MEM.$(c)),512M) tools/qemu-run x86_64 \
-			$(KERNEL_IMAGE.x86_64) $(BUILD)/x86_64/bin/captest $(QEMU_TIMEOUT) \
-			| tee $(BUILD)/logs/captest-x86_64-$(c).log && \
-		echo "== fault reports on x86_64 in QEMU, -cpu $(c)" && \
-		QEMU_CPU=$(c) tools/check-fault-report x86_64 $(KERNEL_IMAGE.x86_64) $(BUILD)/x86_64/bin \
-			| tee $(BUILD)/logs/fault-x86_64-$(c).log && ) true
-	@tools/total-summary $(BUILD)/logs/host.log \
-		$(foreach a,$(QEMU_SUITES),$(BUILD)/logs/captest-$(a).log $(BUILD)/logs/fault-$(a).log) \
-		$(X86_CPU_LOGS)
+	@$(foreach a,$(QEMU_SUITES),$(call booted_round,$(a),) ; ) true
+	@$(foreach c,$(X86_CPU_MODELS),$(call booted_round,x86_64,$(c)) ; ) true
+	@tools/total-summary $(BUILD)/logs/host.log $(BOOTED_LOGS)
 
 # make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
 ARCH ?= x86_64
