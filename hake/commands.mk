@@ -35,16 +35,18 @@ X86_CPU_MODELS := max Skylake-Client-v4
 X86_CPU_MEM.max := 3G
 # One booted round on arch $(1) under CPU model $(2) (empty: QEMU's default for the machine):
 # captest, the fault reports and the attack suite, each logged as <suite>-<arch>[-<model>].log.
+# A failing suite does not stop the others: tools/total-summary reads every log and fails the
+# run for any failure, or for a log without its closing line.
 BOOTED_SUITES := captest fault attack
 booted_log = $(BUILD)/logs/$(1)-$(2)$(if $(3),-$(3)).log
 booted_env = $(if $(2),QEMU_CPU=$(2) QEMU_MEM=$(or $(X86_CPU_MEM.$(2)),512M))
 define booted_round
 	echo "== captest on $(1)$(if $(2), -cpu $(2)) in QEMU" && \
 	$(booted_env) tools/qemu-run $(1) $(KERNEL_IMAGE.$(1)) $(BUILD)/$(1)/bin/captest \
-		$(QEMU_TIMEOUT) | tee $(call booted_log,captest,$(1),$(2)) && \
+		$(QEMU_TIMEOUT) | tee $(call booted_log,captest,$(1),$(2)) ; \
 	echo "== fault reports on $(1)$(if $(2), -cpu $(2)) in QEMU" && \
 	$(booted_env) tools/check-fault-report $(1) $(KERNEL_IMAGE.$(1)) $(BUILD)/$(1)/bin \
-		| tee $(call booted_log,fault,$(1),$(2)) && \
+		| tee $(call booted_log,fault,$(1),$(2)) ; \
 	echo "== attacks on $(1)$(if $(2), -cpu $(2)) in QEMU" && \
 	$(booted_env) tools/run-attacks $(1) $(KERNEL_IMAGE.$(1)) $(BUILD)/$(1)/bin \
 		| tee $(call booted_log,attack,$(1),$(2))

@@ -62,28 +62,36 @@ errval_t caps_delete(struct cte *cte)
     return SYS_ERR_OK;
 }
 
-/* The first copy of cap, other than except, that a domain may delete; NULL if none. */
-static struct cte *deletable_copy(const struct capability *cap, const struct cte *except)
+/* May revoke delete c? Not the target itself, not what it spares, not the kernel's copies. */
+static bool revocable(const struct cte *c, const struct cte *target, const struct cte *spare)
+{
+    return c != target && c != spare && !c->mdb.kernel_held;
+}
+
+/* The first copy of cap that revoke may delete; NULL if none. */
+static struct cte *revocable_copy(const struct capability *cap, const struct cte *target,
+                                  const struct cte *spare)
 {
     for (struct cte *c = mdb_first_copy(cap); c != NULL; c = mdb_next_copy(c)) {
-        if (c != except && !c->mdb.kernel_held) {
+        if (revocable(c, target, spare)) {
             return c;
         }
     }
     return NULL;
 }
 
-/* The first descendant of cap that a domain may delete; NULL if none. */
-static struct cte *deletable_descendant(const struct capability *cap)
+/* The first descendant of cap that revoke may delete; NULL if none. */
+static struct cte *revocable_descendant(const struct capability *cap, const struct cte *target,
+                                        const struct cte *spare)
 {
     struct cte *d = mdb_first_descendant(cap);
-    while (d != NULL && d->mdb.kernel_held) {
+    while (d != NULL && !revocable(d, target, spare)) {
         d = mdb_next_descendant(cap, d);
     }
     return d;
 }
 
-errval_t caps_revoke(struct cte *cte)
+errval_t caps_revoke(struct cte *cte, const struct cte *spare)
 {
     if (cte_is_empty(cte)) {
         return SYS_ERR_CAP_NOT_FOUND;
@@ -91,10 +99,10 @@ errval_t caps_revoke(struct cte *cte)
     /* Work from a copy of the capability: cte itself may sit in a CNode that dies. */
     struct capability cap = cte->cap;
     struct cte *victim;
-    while ((victim = deletable_copy(&cap, cte)) != NULL) {
+    while ((victim = revocable_copy(&cap, cte, spare)) != NULL) {
         caps_delete(victim);
     }
-    while ((victim = deletable_descendant(&cap)) != NULL) {
+    while ((victim = revocable_descendant(&cap, cte, spare)) != NULL) {
         caps_delete(victim);
     }
     return SYS_ERR_OK;

@@ -114,7 +114,7 @@ static struct sysret handle_revoke(const struct capability *caller, struct cte *
     if (err_is_ok(err)) {
         err = cspace_lookup_writable(&root->cap, args[0], &target);
     }
-    return sysret_error(err_is_ok(err) ? caps_revoke(target) : err);
+    return sysret_error(err_is_ok(err) ? caps_revoke(target, root) : err);
 }
 
 /* VNode: MAP(slot, src, flags, offset_bytes, pte_count). */

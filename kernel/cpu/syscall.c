@@ -22,7 +22,7 @@ struct sysret sys_syscall(struct dcb *dcb, const uintptr_t regs[SYSCALL_REGS])
     case SYSCALL_INVOKE:
         return sys_invoke(dcb, regs[1], regs[2], &regs[3]);
     case SYSCALL_PUTCHAR:
-        platform_console_putchar((char)regs[1]);
+        console_putchar_from_domain((char)regs[1]);
         return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_EXIT:
         dcb_exit(dcb, regs[1]);

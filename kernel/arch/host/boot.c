@@ -1,7 +1,9 @@
 /* Boots the hosted machine: simulated memory, kernel state, the init domain and its trap. */
+#include <cspace.h>
 #include <host_machine.h>
 #include <kcheck.h>
 #include <mdb.h>
+#include <paging_arch.h>
 #include <startup.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +67,23 @@ void host_machine_boot(const struct host_machine_config *config)
             boot_fail("handing the device window to init", err);
         }
     }
+}
+
+errval_t host_machine_load_root(capaddr_t root)
+{
+    struct cte *cte;
+    errval_t err = cspace_lookup_cap(&init_dcb.cspace.cap, root, &cte);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (cte->cap.type != paging_root_type()) {
+        return SYS_ERR_VM_MAP_WRONG_LEVEL;
+    }
+    if (!cte_is_empty(&init_dcb.vroot)) {
+        caps_delete(&init_dcb.vroot); /* the previous root is no longer in use */
+    }
+    caps_hold(&init_dcb.vroot, cte);
+    return SYS_ERR_OK;
 }
 
 void host_machine_shutdown(void)

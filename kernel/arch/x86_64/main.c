@@ -69,7 +69,7 @@ void x86_kernel_main(uint32_t magic, uint32_t mbi_paddr)
     }
     static struct boot_memory mem;
     collect_memory(mbi, &mem);
-    mdb_init(rdtsc());
+    mdb_init(x86_boot_seed());
     const struct multiboot_module *init_module = phys_to_kernel_ptr(mbi->mods_addr);
     struct spawn_result spawned;
     if (!spawn_init(&init_dcb, phys_to_kernel_ptr(init_module->mod_start),

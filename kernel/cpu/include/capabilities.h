@@ -108,8 +108,10 @@ errval_t caps_delete(struct cte *cte);
 
 /*
  * Deletes every other copy and every descendant of the capability in cte,
- * except those the kernel holds (caps_hold): they and what they cover stay.
+ * except spare (may be NULL: the root CNode copy the revoke is invoked
+ * through, which the domain needs to go on naming its CSpace) and those
+ * the kernel holds (caps_hold): they and what they cover stay.
  */
-errval_t caps_revoke(struct cte *cte);
+errval_t caps_revoke(struct cte *cte, const struct cte *spare);
 
 #endif

@@ -12,6 +12,9 @@
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintk(const char *fmt, va_list ap);
 
+/* A domain's character (SYSCALL_PUTCHAR); the kernel's next line will not be glued onto it. */
+void console_putchar_from_domain(char c);
+
 /* Platform interface: writes one character to the console. */
 void platform_console_putchar(char c);
 

@@ -46,7 +46,6 @@ const char *attack_kernel_check(void)
 {
     uintptr_t detail = 0;
     errval_t err = sys_debug_check_kernel(&detail);
-    err = err_no(err) == SYS_ERR_ILLEGAL_SYSCALL ? SYS_ERR_OK : err; /* TOLERANCE: delete line */
     if (err_is_fail(err)) {
         static char reason[300];
         char text[200];

@@ -61,7 +61,7 @@ struct capref attack_vroot(void);
 /* libcap and the pmap; on failure prints "FAIL id name: set-up ..." and exits 1. */
 void attack_setup(const char *id, const char *name);
 
-/* The kernel's self-check: NULL when it holds (or is not there yet), else a reason. */
+/* The kernel's self-check (invariants and text): NULL when it holds, else a reason. */
 const char *attack_kernel_check(void);
 
 /* Runs a table ({NULL} ends it), one verdict line per row, the kernel check after each. */

@@ -17,6 +17,8 @@ int main(void)
     srunner_add_suite(runner, trace_suite());
     srunner_add_suite(runner, fdt_suite());
     srunner_add_suite(runner, libcap_suite());
+    srunner_add_suite(runner, isolation_suite());
+    srunner_add_suite(runner, treap_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -2,6 +2,7 @@
 #ifndef HOST_MACHINE_H
 #define HOST_MACHINE_H
 
+#include <caps/capaddr.h>
 #include <caps/captypes.h>
 #include <invocations.h>
 #include <stddef.h>
@@ -26,6 +27,14 @@ struct host_machine_config {
  * message if the host cannot provide the memory.
  */
 void host_machine_boot(const struct host_machine_config *config);
+
+/*
+ * Makes the root table at root (an address in init's CSpace) the one init
+ * runs on, as loading it into the MMU would on hardware: the kernel keeps its
+ * own copy (dcb->vroot), which no delete or revoke from init removes.
+ * Errors: lookup errors, SYS_ERR_VM_MAP_WRONG_LEVEL if it is not a root table.
+ */
+errval_t host_machine_load_root(capaddr_t root);
 
 /* Releases the simulated memory. */
 void host_machine_shutdown(void);

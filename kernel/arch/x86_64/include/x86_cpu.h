@@ -24,6 +24,9 @@ void x86_syscall_init(void);
 /* Enables SMEP, SMAP, NX and WP where the CPU has them and prints which are on. */
 void x86_protect_init(void);
 
+/* A seed for the derivation index's priorities, from the best source the CPU has. */
+uint64_t x86_boot_seed(void);
+
 /* A fault the domain caused (f->cs has RPL 3): the standard report, then the domain ends. */
 _Noreturn void x86_user_fault(struct x86_frame *f);
 

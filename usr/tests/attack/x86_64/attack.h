@@ -29,18 +29,13 @@ static inline void attack_verdict(const char *id, const char *desc, const char *
 }
 
 /*
- * Asks the kernel to check its invariants and text after an attack it survived. A kernel
- * without the check (SYS_ERR_ILLEGAL_SYSCALL) counts as clean: the check is optional there.
+ * Asks the kernel to check its invariants and text after an attack it survived.
  */
 static inline const char *attack_kernel_check(void)
 {
     static char why[160];
     uintptr_t detail = 0;
     errval_t err = sys_debug_check_kernel(&detail);
-    if (err_no(err) == SYS_ERR_ILLEGAL_SYSCALL) {
-        printf("attack: the kernel's self-check is not available in this kernel\n");
-        return NULL;
-    }
     if (err_is_ok(err)) {
         return NULL;
     }

@@ -1,0 +1,110 @@
+/* The generic treap under the kernel's indexes: order, heap, and no recursion however deep. */
+#include "fixture.h"
+#include <stdlib.h>
+#include <treap.h>
+
+struct item {
+    struct treap_node node;
+    uint64_t key;
+    uint32_t priority;
+};
+
+static struct item *item_of(const struct treap_node *n)
+{
+    return (struct item *)((uintptr_t)n - offsetof(struct item, node));
+}
+
+static int item_cmp(const struct treap_node *a, const struct treap_node *b)
+{
+    uint64_t ka = item_of(a)->key;
+    uint64_t kb = item_of(b)->key;
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
+static uint32_t item_priority(const struct treap_node *n)
+{
+    return item_of(n)->priority;
+}
+
+static bool never_prune(const struct treap_node *n, const void *arg)
+{
+    (void)n;
+    (void)arg;
+    return false;
+}
+
+/* Finds the item with key *arg in order: the search must reach the bottom of the tree. */
+static enum treap_visit find_key(const struct treap_node *n, const void *arg)
+{
+    uint64_t want = *(const uint64_t *)arg;
+    return item_of(n)->key == want ? TREAP_FOUND : TREAP_CONTINUE;
+}
+
+/*
+ * A spine as deep as the tree is large: keys and priorities rising together
+ * make every insert the new root, with all else down its left. A guessed
+ * seed could do this to the kernel's index; with recursion 200,000 levels
+ * would overflow the stack, here they only cost time.
+ */
+#define SPINE 200000
+
+START_TEST(a_spine_of_two_hundred_thousand_costs_no_stack)
+{
+    struct item *items = calloc(SPINE, sizeof(*items));
+    ck_assert_ptr_nonnull(items);
+    struct treap t = {.root = NULL, .cmp = item_cmp, .priority = item_priority, .update = NULL};
+    for (uint32_t i = 0; i < SPINE; i++) {
+        items[i] = (struct item){.key = i, .priority = i + 1};
+        treap_insert(&t, &items[i].node);
+    }
+    ck_assert(treap_check(&t));
+    ck_assert_ptr_eq(t.root, &items[SPINE - 1].node);
+    ck_assert_ptr_eq(treap_first(&t), &items[0].node); /* at the bottom of the spine */
+    uint64_t key = 0;
+    ck_assert_ptr_eq(treap_search(&t, never_prune, find_key, &key), &items[0].node);
+    /* Remove from the bottom: each removal walks the whole spine up to fix the root. */
+    for (uint32_t i = 0; i < 100; i++) {
+        treap_remove(&t, &items[i].node);
+    }
+    ck_assert(treap_check(&t));
+    ck_assert_ptr_eq(treap_first(&t), &items[100].node);
+    free(items);
+}
+END_TEST
+
+/* Random priorities: order and heap hold through inserts and removes in any order. */
+START_TEST(random_inserts_and_removes_keep_order_and_heap)
+{
+    enum { N = 5000 };
+    static struct item items[N];
+    struct treap t = {.root = NULL, .cmp = item_cmp, .priority = item_priority, .update = NULL};
+    srand(7);
+    for (int i = 0; i < N; i++) {
+        items[i] = (struct item){.key = (uint64_t)i * 7919 % N, .priority = (uint32_t)rand()};
+        treap_insert(&t, &items[i].node);
+    }
+    ck_assert(treap_check(&t));
+    ck_assert_uint_lt(treap_height(&t), 64);
+    for (int i = 0; i < N; i += 2) {
+        treap_remove(&t, &items[i].node);
+    }
+    ck_assert(treap_check(&t));
+    size_t count = 0;
+    uint64_t prev = 0;
+    for (const struct treap_node *n = treap_first(&t); n != NULL; n = treap_next(n), count++) {
+        ck_assert(count == 0 || item_of(n)->key > prev);
+        prev = item_of(n)->key;
+    }
+    ck_assert_uint_eq(count, N / 2);
+}
+END_TEST
+
+Suite *treap_suite(void)
+{
+    Suite *s = suite_create("treap");
+    TCase *tc = tcase_create("shape");
+    tcase_add_test(tc, a_spine_of_two_hundred_thousand_costs_no_stack);
+    tcase_add_test(tc, random_inserts_and_removes_keep_order_and_heap);
+    suite_add_tcase(s, tc);
+    return s;
+}
