@@ -40,7 +40,6 @@ enum kcheck_invariant {
     KCHECK_RIGHTS_EXCEEDED,  /* an entry grants more than its capability's rights allow */
     KCHECK_TABLE_ALIASED,    /* a table is mapped through more than one copy */
     KCHECK_KERNEL_COPY_LOST, /* a DCB's own copy (CSpace root, root table) is not live */
-    KCHECK_TOO_DEEP,         /* objects nest deeper than the checker can follow */
     KCHECK_NUM
 };
 

@@ -6,9 +6,6 @@
 #include <paging.h>
 #include <paging_arch.h>
 
-/* Objects nest (RAM in RAM in ...) no deeper than this in any test; deeper is reported. */
-#define KCHECK_MAX_NESTING 128
-
 struct kcheck {
     const struct cte *culprit;
 };
@@ -20,34 +17,23 @@ static enum kcheck_invariant fail(struct kcheck *k, const struct cte *c, enum kc
 }
 
 /*
- * In index order an object either lies outside every object before it that
- * is still open, or inside the innermost of them (its parent), as a copy or
- * as something that parent's type may be retyped into.
+ * An object lies outside every object before it in index order, or inside
+ * the innermost one still open there (its parent), as a copy or as something
+ * that parent's type may be retyped into. Any depth: the parent is a search.
  */
 static enum kcheck_invariant check_nesting(struct kcheck *k)
 {
-    static const struct cte *open[KCHECK_MAX_NESTING];
-    int depth = 0;
     for (const struct cte *c = mdb_first(); c != NULL; c = mdb_next(c)) {
-        while (depth > 0 && cap_end(&open[depth - 1]->cap) <= c->cap.base) {
-            depth--;
+        const struct cte *parent = mdb_innermost_before(c);
+        if (parent == NULL || cap_is_copy(&parent->cap, &c->cap)) {
+            continue;
         }
-        if (depth > 0) {
-            const struct capability *parent = &open[depth - 1]->cap;
-            if (cap_is_copy(parent, &c->cap)) {
-                continue;
-            }
-            if (cap_end(&c->cap) > cap_end(parent)) {
-                return fail(k, c, KCHECK_OBJECTS_OVERLAP);
-            }
-            if (!objtype_may_retype((enum objtype)parent->type, (enum objtype)c->cap.type)) {
-                return fail(k, c, KCHECK_BAD_DERIVATION);
-            }
+        if (cap_end(&c->cap) > cap_end(&parent->cap)) {
+            return fail(k, c, KCHECK_OBJECTS_OVERLAP);
         }
-        if (depth == KCHECK_MAX_NESTING) {
-            return fail(k, c, KCHECK_TOO_DEEP);
+        if (!objtype_may_retype((enum objtype)parent->cap.type, (enum objtype)c->cap.type)) {
+            return fail(k, c, KCHECK_BAD_DERIVATION);
         }
-        open[depth++] = c;
     }
     return KCHECK_OK;
 }

@@ -228,6 +228,39 @@ struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, g
     return cte_of(treap_search(&index_tree, overlap_prune, overlap_visit, &q));
 }
 
+struct enclosing_query {
+    struct mdb_key before;
+    genpaddr_t base;
+    const struct cte *last;
+};
+
+static bool enclosing_prune(const struct treap_node *n, const void *arg)
+{
+    const struct enclosing_query *q = arg;
+    return subtree_end(n) <= q->base;
+}
+
+static enum treap_visit enclosing_visit(const struct treap_node *n, const void *arg)
+{
+    struct enclosing_query *q = (struct enclosing_query *)(uintptr_t)arg;
+    const struct cte *c = cte_of(n);
+    struct mdb_key key = key_of(c);
+    if (key_cmp(&key, &q->before) >= 0) {
+        return TREAP_STOP;
+    }
+    if (cap_end(&c->cap) > q->base) {
+        q->last = c;
+    }
+    return TREAP_CONTINUE;
+}
+
+struct cte *mdb_innermost_before(const struct cte *cte)
+{
+    struct enclosing_query q = {.before = key_of(cte), .base = cte->cap.base, .last = NULL};
+    treap_search(&index_tree, enclosing_prune, enclosing_visit, &q);
+    return (struct cte *)(uintptr_t)q.last;
+}
+
 size_t mdb_count(void)
 {
     return mdb_entries;

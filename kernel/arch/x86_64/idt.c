@@ -133,11 +133,17 @@ _Noreturn void x86_user_fault(struct x86_frame *f)
 
 /*
  * A single-step trap in the kernel can only be the trap of the instruction that entered it
- * (SFMASK clears TF, so no kernel instruction runs traced): stop tracing and carry on.
+ * (SFMASK clears TF, so no kernel instruction runs traced): at the first instruction of a
+ * SYSCALL entry (where the saved flags are already masked) or with TF in the saved flags,
+ * stop tracing and carry on.
  */
+extern char x86_syscall_entry[], x86_compat_syscall_entry[];
+
 static bool kernel_single_step(struct x86_frame *f)
 {
-    if (f->vector != 1 || !(f->rflags & X86_RFLAGS_TF)) {
+    bool at_entry = f->rip == (uint64_t)(uintptr_t)x86_syscall_entry ||
+                    f->rip == (uint64_t)(uintptr_t)x86_compat_syscall_entry;
+    if (f->vector != 1 || (!(f->rflags & X86_RFLAGS_TF) && !at_entry)) {
         return false;
     }
     f->rflags &= ~(uint64_t)X86_RFLAGS_TF;

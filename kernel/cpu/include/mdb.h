@@ -54,6 +54,14 @@ static inline bool mdb_has_descendants(const struct cte *cte)
 struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, genpaddr_t base,
                                             gensize_t bytes);
 
+/*
+ * The nearest entry before cte in index order whose object reaches past
+ * cte's base: while live objects nest (the invariant), that is the
+ * innermost object containing cte, or a copy of it; NULL if none. O(log n)
+ * times the nesting depth, without recursion.
+ */
+struct cte *mdb_innermost_before(const struct cte *cte);
+
 /* All live capabilities in index order: the first, then the one after prev; NULL at the end. */
 struct cte *mdb_first(void);
 struct cte *mdb_next(const struct cte *prev);

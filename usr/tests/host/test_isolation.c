@@ -245,6 +245,15 @@ static struct cte *cte_at(capaddr_t addr)
     return cte;
 }
 
+/* The kernel's slot behind an empty address, to forge state the invocations would refuse. */
+static struct cte *empty_slot_at(capaddr_t addr)
+{
+    struct cte *cte;
+    ck_assert_ok(cspace_lookup_slot(&dcb_current->cspace.cap, addr, &cte));
+    ck_assert(cte_is_empty(cte));
+    return cte;
+}
+
 static void write_leaf_entry(cslot_t slot, uint64_t entry)
 {
     capaddr_t leaf = table_for(VA, LEAF);
@@ -320,6 +329,35 @@ START_TEST(the_checker_sees_overlapping_and_misderived_objects)
 }
 END_TEST
 
+/* A domain may nest RAM in RAM as deep as it likes: the checker follows it, and stays right. */
+START_TEST(the_checker_follows_any_nesting)
+{
+    enum { DEPTH = 300 };
+    capaddr_t outer = RAM_CAP;
+    gensize_t bytes = (DEPTH + 4) * BASE_PAGE_BYTES; /* the innermost keeps 3 pages */
+    for (int i = 0; i < DEPTH; i++, bytes -= BASE_PAGE_BYTES) {
+        capaddr_t inner = new_slot();
+        ck_assert_ok(invoke_cnode_retype(
+            CAPADDR_ROOTCN, outer, i == 0 ? 32ull << 20 : 0, ObjType_RAM, bytes - BASE_PAGE_BYTES,
+            1, capaddr_l1_slot(capaddr_l1_index(inner)), capaddr_l2_slot(inner)));
+        outer = inner;
+    }
+    ck_assert_int_eq(check(), KCHECK_OK);
+    /* And still sees a misderived object at the bottom of it. */
+    struct cte *deepest = cte_at(outer);
+    caps_create_from_nothing(empty_slot_at(new_slot()), fmt.table[LEAF], deepest->cap.base,
+                             objtype_info[fmt.table[LEAF]].fixed_bytes);
+    ck_assert_int_eq(check(), KCHECK_OK); /* a table inside RAM is a fine derivation */
+    capaddr_t frame = new_slot();
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, outer, BASE_PAGE_BYTES * 2, ObjType_Frame,
+                                     BASE_PAGE_BYTES, 1, capaddr_l1_slot(capaddr_l1_index(frame)),
+                                     capaddr_l2_slot(frame)));
+    caps_create_from_nothing(empty_slot_at(new_slot()), ObjType_L2CNode, identify(frame).base,
+                             L2_CNODE_BYTES);
+    ck_assert_int_eq(check(), KCHECK_OBJECTS_OVERLAP); /* runs past the frame it starts in */
+}
+END_TEST
+
 START_TEST(the_checker_sees_a_lost_kernel_copy)
 {
     ck_assert_ok(host_machine_load_root(root_table));
@@ -361,6 +399,7 @@ Suite *isolation_suite(void)
     tcase_add_test(tc, the_checker_sees_an_entry_naming_other_memory);
     tcase_add_test(tc, the_checker_sees_a_table_mapped_twice);
     tcase_add_test(tc, the_checker_sees_overlapping_and_misderived_objects);
+    tcase_add_test(tc, the_checker_follows_any_nesting);
     tcase_add_test(tc, the_checker_sees_a_lost_kernel_copy);
     tcase_add_test(tc, the_checker_sees_a_broken_index);
     return s;
