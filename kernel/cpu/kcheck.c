@@ -5,6 +5,7 @@
 #include <mdb.h>
 #include <paging.h>
 #include <paging_arch.h>
+#include <platform.h>
 
 struct kcheck {
     const struct cte *culprit;
@@ -145,12 +146,17 @@ static enum kcheck_invariant check_mappings(struct kcheck *k)
     return mapped == map_index_count() ? KCHECK_OK : KCHECK_RECORD_DANGLING;
 }
 
-static bool kernel_copy_live(const struct cte *held, bool required)
+static bool kernel_copy_live(const struct cte *held)
 {
-    if (cte_is_empty(held)) {
-        return !required;
-    }
-    return held->mdb.in_index && held->mdb.kernel_held;
+    return !cte_is_empty(held) && held->mdb.in_index && held->mdb.kernel_held;
+}
+
+/* The domain's CSpace root is the kernel's, and so is the root table the MMU walks. */
+static bool kernel_copies_live(const struct dcb *dcb)
+{
+    genpaddr_t loaded = platform_loaded_root();
+    return kernel_copy_live(&dcb->cspace) &&
+           (loaded == 0 || (kernel_copy_live(&dcb->vroot) && dcb->vroot.cap.base == loaded));
 }
 
 enum kcheck_invariant kcheck_state(const struct dcb *dcb, const struct cte **culprit)
@@ -159,8 +165,7 @@ enum kcheck_invariant kcheck_state(const struct dcb *dcb, const struct cte **cul
     enum kcheck_invariant broken = KCHECK_OK;
     if (!mdb_check_invariants() || !map_index_check()) {
         broken = KCHECK_INDEX_SHAPE;
-    } else if (dcb != NULL &&
-               (!kernel_copy_live(&dcb->cspace, true) || !kernel_copy_live(&dcb->vroot, false))) {
+    } else if (dcb != NULL && !kernel_copies_live(dcb)) {
         broken = KCHECK_KERNEL_COPY_LOST;
     } else {
         broken = check_nesting(&k);

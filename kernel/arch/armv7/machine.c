@@ -97,6 +97,11 @@ void platform_kernel_text(const uint8_t **start, size_t *bytes)
     *bytes = (size_t)(kernel_rodata_end - kernel_text_start);
 }
 
+genpaddr_t platform_loaded_root(void)
+{
+    return read_ttbr0() & ~UINT32_C(0x3fff); /* the low bits are walk attributes */
+}
+
 _Noreturn void platform_halt(bool failure)
 {
     semihosting_exit(failure ? 1 : 0);

@@ -17,6 +17,7 @@ static struct dcb init_dcb;
 static genpaddr_t free_ram_base;
 static gensize_t free_ram_bytes;
 static genpaddr_t device_base;
+static genpaddr_t loaded_root; /* what the simulated MMU would walk: set by load_root */
 
 static void boot_fail(const char *what, errval_t err)
 {
@@ -49,6 +50,7 @@ void host_machine_boot(const struct host_machine_config *config)
     host_platform_reset();
 
     init_dcb = (struct dcb){.name = "init"};
+    loaded_root = 0;
     startup_init_cspace(&init_dcb, config->phys_base);
     dcb_current = &init_dcb;
 
@@ -83,6 +85,7 @@ errval_t host_machine_load_root(capaddr_t root)
         caps_delete(&init_dcb.vroot); /* the previous root is no longer in use */
     }
     caps_hold(&init_dcb.vroot, cte);
+    loaded_root = cte->cap.base;
     return SYS_ERR_OK;
 }
 
@@ -125,6 +128,11 @@ struct sysret host_syscall(const uintptr_t regs[SYSCALL_REGS])
         abort();
     }
     return ret;
+}
+
+genpaddr_t host_loaded_root(void)
+{
+    return loaded_root;
 }
 
 genpaddr_t host_machine_free_ram_base(void)

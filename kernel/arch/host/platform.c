@@ -22,6 +22,11 @@ void platform_kernel_text(const uint8_t **start, size_t *bytes)
     *bytes = 0;
 }
 
+genpaddr_t platform_loaded_root(void)
+{
+    return host_loaded_root();
+}
+
 _Noreturn void platform_halt(bool failure)
 {
     fprintf(stderr, "host: the kernel halted the machine%s\n", failure ? " after a failure" : "");

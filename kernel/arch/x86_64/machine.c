@@ -53,6 +53,11 @@ void platform_kernel_text(const uint8_t **start, size_t *bytes)
     *bytes = (size_t)(kernel_rodata_end - kernel_image_start);
 }
 
+genpaddr_t platform_loaded_root(void)
+{
+    return read_cr3() & ~0xfffull; /* no PCIDs: the low bits are flags */
+}
+
 _Noreturn void platform_halt(bool failure)
 {
     outl(DEBUG_EXIT_PORT, failure ? 1 : 0); /* QEMU exits with 3 or 1 */

@@ -31,9 +31,26 @@ void x86_syscall_init(void)
  * r15 the ten words that follow it. Out: rax the error, rdi, rsi, rdx, r10
  * the values.
  */
+/*
+ * SFMASK and the entry path leave no control flag set in the kernel. One of the domain's found
+ * here (DF reversing string copies, AC opening user memory under SMAP, NT, IOPL, IF, TF) means
+ * that entry is broken: stop rather than run the kernel under the domain's flags.
+ */
+static void check_kernel_flags(void)
+{
+    uint64_t flags;
+    __asm__ volatile("pushfq\n popq %0" : "=r"(flags));
+    if ((flags & X86_CONTROL_FLAGS) != 0) {
+        printk("kernel: panic: system call entered with rflags 0x%llx\n",
+               (unsigned long long)flags);
+        platform_halt(true);
+    }
+}
+
 void x86_syscall(struct x86_frame *f);
 void x86_syscall(struct x86_frame *f)
 {
+    check_kernel_flags();
     const uintptr_t regs[SYSCALL_REGS] = {f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8,
                                           f->r9,  f->r12, f->r13, f->r14, f->r15};
     struct sysret ret = sys_syscall(dcb_current, regs);

@@ -16,6 +16,9 @@ void platform_domain_exit(struct dcb *dcb, uint64_t status);
 /* The kernel's text and read-only data, which nothing may change after boot (host: none). */
 void platform_kernel_text(const uint8_t **start, size_t *bytes);
 
+/* The root table the MMU walks now (x86-64: CR3; ARMv7: TTBR0); 0 if none is loaded. */
+genpaddr_t platform_loaded_root(void);
+
 /* Stops the machine; failure says whether something went wrong. */
 _Noreturn void platform_halt(bool failure);
 

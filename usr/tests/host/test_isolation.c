@@ -87,6 +87,9 @@ START_TEST(cnodes_without_write_cannot_be_changed_through)
     capaddr_t ro_root = WORK_SLOT(20);
     ck_assert_err(invoke_cnode_copy(ro_root, WORK_CNODE, 21, RAM_CAP), SYS_ERR_CNODE_NOT_WRITABLE);
     ck_assert_err(invoke_cnode_delete(ro_root, WORK_SLOT(7)), SYS_ERR_CNODE_NOT_WRITABLE);
+    ck_assert_err(invoke_cnode_revoke(ro_root, WORK_SLOT(7)), SYS_ERR_CNODE_NOT_WRITABLE);
+    ck_assert_err(invoke_cnode_mint(ro_root, WORK_CNODE, 21, RAM_CAP, CAPRIGHTS_READ),
+                  SYS_ERR_CNODE_NOT_WRITABLE);
     ck_assert_err(invoke_cnode_retype(ro_root, RAM_CAP, BASE_PAGE_BYTES, ObjType_Frame,
                                       BASE_PAGE_BYTES, 1, WORK_CNODE, 21),
                   SYS_ERR_CNODE_NOT_WRITABLE);
@@ -367,6 +370,79 @@ START_TEST(the_checker_sees_a_lost_kernel_copy)
 }
 END_TEST
 
+START_TEST(the_checker_sees_a_lost_cspace_root_or_an_unheld_root_table)
+{
+    ck_assert_ok(host_machine_load_root(root_table));
+    dcb_current->vroot.mdb.kernel_held = false; /* a domain could now delete it */
+    ck_assert_int_eq(check(), KCHECK_KERNEL_COPY_LOST);
+    dcb_current->vroot.mdb.kernel_held = true;
+    ck_assert_int_eq(check(), KCHECK_OK);
+    dcb_current->cspace.mdb.kernel_held = false;
+    ck_assert_int_eq(check(), KCHECK_KERNEL_COPY_LOST);
+}
+END_TEST
+
+/* The MMU walks a root the kernel does not hold: the table could die under it. */
+START_TEST(the_checker_sees_a_loaded_root_it_does_not_hold)
+{
+    ck_assert_ok(host_machine_load_root(root_table));
+    caps_delete(&dcb_current->vroot);
+    ck_assert_int_eq(check(), KCHECK_KERNEL_COPY_LOST);
+}
+END_TEST
+
+/* Records: one outside the mapping index, one naming a dead table, one whose entry is gone. */
+START_TEST(the_checker_sees_records_the_index_does_not_know)
+{
+    capaddr_t frame = new_object(ObjType_Frame, BASE_PAGE_BYTES);
+    ck_assert_int_eq(check(), KCHECK_OK);
+    cte_at(frame)->mapping =
+        (struct mapping_record){.table_base = identify(table_for(VA, LEAF)).base,
+                                .slot = 9,
+                                .pte_count = 1,
+                                .table_type = (uint8_t)fmt.table[LEAF]};
+    ck_assert_int_eq(check(), KCHECK_RECORD_DANGLING);
+}
+END_TEST
+
+START_TEST(the_checker_sees_a_record_into_a_dead_table)
+{
+    capaddr_t frame = new_object(ObjType_Frame, BASE_PAGE_BYTES);
+    genpaddr_t nowhere = identify(new_object(ObjType_Frame, 16 * BASE_PAGE_BYTES)).base;
+    struct mapping_record m = {
+        .table_base = nowhere, .slot = 0, .pte_count = 1, .table_type = (uint8_t)fmt.table[LEAF]};
+    map_index_record(cte_at(frame), &m);
+    ck_assert_int_eq(check(), KCHECK_RECORD_DANGLING);
+}
+END_TEST
+
+START_TEST(the_checker_sees_a_record_whose_entry_is_gone)
+{
+    mapped_rw_page();
+    ck_assert_int_eq(check(), KCHECK_OK);
+    write_leaf_entry(slot_of(VA, LEAF), 0);
+    ck_assert_int_eq(check(), KCHECK_RECORD_DANGLING);
+}
+END_TEST
+
+START_TEST(the_checker_sees_a_table_mapped_through_a_read_only_copy)
+{
+    capaddr_t leaf = table_for(VA, LEAF);
+    ck_assert_int_eq(check(), KCHECK_OK);
+    cte_at(leaf)->cap.rights = CAPRIGHTS_READ; /* as if map had not checked */
+    ck_assert_int_eq(check(), KCHECK_RIGHTS_EXCEEDED);
+}
+END_TEST
+
+START_TEST(the_checker_sees_a_broken_mapping_index)
+{
+    capaddr_t frame = mapped_rw_page();
+    ck_assert_int_eq(check(), KCHECK_OK);
+    cte_at(frame)->mapping_node.parent = &cte_at(frame)->mapping_node; /* a corrupt link */
+    ck_assert_int_eq(check(), KCHECK_INDEX_SHAPE);
+}
+END_TEST
+
 START_TEST(the_checker_sees_a_broken_index)
 {
     struct cte *c = cte_at(RAM_CAP);
@@ -402,5 +478,12 @@ Suite *isolation_suite(void)
     tcase_add_test(tc, the_checker_follows_any_nesting);
     tcase_add_test(tc, the_checker_sees_a_lost_kernel_copy);
     tcase_add_test(tc, the_checker_sees_a_broken_index);
+    tcase_add_test(tc, the_checker_sees_a_lost_cspace_root_or_an_unheld_root_table);
+    tcase_add_test(tc, the_checker_sees_a_loaded_root_it_does_not_hold);
+    tcase_add_test(tc, the_checker_sees_records_the_index_does_not_know);
+    tcase_add_test(tc, the_checker_sees_a_record_into_a_dead_table);
+    tcase_add_test(tc, the_checker_sees_a_record_whose_entry_is_gone);
+    tcase_add_test(tc, the_checker_sees_a_table_mapped_through_a_read_only_copy);
+    tcase_add_test(tc, the_checker_sees_a_broken_mapping_index);
     return s;
 }

@@ -34,6 +34,10 @@
  */
 #define X86_SYSCALL_FLAG_MASK 0x3f7fd5
 
+/* The flags that change how the kernel runs (TF IF DF IOPL NT AC), as opposed to status flags
+   that every instruction rewrites: none may be set anywhere in the kernel. */
+#define X86_CONTROL_FLAGS 0x47700
+
 /*
  * What SYSRET may give back to a domain: the flags a domain can set itself with popf (status
  * flags, TF, DF, NT, AC, ID). IOPL, IF, RF, VM, VIF and VIP never come from a frame: IOPL 3
