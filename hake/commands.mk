@@ -63,7 +63,10 @@ test: setup
 	@tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log
 	@$(foreach a,$(QEMU_SUITES),$(call booted_round,$(a),) ; ) true
 	@$(foreach c,$(X86_CPU_MODELS),$(call booted_round,x86_64,$(c)) ; ) true
-	@tools/total-summary $(BUILD)/logs/host.log $(BOOTED_LOGS)
+	@echo "== kernel-mode faults on armv7 in QEMU" ; \
+		tools/check-armv7-kernel-fault $(KERNEL_IMAGE.armv7) $(BUILD)/armv7/bin/captest \
+		| tee $(BUILD)/logs/kfault-armv7.log ; true
+	@tools/total-summary $(BUILD)/logs/host.log $(BOOTED_LOGS) $(BUILD)/logs/kfault-armv7.log
 
 # make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
 ARCH ?= x86_64

@@ -228,37 +228,41 @@ struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, g
     return cte_of(treap_search(&index_tree, overlap_prune, overlap_visit, &q));
 }
 
-struct enclosing_query {
-    struct mdb_key before;
-    genpaddr_t base;
-    const struct cte *last;
-};
-
-static bool enclosing_prune(const struct treap_node *n, const void *arg)
+/* The last node of subtree n in index order whose object ends above base; NULL if none. */
+static struct cte *last_ending_above(const struct treap_node *n, genpaddr_t base)
 {
-    const struct enclosing_query *q = arg;
-    return subtree_end(n) <= q->base;
+    if (subtree_end(n) <= base) {
+        return NULL;
+    }
+    while (n != NULL) {
+        if (subtree_end(n->right) > base) {
+            n = n->right;
+        } else if (cap_end(&cte_of(n)->cap) > base) {
+            return cte_of(n);
+        } else {
+            n = n->left;
+        }
+    }
+    return NULL;
 }
 
-static enum treap_visit enclosing_visit(const struct treap_node *n, const void *arg)
-{
-    struct enclosing_query *q = (struct enclosing_query *)(uintptr_t)arg;
-    const struct cte *c = cte_of(n);
-    struct mdb_key key = key_of(c);
-    if (key_cmp(&key, &q->before) >= 0) {
-        return TREAP_STOP;
-    }
-    if (cap_end(&c->cap) > q->base) {
-        q->last = c;
-    }
-    return TREAP_CONTINUE;
-}
-
+/* Walks the entries before cte from the nearest back, a subtree at a time: O(height). */
 struct cte *mdb_innermost_before(const struct cte *cte)
 {
-    struct enclosing_query q = {.before = key_of(cte), .base = cte->cap.base, .last = NULL};
-    treap_search(&index_tree, enclosing_prune, enclosing_visit, &q);
-    return (struct cte *)(uintptr_t)q.last;
+    genpaddr_t base = cte->cap.base;
+    const struct treap_node *n = &cte->mdb.node;
+    struct cte *found = last_ending_above(n->left, base);
+    while (found == NULL && n->parent != NULL) {
+        const struct treap_node *p = n->parent;
+        if (p->right == n) {
+            if (cap_end(&cte_of(p)->cap) > base) {
+                return cte_of(p);
+            }
+            found = last_ending_above(p->left, base);
+        }
+        n = p;
+    }
+    return found;
 }
 
 size_t mdb_count(void)

@@ -17,6 +17,18 @@ errval_t make_object(struct capref *ret, enum objtype type, gensize_t bytes, gen
         return err;
     }
     err = cap_retype(slot, piece.src, piece.offset, type, bytes, 1);
+    if (err_no(err_pop(err)) == SYS_ERR_RETYPE_WOULD_COPY) {
+        /*
+         * The piece is a whole boot RAM region (a gap of a page the kernel
+         * left between aligned objects, say), and RAM is never retyped into
+         * RAM of its own size. Hold it while another piece is found, so the
+         * search moves past it, then give it back for other object types.
+         */
+        slot_free(slot);
+        err = make_object(ret, type, bytes, align_bytes);
+        ram_release(piece.base, piece.bytes);
+        return err;
+    }
     if (err_is_fail(err)) {
         ram_release(piece.base, piece.bytes);
         slot_free(slot);

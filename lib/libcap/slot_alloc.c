@@ -13,6 +13,7 @@ static struct {
     uint32_t stack[INIT_ROOTCN_SLOTS]; /* L1 indexes of CNodes with free slots */
     uint32_t stack_depth;
     uint32_t empty[INIT_ROOTCN_SLOTS]; /* CNodes that were entirely free when last freed into */
+    bool on_empty[INIT_ROOTCN_SLOTS];  /* listed in empty: each CNode at most once */
     uint32_t empty_count;
     uint32_t retired[INIT_ROOTCN_SLOTS]; /* L1 slots whose CNode was given back */
     uint32_t retired_count;
@@ -46,6 +47,7 @@ void slot_alloc_init(void)
     for (uint32_t i = 0; i < INIT_ROOTCN_SLOTS; i++) {
         sa.installed[i] = false;
         sa.on_stack[i] = false;
+        sa.on_empty[i] = false;
     }
     sa.stack_depth = 0;
     sa.empty_count = 0;
@@ -159,6 +161,7 @@ static void retire_spare_cnodes(void)
 {
     while (sa.empty_count > 0 && sa.free_slots > L2_CNODE_SLOTS) {
         uint32_t l1 = sa.empty[--sa.empty_count];
+        sa.on_empty[l1] = false;
         if (sa.installed[l1] && sa.free_count[l1] == L2_CNODE_SLOTS && !retire_cnode(l1)) {
             return;
         }
@@ -180,7 +183,8 @@ errval_t slot_free(struct capref cap)
     sa.free_slots++;
     sa.used--;
     push_cnode(l1);
-    if (sa.free_count[l1] == L2_CNODE_SLOTS && l1 != ROOTCN_SLOT_SLOT_ALLOC0) {
+    if (sa.free_count[l1] == L2_CNODE_SLOTS && l1 != ROOTCN_SLOT_SLOT_ALLOC0 && !sa.on_empty[l1]) {
+        sa.on_empty[l1] = true;
         sa.empty[sa.empty_count++] = l1;
     }
     retire_spare_cnodes();

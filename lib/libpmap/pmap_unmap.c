@@ -44,6 +44,27 @@ errval_t pmap_unmap(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
     return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_UNMAP) : err;
 }
 
+/* Does the run's frame allow flags? Checked on every run before any changes: all or nothing. */
+static errval_t visit_check_rights(struct pmap *pmap, struct pmap_vnode *table,
+                                   struct pmap_mapping *m, genvaddr_t run_vaddr, void *arg,
+                                   bool *stop)
+{
+    (void)pmap;
+    (void)table;
+    (void)run_vaddr;
+    (void)stop;
+    vregion_flags_t flags = *(const vregion_flags_t *)arg;
+    struct cap_identity id;
+    errval_t err = cap_identify(m->copy, &id);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    bool allowed = (!(flags & VREGION_FLAGS_WRITE) || (id.rights & CAPRIGHTS_WRITE)) &&
+                   (!(flags & VREGION_FLAGS_EXECUTE) || (id.rights & CAPRIGHTS_EXECUTE)) &&
+                   (id.rights & CAPRIGHTS_READ);
+    return allowed ? SYS_ERR_OK : SYS_ERR_VM_RIGHTS_EXCEED;
+}
+
 static errval_t visit_modify(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
                              genvaddr_t run_vaddr, void *arg, bool *stop)
 {
@@ -73,6 +94,9 @@ errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
     }
     if (err_is_ok(err)) {
         err = split_borders(pmap, vaddr, bytes);
+    }
+    if (err_is_ok(err)) {
+        err = pmap_walk_range(pmap, vaddr, vaddr + bytes, visit_check_rights, &flags);
     }
     if (err_is_ok(err)) {
         err = pmap_walk_range(pmap, vaddr, vaddr + bytes, visit_modify, &flags);

@@ -16,6 +16,7 @@ static struct dcb init_dcb = {.name = "init"};
 
 void armv7_uart_set(uint64_t paddr);
 void armv7_selftest(const void *dtb);
+void armv7_protect_init(void);
 uint64_t armv7_boot_seed(const void *dtb);
 void armv7_selftest_user(const void *dtb, uint32_t user_entry);
 
@@ -77,6 +78,7 @@ void armv7_kernel_main(void)
 {
     printk("kernel: ARMv7 CPU driver booting\n");
     choose_pxn();
+    armv7_protect_init(); /* before anything reads input: the device tree, init's image */
     const void *dtb = phys_to_kernel_ptr(DTB_PADDR);
     errval_t err = fdt_check(dtb, DTB_MAX_BYTES);
     if (err_is_fail(err)) {

@@ -103,6 +103,11 @@ bool paging_slot_reserved(enum objtype table, cslot_t slot)
     return table == ObjType_VNode_ARM_l1 && slot >= L1_USER_SLOTS;
 }
 
+void paging_forbid_pages_at(enum objtype table)
+{
+    (void)table; /* every ARMv7 CPU with this format walks 4 KiB pages and 1 MiB sections */
+}
+
 enum paging_map_kind paging_map_kind(enum objtype table, enum objtype src)
 {
     bool frame = src == ObjType_Frame || src == ObjType_DevFrame;

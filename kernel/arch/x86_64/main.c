@@ -1,6 +1,7 @@
 /* The PC kernel's start: CPU set-up, the memory map from Multiboot, and init from the first module.
  */
 #include <mdb.h>
+#include <paging_arch.h>
 #include <phys_mem.h>
 #include <platform.h>
 #include <printk.h>
@@ -53,6 +54,23 @@ static void collect_memory(const struct multiboot_info *mbi, struct boot_memory 
     }
 }
 
+/* 1 GiB pages only where CPUID 0x80000001 EDX[26] has them: elsewhere the entry would fault. */
+static void detect_page_sizes(void)
+{
+    uint32_t regs[4];
+    cpuid(0x80000000, 0, regs);
+    bool huge = false;
+    if (regs[0] >= 0x80000001) {
+        cpuid(0x80000001, 0, regs);
+        huge = (regs[3] >> 26) & 1;
+    }
+    if (!huge) {
+        paging_forbid_pages_at(ObjType_VNode_x86_64_pdpt);
+    }
+    printk("kernel: page sizes: 4 KiB, 2 MiB%s\n",
+           huge ? ", 1 GiB" : " (no 1 GiB pages on this CPU)");
+}
+
 void x86_kernel_main(uint32_t magic, uint32_t mbi_paddr);
 void x86_kernel_main(uint32_t magic, uint32_t mbi_paddr)
 {
@@ -61,6 +79,7 @@ void x86_kernel_main(uint32_t magic, uint32_t mbi_paddr)
     x86_syscall_init();
     printk("kernel: x86-64 CPU driver booting\n");
     x86_protect_init();
+    detect_page_sizes();
     const struct multiboot_info *mbi = phys_to_kernel_ptr(mbi_paddr);
     if (magic != MULTIBOOT_BOOTLOADER_MAGIC || !(mbi->flags & MB_INFO_MEM_MAP) ||
         !(mbi->flags & MB_INFO_MODS) || mbi->mods_count == 0) {

@@ -56,6 +56,16 @@ bool paging_slot_reserved(enum objtype table, cslot_t slot)
     return table == ObjType_VNode_x86_64_pml4 && slot >= X86_PML4_USER_SLOTS;
 }
 
+/* Whether the CPU walks 1 GiB pages; the hosted MMU always does. */
+static bool pdpt_pages = true;
+
+void paging_forbid_pages_at(enum objtype table)
+{
+    if (table == ObjType_VNode_x86_64_pdpt) {
+        pdpt_pages = false;
+    }
+}
+
 enum paging_map_kind paging_map_kind(enum objtype table, enum objtype src)
 {
     bool frame = src == ObjType_Frame || src == ObjType_DevFrame;
@@ -64,7 +74,7 @@ enum paging_map_kind paging_map_kind(enum objtype table, enum objtype src)
         return src == ObjType_VNode_x86_64_pdpt ? PAGING_MAP_TABLE : PAGING_MAP_NONE;
     case ObjType_VNode_x86_64_pdpt:
         return src == ObjType_VNode_x86_64_pdir ? PAGING_MAP_TABLE
-               : frame                          ? PAGING_MAP_PAGE
+               : frame && pdpt_pages            ? PAGING_MAP_PAGE
                                                 : PAGING_MAP_NONE;
     case ObjType_VNode_x86_64_pdir:
         return src == ObjType_VNode_x86_64_ptable ? PAGING_MAP_TABLE

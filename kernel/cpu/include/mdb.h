@@ -58,7 +58,7 @@ struct cte *mdb_find_overlapping_descendant(const struct capability *ancestor, g
  * The nearest entry before cte in index order whose object reaches past
  * cte's base: while live objects nest (the invariant), that is the
  * innermost object containing cte, or a copy of it; NULL if none. O(log n)
- * times the nesting depth, without recursion.
+ * expected (the subtree ends prune), without recursion.
  */
 struct cte *mdb_innermost_before(const struct cte *cte);
 

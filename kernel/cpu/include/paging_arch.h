@@ -27,6 +27,14 @@ enum paging_map_kind {
 };
 enum paging_map_kind paging_map_kind(enum objtype table, enum objtype src);
 
+/*
+ * Called at boot when the CPU cannot walk the pages that entries of this
+ * table type would map (x86-64: 1 GiB pages without CPUID PDPE1GB): map
+ * then refuses frames there (SYS_ERR_VM_MAP_WRONG_LEVEL) rather than write
+ * an entry the hardware would fault on as reserved.
+ */
+void paging_forbid_pages_at(enum objtype table);
+
 /* The highest physical address (exclusive) an entry can name. */
 genpaddr_t paging_paddr_limit(void);
 

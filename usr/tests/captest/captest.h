@@ -59,6 +59,9 @@ extern const struct captest captest_arch_device[];
 extern const struct captest captest_arch_small_tables[];
 extern const struct captest captest_arch_huge[]; /* per architecture: arch/<arch>/ */
 
+/* Can this CPU map pages through entries of a table of this level (0: the root)? */
+bool captest_arch_pages_at_level(int level);
+
 /* Which architecture-dependent tables apply here (decided at run time, from what init has). */
 bool captest_has_device_window(void);
 bool captest_has_small_tables(void);

@@ -265,8 +265,12 @@ static const enum err_code armv7_matrix[2][MATRIX_FIXED_SOURCES + 2] = {
 
 static enum err_code matrix_expected(int level, int source)
 {
-    return pmap_arch_layout()->levels == 4 ? x86_64_matrix[level][source]
-                                           : armv7_matrix[level][source];
+    enum err_code want = pmap_arch_layout()->levels == 4 ? x86_64_matrix[level][source]
+                                                         : armv7_matrix[level][source];
+    if (want == SYS_ERR_VM_FRAME_TOO_SMALL && !captest_arch_pages_at_level(level)) {
+        return SYS_ERR_VM_MAP_WRONG_LEVEL; /* the CPU has no pages of that size at all */
+    }
+    return want;
 }
 
 /* One source of each kind, in the matrix's column order; the CNodes come from *ram. */

@@ -431,6 +431,27 @@ START_TEST(more_slots_install_new_l2_cnodes_from_ram)
 }
 END_TEST
 
+/*
+ * With every CNode but the newest full, alloc and free of one slot empties
+ * that CNode each time: it must be listed as empty once, not once per cycle
+ * (the list overflowed after INIT_ROOTCN_SLOTS cycles).
+ */
+START_TEST(alternating_alloc_and_free_in_a_fresh_cnode_stays_bounded)
+{
+    alloc_slots(L2_CNODE_SLOTS); /* SLOT_ALLOC0 is full */
+    size_t used = slot_alloc_used();
+    for (size_t i = 0; i < 3 * INIT_ROOTCN_SLOTS; i++) {
+        struct capref slot = alloc_slot();
+        ck_assert_uint_eq(slot.cnode.l1_index, ROOTCN_SLOTS_USER);
+        ck_assert_ok(slot_free(slot));
+    }
+    ck_assert_uint_eq(slot_alloc_used(), used);
+    ck_assert_uint_eq(slot_alloc_cnodes(), 2);
+    struct capref again = alloc_slot();
+    ck_assert_uint_eq(again.cnode.l1_index, ROOTCN_SLOTS_USER);
+}
+END_TEST
+
 START_TEST(no_l1_slot_left_means_no_space_until_a_slot_is_freed)
 {
     slot_alloc_limit_l1(ROOTCN_SLOTS_USER + 1);
@@ -1087,6 +1108,7 @@ Suite *libcap_suite(void)
     tcase_add_test(slots, a_freed_slot_is_handed_out_again);
     tcase_add_test(slots, freeing_a_slot_not_handed_out_is_refused);
     tcase_add_test(slots, more_slots_install_new_l2_cnodes_from_ram);
+    tcase_add_test(slots, alternating_alloc_and_free_in_a_fresh_cnode_stays_bounded);
     tcase_add_test(slots, no_l1_slot_left_means_no_space_until_a_slot_is_freed);
     tcase_add_test(slots, no_ram_for_a_new_cnode_is_a_refill_error_until_ram_returns);
     tcase_add_test(slots, a_refill_that_failed_for_ram_leaves_its_l1_slot_free);

@@ -742,14 +742,42 @@ START_TEST(modify_flags_refusals_change_nothing)
 }
 END_TEST
 
-START_TEST(modify_flags_beyond_the_frame_rights_is_refused_by_the_kernel)
+/* [a run whose frame allows RW][a read-only run]: asking RW changes neither. */
+START_TEST(modify_flags_is_all_or_nothing_across_runs_of_different_rights)
+{
+    genvaddr_t va = test_base();
+    struct capref writable = new_frame(2 * PAGE);
+    struct capref frame = new_frame(2 * PAGE);
+    struct capref ro = mint_read_only(frame);
+    ck_assert_ok(pmap_map(&test_pmap, va, writable, 0, 2 * PAGE, RO));
+    ck_assert_ok(pmap_map(&test_pmap, va + 2 * PAGE, ro, 0, 2 * PAGE, RO));
+    errval_t err = pmap_modify_flags(&test_pmap, va, 4 * PAGE, RW);
+    for (genvaddr_t page = va; page < va + 4 * PAGE; page += PAGE) {
+        ck_assert(walk_translate(test_pmap.root_base, page).present);
+        ck_assert(!walk_translate(test_pmap.root_base, page).writable);
+        struct pmap_mapping_info info;
+        ck_assert_ok(pmap_lookup(&test_pmap, page, &info));
+        ck_assert_uint_eq(info.flags, RO);
+    }
+    ck_assert_chain(err, LIB_ERR_PMAP_MODIFY_FLAGS, SYS_ERR_VM_RIGHTS_EXCEED);
+    ck_assert_ok(pmap_modify_flags(&test_pmap, va, 2 * PAGE, RW));
+    ck_assert(walk_translate(test_pmap.root_base, va).writable);
+    ck_assert_ok(pmap_unmap(&test_pmap, va, 4 * PAGE));
+    ck_assert_ok(cap_destroy(ro));
+    ck_assert_ok(frame_free(frame));
+    ck_assert_ok(frame_free(writable));
+    assert_no_leaks();
+}
+END_TEST
+
+START_TEST(modify_flags_beyond_the_frame_rights_is_refused)
 {
     genvaddr_t va = test_base();
     struct capref frame = new_frame(4 * PAGE);
     struct capref ro = mint_read_only(frame);
     ck_assert_ok(pmap_map(&test_pmap, va, ro, 0, 4 * PAGE, RO));
     ck_assert_chain(pmap_modify_flags(&test_pmap, va, 4 * PAGE, RW), LIB_ERR_PMAP_MODIFY_FLAGS,
-                    LIB_ERR_VNODE_MODIFY_FLAGS, SYS_ERR_VM_RIGHTS_EXCEED);
+                    SYS_ERR_VM_RIGHTS_EXCEED);
     ck_assert_mapped(va, 4 * PAGE, frame_base(frame), PAGE);
     ck_assert(!walk_translate(test_pmap.root_base, va).writable);
     struct pmap_mapping_info info;
@@ -1594,7 +1622,8 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(other, unmap_refusals_change_nothing);
     tcase_add_test(other, unmap_of_unmapped_ranges_is_fine_and_changes_nothing);
     tcase_add_test(other, modify_flags_refusals_change_nothing);
-    tcase_add_test(other, modify_flags_beyond_the_frame_rights_is_refused_by_the_kernel);
+    tcase_add_test(other, modify_flags_beyond_the_frame_rights_is_refused);
+    tcase_add_test(other, modify_flags_is_all_or_nothing_across_runs_of_different_rights);
     tcase_add_test(other, lookup_says_not_mapped_or_out_of_range);
     tcase_add_test(other, init_refuses_what_is_not_an_empty_root_table);
     TCase *determine = pmap_tcase(s, "determine_addr");
