@@ -97,24 +97,36 @@ exception_common:
     iretq
 
 /*
- * syscall from 64-bit mode (MSR_LSTAR): rcx holds the user rip, r11 the user rflags, rsp is
- * still the user's. SFMASK has cleared every flag (see x86_entry.h), so interrupts stay off
- * and one kernel stack will do; cld repeats SFMASK's DF so the C code never depends on an MSR.
+ * Both SYSCALL entries (MSR_LSTAR and MSR_CSTAR) arrive with rcx holding the user rip, r11 the
+ * user rflags and rsp still the user's, so they switch stacks and build struct x86_frame the
+ * same way; one macro keeps the two from drifting apart. It leaves rdi pointing at the frame.
+ * cs is the user code selector recorded in the frame, rip_back how far before rcx the recorded
+ * rip lies, vector what the frame's vector field says. SFMASK has cleared every flag (see
+ * x86_entry.h), so interrupts stay off and one kernel stack will do; cld repeats SFMASK's DF so
+ * the C code never depends on an MSR.
  */
-    .globl x86_syscall_entry
-x86_syscall_entry:
+.macro SYSCALL_FRAME cs, rip_back, vector
     movq %rsp, syscall_user_rsp(%rip)
     movq tss_kernel_rsp(%rip), %rsp
     cld
     pushq $USER_SS
     pushq syscall_user_rsp(%rip)
     pushq %r11                  /* rflags */
-    pushq $USER_CS
+    pushq $\cs
     pushq %rcx                  /* rip */
+    .if \rip_back
+    subq $\rip_back, (%rsp)
+    .endif
     pushq $0                    /* error code */
-    pushq $-1                   /* vector: a system call */
+    pushq $\vector
     PUSH_REGS
     movq %rsp, %rdi
+.endm
+
+/* syscall from 64-bit mode (MSR_LSTAR). */
+    .globl x86_syscall_entry
+x86_syscall_entry:
+    SYSCALL_FRAME USER_CS, 0, -1 /* vector -1: a system call */
     callq x86_syscall
     /*
      * SYSRET loads rip from rcx without a canonical check on Intel until it is back in user
@@ -151,19 +163,8 @@ bad_return:
  */
     .globl x86_compat_syscall_entry
 x86_compat_syscall_entry:
-    movq %rsp, syscall_user_rsp(%rip)
-    movq tss_kernel_rsp(%rip), %rsp
-    cld
-    pushq $USER_SS
-    pushq syscall_user_rsp(%rip)
-    pushq %r11                  /* rflags */
-    pushq $USER_COMPAT_CS
-    pushq %rcx
-    subq $2, (%rsp)             /* rip: the syscall instruction itself */
-    pushq $0                    /* error code */
-    pushq $6                    /* vector: invalid opcode, as Intel reports it */
-    PUSH_REGS
-    movq %rsp, %rdi
+    /* rip - 2: the syscall instruction itself; vector 6: invalid opcode, as Intel reports it */
+    SYSCALL_FRAME USER_COMPAT_CS, 2, 6
     callq x86_user_fault        /* does not return */
     ud2
 

@@ -1,10 +1,15 @@
 /* The attack suite's shared frame: verdict lines, the kernel check, set-up and a private table
  * path. */
 #include "attack.h"
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 struct pmap attack_pmap;
+
+/* Every verdict of the domain, whichever way it was reached, for the one closing line. */
+static int attack_passed;
+static int attack_failed;
 
 struct capref attack_vroot(void)
 {
@@ -73,37 +78,61 @@ void attack_setup(const char *id, const char *name)
     slot_alloc_limit_l1(INIT_ROOTCN_SLOTS - 16);
 }
 
-void attack_run_table(const struct attack *table, int *passed, int *failed)
+void attack_verdict(const char *id, const char *name, const char *why)
+{
+    if (why == NULL) {
+        printf("PASS %s %s\n", id, name);
+        attack_passed++;
+    } else {
+        printf("FAIL %s %s: %s\n", id, name, why);
+        attack_failed++;
+    }
+}
+
+void attack_check_kernel_after(const char *id)
+{
+    const char *why = attack_kernel_check();
+    if (why != NULL) {
+        printf("FAIL %s the kernel's self-check afterwards: %s\n", id, why);
+        attack_failed++;
+    }
+}
+
+void attack_run_table(const struct attack *table)
 {
     for (const struct attack *t = table; t->run != NULL; t++) {
         const char *reason = t->run();
         if (reason == NULL) {
             reason = attack_kernel_check();
         }
-        if (reason == NULL) {
-            printf("PASS %s %s\n", t->id, t->name);
-            (*passed)++;
-        } else {
-            printf("FAIL %s %s: %s\n", t->id, t->name, reason);
-            (*failed)++;
-        }
+        attack_verdict(t->id, t->name, reason);
     }
 }
 
-int attack_finish(int passed, int failed)
+int attack_finish(void)
 {
-    printf("%d passed, %d failed\n", passed, failed);
+    printf("%d passed, %d failed\n", attack_passed, attack_failed);
     return 0; /* the verdicts are the lines; a non-zero status means the domain broke */
 }
 
-void attack_expect_fault(const char *id, const char *name)
+void attack_expect_fault(const char *id, const char *name_fmt, ...)
 {
-    printf("EXPECT-FAULT %s %s\n", id, name);
+    va_list ap;
+    va_start(ap, name_fmt);
+    printf("EXPECT-FAULT %s ", id);
+    vprintf(name_fmt, ap);
+    printf("\n");
+    va_end(ap);
 }
 
-int attack_survived(const char *id, const char *what, uintptr_t value)
+int attack_survived(const char *id, const char *what_fmt, ...)
 {
-    printf("%s survived: %s 0x%llx\n", id, what, (unsigned long long)value);
+    va_list ap;
+    va_start(ap, what_fmt);
+    printf("%s survived: ", id);
+    vprintf(what_fmt, ap);
+    printf("\n");
+    va_end(ap);
     return 1;
 }
 
@@ -124,11 +153,9 @@ const char *attack_cspace_works(void)
 int attack_main(const struct attack *only)
 {
     const struct attack table[] = {*only, {NULL, NULL, NULL}};
-    int passed = 0;
-    int failed = 0;
     attack_setup(only->id, only->name);
-    attack_run_table(table, &passed, &failed);
-    return attack_finish(passed, failed);
+    attack_run_table(table);
+    return attack_finish();
 }
 
 int attack_fault_main(const char *id, const char *name, const char *(*prepare)(uintptr_t *at),
@@ -141,9 +168,9 @@ int attack_fault_main(const char *id, const char *name, const char *(*prepare)(u
         printf("FAIL %s %s: set-up: %s\n", id, name, why);
         return 1;
     }
-    attack_expect_fault(id, name);
+    attack_expect_fault(id, "%s", name);
     uintptr_t value = touch(at);
-    return attack_survived(id, "touched and got", value);
+    return attack_survived(id, "touched and got 0x%llx", (unsigned long long)value);
 }
 
 uintptr_t attack_touch_read(uintptr_t at)

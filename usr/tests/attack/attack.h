@@ -64,17 +64,34 @@ void attack_setup(const char *id, const char *name);
 /* The kernel's self-check (invariants and text): NULL when it holds, else a reason. */
 const char *attack_kernel_check(void);
 
-/* Runs a table ({NULL} ends it), one verdict line per row, the kernel check after each. */
-void attack_run_table(const struct attack *table, int *passed, int *failed);
+/*
+ * One verdict line, "PASS id name" when why is NULL, else "FAIL id name: why", counted for
+ * attack_finish. A domain with a boolean outcome passes ok ? NULL : "what went wrong".
+ */
+void attack_verdict(const char *id, const char *name, const char *why);
 
-/* Prints the closing "N passed, N failed" line; returns the domain's exit status. */
-int attack_finish(int passed, int failed);
+/*
+ * The kernel's self-check after an attack whose verdict is already printed: silent when it
+ * holds (so the PASS lines stay one per attack), else a counted FAIL line of its own.
+ */
+void attack_check_kernel_after(const char *id);
 
-/* The line before an access whose correct outcome is the kernel's fault report. */
-void attack_expect_fault(const char *id, const char *name);
+/* Runs a table ({NULL} ends it), one verdict line per row, the kernel check folded into each. */
+void attack_run_table(const struct attack *table);
 
-/* After an expected fault did not happen: says so and returns the exit status (1). */
-int attack_survived(const char *id, const char *what, uintptr_t value);
+/* Prints the closing "N passed, N failed" line of every verdict; returns the exit status. */
+int attack_finish(void);
+
+/*
+ * The line before an access whose correct outcome is the kernel's fault report:
+ * "EXPECT-FAULT id name", the name formatted as by printf (some name the address they aim at).
+ */
+void attack_expect_fault(const char *id, const char *name_fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* After an expected fault did not happen: "id survived: what" (printf); the exit status (1). */
+int attack_survived(const char *id, const char *what_fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * A page-table path of the domain's own, built at the top of the user half

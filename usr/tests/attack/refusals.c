@@ -276,8 +276,6 @@ int main(void)
                attack_reason(__FILE__, __LINE__, "attack_path_make", err));
         return 1;
     }
-    int passed = 0;
-    int failed = 0;
-    attack_run_table(attacks, &passed, &failed);
-    return attack_finish(passed, failed);
+    attack_run_table(attacks);
+    return attack_finish();
 }

@@ -1,5 +1,5 @@
 /* AT301: reach compatibility mode through a 32-bit user code segment and SYSCALL from there. */
-#include "attack.h"
+#include <attack.h>
 
 /*
  * GDT slot 3 (selector 0x1b with RPL 3) is where SYSRET's layout puts the 32-bit user code
@@ -9,8 +9,8 @@
  */
 int main(void)
 {
-    printf("EXPECT-FAULT AT301 far return to the 32-bit user code selector 0x1b, then SYSCALL "
-           "in compatibility mode\n");
+    attack_expect_fault("AT301", "far return to the 32-bit user code selector 0x1b, then SYSCALL "
+                                 "in compatibility mode");
     __asm__ volatile("pushq $0x1b\n"
                      "leaq 1f(%%rip), %%rax\n"
                      "pushq %%rax\n"
@@ -24,5 +24,5 @@ int main(void)
                      :
                      :
                      : "rax", "rcx", "rdi", "r11", "memory");
-    return attack_no_fault("AT301", "compatibility-mode SYSCALL");
+    return attack_survived("AT301", "the compatibility-mode SYSCALL");
 }

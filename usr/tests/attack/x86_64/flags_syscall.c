@@ -1,5 +1,7 @@
 /* AT304-AT306: system calls made with DF, AC and NT set must work and leave the kernel intact. */
-#include "attack.h"
+#include "rflags.h"
+#include <attack.h>
+#include <stdio.h>
 #include <string.h>
 
 /*
@@ -110,17 +112,13 @@ static const char *retype_zeroes_forwards(struct pmap *pmap)
 int main(void)
 {
     printf("attack: system calls with DF, AC and NT set\n");
-    static struct pmap pmap;
-    if (err_is_fail(libcap_init()) || err_is_fail(pmap_init_self(&pmap))) {
-        printf("attack: set-up failed\n");
-        return 2;
-    }
+    attack_setup("AT304", "set-up of attack_x86_flags_syscall");
     const char *why = identify_with_flags();
     attack_verdict("AT304", "identify with DF, AC and NT set works and keeps the user's flags",
                    why);
-    why = retype_zeroes_forwards(&pmap);
+    why = retype_zeroes_forwards(&attack_pmap);
     attack_verdict("AT305", "a frame retyped with DF set is zeroed forwards", why);
     attack_verdict("AT306", "the kernel is intact after system calls with DF, AC and NT set",
                    attack_kernel_check());
-    return attack_summary();
+    return attack_finish();
 }

@@ -1,5 +1,5 @@
 /* AT308: SYSCALL with a non-canonical stack pointer, which the kernel loads before SYSRET. */
-#include "attack.h"
+#include <attack.h>
 
 /*
  * The entry path loads the user's RSP in ring 0 just before SYSRET. A non-canonical value
@@ -8,8 +8,8 @@
  */
 int main(void)
 {
-    printf("EXPECT-FAULT AT308 SYSCALL with the non-canonical stack pointer "
-           "0x8000000000000000\n");
+    attack_expect_fault("AT308", "SYSCALL with the non-canonical stack pointer "
+                                 "0x8000000000000000");
     __asm__ volatile("movq %%rsp, %%rbx\n"
                      "movabsq $0x8000000000000000, %%rsp\n"
                      "syscall\n"
@@ -17,5 +17,5 @@ int main(void)
                      :
                      : "a"((uintptr_t)SYSCALL_PUTCHAR), "D"((uintptr_t)'!')
                      : "rbx", "rcx", "r11", "memory");
-    return attack_no_fault("AT308", "SYSCALL with a non-canonical stack pointer");
+    return attack_survived("AT308", "SYSCALL with a non-canonical stack pointer");
 }

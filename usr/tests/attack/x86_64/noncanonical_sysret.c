@@ -1,5 +1,5 @@
 /* AT307: a SYSCALL in the last two bytes of the lower half, so SYSRET would return to 2^47. */
-#include "attack.h"
+#include <attack.h>
 
 #define LAST_PAGE 0x7ffffffff000ull
 #define SYSCALL_AT (LAST_PAGE + 0xffe) /* its return address, 0x800000000000, is not canonical */
@@ -9,25 +9,32 @@
  * (CVE-2012-0217); AMD and QEMU return first and fault in user mode. The kernel must check
  * before SYSRET and end the domain with its fault report either way.
  */
-int main(void)
+static const char *syscall_on_last_page(uintptr_t *at)
 {
-    static struct pmap pmap;
     struct capref frame;
-    if (err_is_fail(libcap_init()) || err_is_fail(pmap_init_self(&pmap)) ||
-        err_is_fail(frame_alloc(&frame, 4096, NULL)) ||
-        err_is_fail(pmap_map(&pmap, LAST_PAGE, frame, 0, 4096,
-                             VREGION_FLAGS_READ_WRITE | VREGION_FLAGS_EXECUTE))) {
-        printf("attack: set-up failed: cannot map the last page of the lower half\n");
-        return 2;
-    }
+    ATTACK_OK(frame_alloc(&frame, 4096, NULL));
+    ATTACK_OK(pmap_map(&attack_pmap, LAST_PAGE, frame, 0, 4096,
+                       VREGION_FLAGS_READ_WRITE | VREGION_FLAGS_EXECUTE));
     volatile uint8_t *code = (volatile uint8_t *)(uintptr_t)SYSCALL_AT;
     code[0] = 0x0f; /* syscall */
     code[1] = 0x05;
-    printf("EXPECT-FAULT AT307 SYSCALL at 0x7ffffffffffe: SYSRET must not return to the "
-           "non-canonical 0x800000000000\n");
+    *at = SYSCALL_AT;
+    return NULL;
+}
+
+static uintptr_t jump(uintptr_t at)
+{
     __asm__ volatile("jmp *%[at]\n"
                      :
-                     : [at] "r"(SYSCALL_AT), "a"((uintptr_t)SYSCALL_PUTCHAR), "D"((uintptr_t)'!')
+                     : [at] "r"(at), "a"((uintptr_t)SYSCALL_PUTCHAR), "D"((uintptr_t)'!')
                      : "rcx", "r11", "memory");
-    return attack_no_fault("AT307", "SYSCALL at the top of the lower half");
+    return 0; /* not reached: the SYSRET target is not canonical */
+}
+
+int main(void)
+{
+    return attack_fault_main("AT307",
+                             "SYSCALL at 0x7ffffffffffe: SYSRET must not return to the "
+                             "non-canonical 0x800000000000",
+                             syscall_on_last_page, jump);
 }

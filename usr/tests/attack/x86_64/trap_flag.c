@@ -1,5 +1,7 @@
 /* AT302: SYSCALL with the trap flag set, so that a single-step trap would strike in ring 0. */
-#include "attack.h"
+#include "rflags.h"
+#include <attack.h>
+#include <stdio.h>
 
 /*
  * The trap flag is set by popf just before SYSCALL. If the kernel does not mask TF on entry,
@@ -9,8 +11,8 @@
  */
 int main(void)
 {
-    printf("EXPECT-FAULT AT302 SYSCALL with the trap flag set: the single-step trap must not "
-           "strike the kernel\n");
+    attack_expect_fault("AT302", "SYSCALL with the trap flag set: the single-step trap must not "
+                                 "strike the kernel");
     uintptr_t rax = SYSCALL_PUTCHAR;
     uintptr_t rdi = '.';
     __asm__ volatile("pushfq\n"
@@ -26,5 +28,5 @@ int main(void)
                      : "rcx", "rsi", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15",
                        "memory");
     printf("\n");
-    return attack_no_fault("AT302", "SYSCALL with TF set");
+    return attack_survived("AT302", "SYSCALL with TF set");
 }
