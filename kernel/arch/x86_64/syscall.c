@@ -68,6 +68,8 @@ void x86_syscall(struct x86_frame *f)
 _Noreturn void x86_syscall_bad_return(struct x86_frame *f);
 _Noreturn void x86_syscall_bad_return(struct x86_frame *f)
 {
+    printk("kernel: refused SYSRET to rip 0x%llx, rsp 0x%llx: not in the lower half\n",
+           (unsigned long long)f->rip, (unsigned long long)f->rsp);
     f->vector = 13;
     f->error_code = 0;
     x86_user_fault(f);

@@ -228,3 +228,8 @@ bool attack_pattern_intact(const volatile uint32_t *p, size_t words, uint32_t se
     }
     return true;
 }
+
+void attack_expect_kernel_line(const char *text)
+{
+    printf("EXPECT-KERNEL-LINE %s\n", text);
+}

@@ -89,6 +89,12 @@ int attack_finish(void);
 void attack_expect_fault(const char *id, const char *name_fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * Before attack_expect_fault: the kernel must also print a line starting "kernel: text" after
+ * it (a check of the kernel's own that the CPU's fault alone would not show).
+ */
+void attack_expect_kernel_line(const char *text);
+
 /* After an expected fault did not happen: "id survived: what" (printf); the exit status (1). */
 int attack_survived(const char *id, const char *what_fmt, ...)
     __attribute__((format(printf, 2, 3)));
