@@ -43,10 +43,20 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
     return SYS_ERR_OK;
 }
 
+errval_t mapping_copy_destroy(struct pmap *pmap, struct capref copy)
+{
+    errval_t err = cap_delete(copy);
+    if (err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND) {
+        pmap->stats.runs_revoked++; /* the kernel already took the mapping down with it */
+        err = SYS_ERR_OK;
+    }
+    return err_is_ok(err) ? slot_free(copy) : err;
+}
+
 errval_t mapping_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m)
 {
     /* Deleting our copy removes the kernel's mapping with it, TLB flush included. */
-    errval_t err = cap_destroy(m->copy);
+    errval_t err = mapping_copy_destroy(pmap, m->copy);
     if (err_is_fail(err)) {
         return err;
     }

@@ -95,12 +95,11 @@ static errval_t visit_destroy_copy(struct pmap *pmap, struct pmap_vnode *table,
                                    struct pmap_mapping *m, genvaddr_t run_vaddr, void *arg,
                                    bool *stop)
 {
-    (void)pmap;
     (void)table;
     (void)run_vaddr;
     (void)arg;
     (void)stop;
-    return cap_destroy(m->copy);
+    return mapping_copy_destroy(pmap, m->copy);
 }
 
 /* Destroys the tables below vnode, deepest first; their nodes live in metadata blocks. */

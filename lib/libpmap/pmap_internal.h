@@ -98,6 +98,13 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
 errval_t mapping_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m);
 
 /*
+ * Deletes a run's copy and frees its slot. A copy already gone (its frame
+ * revoked or freed by someone else, which unmapped it in the kernel) counts
+ * as removed, in stats.runs_revoked: the pmap never wedges on it.
+ */
+errval_t mapping_copy_destroy(struct pmap *pmap, struct capref copy);
+
+/*
  * Walks [start, end): calls visit for each run that overlaps it, in address
  * order, with its table and the address of its first entry; stops early
  * when visit returns an error or sets *stop.

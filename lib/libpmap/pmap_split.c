@@ -95,6 +95,23 @@ static struct pmap_mapping *run_at(struct pmap *pmap, genvaddr_t vaddr, struct p
     return child_is_mapping(entry) ? child_mapping(entry) : NULL;
 }
 
+/*
+ * A run whose copy someone else revoked (by freeing its frame) is no longer mapped in the
+ * kernel and cannot be split: it leaves the shadow tree whole. *gone says whether it did.
+ */
+static errval_t drop_if_revoked(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
+                                bool *gone)
+{
+    struct cap_identity id;
+    errval_t err = cap_identify(m->copy, &id);
+    *gone = err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND;
+    if (!*gone) {
+        return SYS_ERR_OK;
+    }
+    err = mapping_remove(pmap, table, m);
+    return err_is_ok(err) ? vnode_reclaim_if_empty(pmap, table) : err;
+}
+
 errval_t pmap_split_at(struct pmap *pmap, genvaddr_t vaddr)
 {
     for (;;) {
@@ -106,11 +123,18 @@ errval_t pmap_split_at(struct pmap *pmap, genvaddr_t vaddr)
         gensize_t span = pmap->layout->span_bytes[table->level];
         genvaddr_t run_vaddr = vnode_base_vaddr(pmap, table) + (genvaddr_t)m->slot * span;
         size_t index = (size_t)((vaddr - run_vaddr) / span);
+        if (vaddr % span == 0 && index == 0) {
+            return SYS_ERR_OK; /* already a border */
+        }
+        bool gone;
+        errval_t err = drop_if_revoked(pmap, table, m, &gone);
+        if (err_is_fail(err) || gone) {
+            return err;
+        }
         if (vaddr % span == 0) {
-            return index == 0 ? SYS_ERR_OK : split_run(pmap, table, m, index);
+            return split_run(pmap, table, m, index);
         }
         /* vaddr lies inside one large page: isolate it, then break it into smaller pages. */
-        errval_t err = SYS_ERR_OK;
         if (index > 0) {
             err = split_run(pmap, table, m, index);
             m = run_at(pmap, vaddr, &table);

@@ -742,6 +742,49 @@ START_TEST(modify_flags_refusals_change_nothing)
 }
 END_TEST
 
+/*
+ * Someone else frees a mapped frame: the kernel unmaps it, and the pmap must take the run down
+ * as already gone (counted in runs_revoked), map there again, and be destroyed without a leak.
+ */
+START_TEST(a_frame_revoked_under_a_mapping_does_not_wedge_the_pmap)
+{
+    genvaddr_t va = test_base();
+    struct capref frame = new_frame(4 * PAGE);
+    ck_assert_ok(pmap_map(&test_pmap, va, frame, 0, 4 * PAGE, RW));
+    ck_assert_ok(frame_free(frame)); /* revokes every copy: the pmap's included */
+    ck_assert(!walk_translate(test_pmap.root_base, va).present);
+    ck_assert_ok(pmap_unmap(&test_pmap, va + PAGE, PAGE)); /* a split, then a gone run */
+    ck_assert_ok(pmap_unmap(&test_pmap, va, 4 * PAGE));
+    struct pmap_stats stats;
+    pmap_get_stats(&test_pmap, &stats);
+    ck_assert_uint_eq(stats.runs_revoked, 1);
+    struct pmap_mapping_info info;
+    ck_assert_err(pmap_lookup(&test_pmap, va, &info), LIB_ERR_PMAP_NOT_MAPPED);
+    struct capref again = new_frame(4 * PAGE);
+    ck_assert_ok(pmap_map(&test_pmap, va, again, 0, 4 * PAGE, RW));
+    ck_assert_mapped(va, 4 * PAGE, frame_base(again), PAGE);
+    /* Revoked again, the pmap's own destruction must not stop at it either. */
+    ck_assert_ok(frame_free(again));
+    ck_assert_ok(pmap_unmap(&test_pmap, va, 4 * PAGE));
+    assert_no_leaks();
+}
+END_TEST
+
+START_TEST(destroy_takes_down_runs_whose_frames_were_revoked)
+{
+    genvaddr_t va = test_base();
+    struct capref frame = new_frame(2 * PAGE);
+    ck_assert_ok(pmap_map(&test_pmap, va, frame, 0, 2 * PAGE, RW));
+    ck_assert_ok(frame_free(frame));
+    reinit_test_pmap(NULL); /* destroys, then takes the same root over again */
+    ck_assert(!walk_translate(test_pmap.root_base, va).present);
+    struct capref again = new_frame(2 * PAGE);
+    ck_assert_ok(pmap_map(&test_pmap, va, again, 0, 2 * PAGE, RW));
+    ck_assert_ok(pmap_unmap(&test_pmap, va, 2 * PAGE));
+    ck_assert_ok(frame_free(again));
+}
+END_TEST
+
 /* [a run whose frame allows RW][a read-only run]: asking RW changes neither. */
 START_TEST(modify_flags_is_all_or_nothing_across_runs_of_different_rights)
 {
@@ -1624,6 +1667,8 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(other, modify_flags_refusals_change_nothing);
     tcase_add_test(other, modify_flags_beyond_the_frame_rights_is_refused);
     tcase_add_test(other, modify_flags_is_all_or_nothing_across_runs_of_different_rights);
+    tcase_add_test(other, a_frame_revoked_under_a_mapping_does_not_wedge_the_pmap);
+    tcase_add_test(other, destroy_takes_down_runs_whose_frames_were_revoked);
     tcase_add_test(other, lookup_says_not_mapped_or_out_of_range);
     tcase_add_test(other, init_refuses_what_is_not_an_empty_root_table);
     TCase *determine = pmap_tcase(s, "determine_addr");

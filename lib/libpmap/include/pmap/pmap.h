@@ -43,6 +43,7 @@ struct pmap_stats {
     size_t vnodes_free;   /* free shadow table nodes in the slab */
     size_t mappings_free; /* free mapping nodes in the slab */
     gensize_t meta_bytes; /* bytes of metadata blocks */
+    size_t runs_revoked;  /* runs found already gone at unmap: their frame was revoked or freed */
 };
 
 #define PMAP_REFILL_BYTES (64 * 1024)
