@@ -79,6 +79,7 @@ errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_opti
                                                             : l->meta_window_default;
     pmap->meta_next = pmap->meta_base;
     pmap->meta_limit = pmap->meta_base + window;
+    pmap->meta_grow_limit = l->user_end;
     pmap->vaddr_min = pmap->options.vaddr_min > l->user_min ? pmap->options.vaddr_min : l->user_min;
     pmap->addr_hint = pmap->vaddr_min;
     return SYS_ERR_OK;

@@ -68,6 +68,12 @@ static inline cslot_t slot_of(const struct pmap *pmap, genvaddr_t vaddr, int lev
 struct pmap_vnode *vnode_descend(const struct pmap *pmap, genvaddr_t vaddr, int stop_level,
                                  uintptr_t *entry);
 
+/*
+ * How far the metadata window grows at a time; pmap_determine_addr keeps one such step above the
+ * window free too, so that a refill for a range it handed out has room without taking the range.
+ */
+#define PMAP_META_GROW_BYTES ((gensize_t)2 << 20)
+
 /* Does [vaddr, vaddr + bytes) overlap the self-paging metadata window? (Foreign pmaps have none.)
  */
 static inline bool overlaps_meta_window(const struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)

@@ -40,6 +40,13 @@ static genvaddr_t align_up(genvaddr_t vaddr, gensize_t alignment)
     return (vaddr + alignment - 1) & ~(alignment - 1);
 }
 
+/* The window and one growth step above it: never handed out. */
+static bool overlaps_meta_lane(const struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    return pmap->options.heap_alloc == NULL && vaddr < pmap->meta_limit + PMAP_META_GROW_BYTES &&
+           pmap->meta_base < vaddr + bytes;
+}
+
 /* The first free candidate at or above from; 0 if none fits below the end. */
 static genvaddr_t search_from(struct pmap *pmap, genvaddr_t from, gensize_t bytes,
                               gensize_t alignment)
@@ -47,8 +54,8 @@ static genvaddr_t search_from(struct pmap *pmap, genvaddr_t from, gensize_t byte
     genvaddr_t end = pmap->layout->user_end;
     genvaddr_t c = align_up(from, alignment);
     while (c >= from && c < end && bytes <= end - c) {
-        if (overlaps_meta_window(pmap, c, bytes)) {
-            c = align_up(pmap->meta_limit, alignment);
+        if (overlaps_meta_lane(pmap, c, bytes)) {
+            c = align_up(pmap->meta_limit + PMAP_META_GROW_BYTES, alignment);
             continue;
         }
         genvaddr_t occupied_end = 0;
@@ -85,6 +92,10 @@ errval_t pmap_determine_addr(struct pmap *pmap, gensize_t bytes, gensize_t align
         return LIB_ERR_PMAP_NO_VIRTUAL_SPACE;
     }
     pmap->addr_hint = found + bytes;
+    if (pmap->options.heap_alloc == NULL && found >= pmap->meta_limit &&
+        found < pmap->meta_grow_limit) {
+        pmap->meta_grow_limit = found;
+    }
     *ret = found;
     return SYS_ERR_OK;
 }

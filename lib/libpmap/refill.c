@@ -21,12 +21,14 @@ struct meta_block {
     struct capref frame; /* NULL_CAP for heap blocks */
 };
 
-/* Moves the window's end up over free address space, so the metadata can keep growing. */
+/*
+ * Moves the window's end up over free address space, so the metadata can keep growing; never
+ * over a range pmap_determine_addr handed out (meta_grow_limit), mapped yet or not.
+ */
 static errval_t grow_window(struct pmap *pmap)
 {
-    const gensize_t grow = (gensize_t)2 << 20;
-    genvaddr_t end = pmap->meta_limit + grow;
-    if (end > pmap->layout->user_end || end < pmap->meta_limit) {
+    genvaddr_t end = pmap->meta_limit + PMAP_META_GROW_BYTES;
+    if (end > pmap->layout->user_end || end < pmap->meta_limit || end > pmap->meta_grow_limit) {
         return LIB_ERR_PMAP_METADATA_EXHAUSTED;
     }
     bool free = true;

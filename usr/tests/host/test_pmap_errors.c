@@ -1322,6 +1322,33 @@ START_TEST(metadata_window_grows_over_free_space)
 }
 END_TEST
 
+/*
+ * A range pmap_determine_addr handed out stays the caller's: mapping it may need refills that
+ * grow the window, but never over the range (the window keeps a growth step free above it).
+ */
+START_TEST(the_window_never_grows_over_a_range_determine_addr_gave)
+{
+    genvaddr_t base = reinit_with_tiny_window();
+    struct capref frame = new_frame(PAGE);
+    const size_t tables = 40;
+    genvaddr_t va = 0;
+    ck_assert_ok(pmap_determine_addr(&test_pmap, tables * leaf_span(), leaf_span(), &va));
+    ck_assert_uint_gt(va, base); /* no room below: it lies above the window */
+    for (size_t i = 0; i < tables; i++) {
+        ck_assert_ok(pmap_map(&test_pmap, va + i * leaf_span(), frame, 0, PAGE, RW));
+    }
+    ck_assert_uint_gt(test_pmap.meta_limit, base + PMAP_REFILL_BYTES); /* it did grow */
+    ck_assert_uint_le(test_pmap.meta_limit, va);
+    assert_metadata_mapped();
+    for (size_t i = 0; i < tables; i++) {
+        ck_assert_mapped(va + i * leaf_span(), PAGE, frame_base(frame), PAGE);
+    }
+    ck_assert_ok(pmap_unmap(&test_pmap, va, tables * leaf_span()));
+    ck_assert_ok(frame_free(frame));
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(a_refill_that_grows_the_window_over_the_request_refuses_it)
 {
     genvaddr_t base = reinit_with_tiny_window();
@@ -1668,6 +1695,7 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(other, modify_flags_beyond_the_frame_rights_is_refused);
     tcase_add_test(other, modify_flags_is_all_or_nothing_across_runs_of_different_rights);
     tcase_add_test(other, a_frame_revoked_under_a_mapping_does_not_wedge_the_pmap);
+    tcase_add_test(other, the_window_never_grows_over_a_range_determine_addr_gave);
     tcase_add_test(other, destroy_takes_down_runs_whose_frames_were_revoked);
     tcase_add_test(other, lookup_says_not_mapped_or_out_of_range);
     tcase_add_test(other, init_refuses_what_is_not_an_empty_root_table);

@@ -68,7 +68,8 @@ struct pmap {
     genvaddr_t meta_base; /* [meta_base, meta_next) is mapped, up to meta_limit reserved */
     genvaddr_t meta_next;
     genvaddr_t meta_limit;
-    void *meta_blocks; /* list of metadata blocks, threaded through their headers */
+    genvaddr_t meta_grow_limit; /* the window never grows past a range determine_addr gave */
+    void *meta_blocks;          /* list of metadata blocks, threaded through their headers */
     bool refilling;
     genvaddr_t addr_hint;
     struct pmap_stats stats;
