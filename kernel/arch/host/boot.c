@@ -8,8 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <syscall.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "host_internal.h"
 
@@ -27,11 +25,10 @@ static void boot_fail(const char *what, errval_t err)
     exit(EXIT_FAILURE);
 }
 
-static uint64_t seed_from_clock(void)
+uint64_t host_machine_default_seed(void)
 {
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return ((uint64_t)now.tv_sec << 32) ^ (uint64_t)now.tv_nsec ^ ((uint64_t)getpid() << 16);
+    const char *env = getenv("HOST_SEED");
+    return env != NULL ? strtoull(env, NULL, 0) : HOST_MACHINE_SEED_DEFAULT;
 }
 
 void host_machine_boot(const struct host_machine_config *config)
@@ -45,7 +42,7 @@ void host_machine_boot(const struct host_machine_config *config)
         exit(EXIT_FAILURE);
     }
     host_phys_mem_create(config->phys_base, config->ram_bytes + config->device_bytes);
-    mdb_init(config->random_seed != 0 ? config->random_seed : seed_from_clock());
+    mdb_init(config->random_seed != 0 ? config->random_seed : host_machine_default_seed());
     host_maintenance_reset();
     host_platform_reset();
 

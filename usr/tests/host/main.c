@@ -1,9 +1,12 @@
 /* Runs every host suite of the capability core and paging under Check. */
 #include "paging_support.h"
+#include <stdio.h>
 #include <stdlib.h>
 
 int main(void)
 {
+    printf("host kernel: index seed 0x%llx (HOST_SEED)\n",
+           (unsigned long long)host_machine_default_seed());
     SRunner *runner = srunner_create(errors_suite());
     srunner_add_suite(runner, cspace_suite());
     srunner_add_suite(runner, retype_suite());

@@ -1,9 +1,12 @@
 /* Runs the libpmap suites under Check. */
 #include "pmap_fixture.h"
+#include <stdio.h>
 #include <stdlib.h>
 
 int main(void)
 {
+    printf("host kernel: index seed 0x%llx (HOST_SEED)\n",
+           (unsigned long long)host_machine_default_seed());
     SRunner *runner = srunner_create(pmap_suite());
     srunner_add_suite(runner, pmap_errors_suite());
     srunner_run_all(runner, CK_NORMAL);

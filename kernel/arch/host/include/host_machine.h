@@ -11,7 +11,7 @@ struct host_machine_config {
     genpaddr_t phys_base;   /* first simulated physical address; not zero, page-aligned */
     gensize_t ram_bytes;    /* simulated RAM from phys_base on */
     gensize_t device_bytes; /* a device window right after RAM, handed out as PhysAddr */
-    uint64_t random_seed;   /* seeds the kernel's treap priorities; 0: from the host clock */
+    uint64_t random_seed; /* seeds the kernel's treap priorities; 0: host_machine_default_seed() */
 };
 
 #define HOST_MACHINE_DEFAULT_CONFIG                                                                \
@@ -35,6 +35,14 @@ void host_machine_boot(const struct host_machine_config *config);
  * Errors: lookup errors, SYS_ERR_VM_MAP_WRONG_LEVEL if it is not a root table.
  */
 errval_t host_machine_load_root(capaddr_t root);
+
+/*
+ * The seed of a machine whose config leaves random_seed 0: HOST_SEED from the
+ * environment, else HOST_MACHINE_SEED_DEFAULT, so every run of a suite is the
+ * same run unless asked otherwise (a suite prints it at its start).
+ */
+#define HOST_MACHINE_SEED_DEFAULT UINT64_C(0x5eed2024)
+uint64_t host_machine_default_seed(void);
 
 /* Releases the simulated memory. */
 void host_machine_shutdown(void);
