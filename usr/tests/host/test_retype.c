@@ -225,6 +225,17 @@ START_TEST(new_objects_inherit_the_source_rights)
 }
 END_TEST
 
+/* Every new object is checked for overlap, not only the first: here only the third overlaps. */
+START_TEST(the_overlap_check_covers_every_new_object)
+{
+    ck_assert_ok(retype_from_ram(2 * BASE_PAGE_BYTES, ObjType_Frame, BASE_PAGE_BYTES, 1, 0));
+    ck_assert_err(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 3, 1), SYS_ERR_RETYPE_OVERLAP);
+    ck_assert(slot_is_empty(WORK_SLOT(1)) && slot_is_empty(WORK_SLOT(2)) &&
+              slot_is_empty(WORK_SLOT(3)));
+    ck_assert_ok(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 2, 1));
+}
+END_TEST
+
 /* A zeroed frame's zeroes reach memory before any mapping of it (ARMv7: an uncached one). */
 START_TEST(zeroed_frames_are_cleaned_from_the_cache)
 {
@@ -431,6 +442,7 @@ Suite *retype_suite(void)
     tcase_add_test(types, new_objects_inherit_the_source_rights);
     tcase_add_test(types, retype_needs_the_write_right_and_leaves_the_data);
     tcase_add_test(types, zeroed_frames_are_cleaned_from_the_cache);
+    tcase_add_test(types, the_overlap_check_covers_every_new_object);
 
     TCase *refusals = fixture_tcase(s, "refusals");
     tcase_add_test(refusals, refuses_unknown_and_null_types);
