@@ -74,5 +74,6 @@ Suite *fdt_suite(void);
 Suite *libcap_suite(void);
 Suite *isolation_suite(void);
 Suite *treap_suite(void);
+Suite *error_order_suite(void);
 
 #endif
