@@ -50,7 +50,10 @@ errval_t mapping_copy_destroy(struct pmap *pmap, struct capref copy)
         pmap->stats.runs_revoked++; /* the kernel already took the mapping down with it */
         err = SYS_ERR_OK;
     }
-    return err_is_ok(err) ? slot_free(copy) : err;
+    if (err_is_ok(err)) {
+        err = slot_free(copy);
+    }
+    return err_is_fail(err) ? err_push(err, LIB_ERR_CAP_DESTROY) : err;
 }
 
 errval_t mapping_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m)

@@ -56,6 +56,9 @@ static errval_t visit_check_rights(struct pmap *pmap, struct pmap_vnode *table,
     vregion_flags_t flags = *(const vregion_flags_t *)arg;
     struct cap_identity id;
     errval_t err = cap_identify(m->copy, &id);
+    if (err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND) {
+        return SYS_ERR_OK; /* revoked under us: visit_modify takes it down */
+    }
     if (err_is_fail(err)) {
         return err;
     }
@@ -68,12 +71,15 @@ static errval_t visit_check_rights(struct pmap *pmap, struct pmap_vnode *table,
 static errval_t visit_modify(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
                              genvaddr_t run_vaddr, void *arg, bool *stop)
 {
-    (void)pmap;
-    (void)table;
     (void)run_vaddr;
     (void)stop;
     vregion_flags_t flags = *(const vregion_flags_t *)arg;
     errval_t err = vnode_modify_flags(m->copy, 0, m->pte_count, flags & ~VREGION_FLAGS_LARGE);
+    if (err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND) {
+        /* Its frame was revoked: the kernel took the mapping down; so does the shadow tree. */
+        err = mapping_remove(pmap, table, m);
+        return err_is_ok(err) ? vnode_reclaim_if_empty(pmap, table) : err;
+    }
     if (err_is_ok(err)) {
         m->flags = flags | (m->flags & VREGION_FLAGS_LARGE);
     }
@@ -92,11 +98,12 @@ errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
     if (err_is_ok(err) && overlaps_meta_window(pmap, vaddr, bytes)) {
         err = LIB_ERR_PMAP_ADDR_RESERVED;
     }
-    if (err_is_ok(err)) {
-        err = split_borders(pmap, vaddr, bytes);
-    }
+    /* Rights first, on the runs as they are: a refusal leaves even the splits undone. */
     if (err_is_ok(err)) {
         err = pmap_walk_range(pmap, vaddr, vaddr + bytes, visit_check_rights, &flags);
+    }
+    if (err_is_ok(err)) {
+        err = split_borders(pmap, vaddr, bytes);
     }
     if (err_is_ok(err)) {
         err = pmap_walk_range(pmap, vaddr, vaddr + bytes, visit_modify, &flags);

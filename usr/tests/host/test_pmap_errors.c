@@ -770,6 +770,48 @@ START_TEST(a_frame_revoked_under_a_mapping_does_not_wedge_the_pmap)
 }
 END_TEST
 
+/* A refused modify leaves even the shadow tree's runs as they were: no splits, no copies. */
+START_TEST(a_refused_modify_splits_nothing)
+{
+    genvaddr_t va = test_base();
+    struct capref frame = new_frame(4 * PAGE);
+    struct capref ro = mint_read_only(frame);
+    ck_assert_ok(pmap_map(&test_pmap, va, ro, 0, 4 * PAGE, RO));
+    size_t runs = stats_of(&test_pmap).mappings;
+    size_t slots_used = slot_alloc_used();
+    ck_assert_chain(pmap_modify_flags(&test_pmap, va + PAGE, PAGE, RW), LIB_ERR_PMAP_MODIFY_FLAGS,
+                    SYS_ERR_VM_RIGHTS_EXCEED);
+    ck_assert_uint_eq(stats_of(&test_pmap).mappings, runs);
+    ck_assert_uint_eq(slot_alloc_used(), slots_used);
+    ck_assert_ok(pmap_unmap(&test_pmap, va, 4 * PAGE));
+    ck_assert_ok(cap_destroy(ro));
+    ck_assert_ok(frame_free(frame));
+    assert_no_leaks();
+}
+END_TEST
+
+/* A revoked run inside a modify's range goes, like at its border; the others change. */
+START_TEST(modify_over_a_revoked_run_takes_it_down_and_changes_the_rest)
+{
+    genvaddr_t va = test_base();
+    struct capref gone = new_frame(4 * PAGE);
+    struct capref kept = new_frame(4 * PAGE);
+    ck_assert_ok(pmap_map(&test_pmap, va, gone, 0, 4 * PAGE, RW));
+    ck_assert_ok(pmap_map(&test_pmap, va + 4 * PAGE, kept, 0, 4 * PAGE, RW));
+    ck_assert_ok(frame_free(gone));
+    ck_assert_ok(pmap_modify_flags(&test_pmap, va, 8 * PAGE, RO));
+    ck_assert_uint_eq(stats_of(&test_pmap).runs_revoked, 1);
+    struct pmap_mapping_info info;
+    ck_assert_err(pmap_lookup(&test_pmap, va, &info), LIB_ERR_PMAP_NOT_MAPPED);
+    ck_assert_ok(pmap_lookup(&test_pmap, va + 4 * PAGE, &info));
+    ck_assert_uint_eq(info.flags, RO);
+    ck_assert(!walk_translate(test_pmap.root_base, va + 4 * PAGE).writable);
+    ck_assert_ok(pmap_unmap(&test_pmap, va, 8 * PAGE));
+    ck_assert_ok(frame_free(kept));
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(destroy_takes_down_runs_whose_frames_were_revoked)
 {
     genvaddr_t va = test_base();
@@ -1697,6 +1739,8 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(other, a_frame_revoked_under_a_mapping_does_not_wedge_the_pmap);
     tcase_add_test(other, the_window_never_grows_over_a_range_determine_addr_gave);
     tcase_add_test(other, destroy_takes_down_runs_whose_frames_were_revoked);
+    tcase_add_test(other, a_refused_modify_splits_nothing);
+    tcase_add_test(other, modify_over_a_revoked_run_takes_it_down_and_changes_the_rest);
     tcase_add_test(other, lookup_says_not_mapped_or_out_of_range);
     tcase_add_test(other, init_refuses_what_is_not_an_empty_root_table);
     TCase *determine = pmap_tcase(s, "determine_addr");
