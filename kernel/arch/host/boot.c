@@ -16,6 +16,7 @@ static genpaddr_t free_ram_base;
 static gensize_t free_ram_bytes;
 static genpaddr_t device_base;
 static genpaddr_t loaded_root; /* what the simulated MMU would walk: set by load_root */
+static bool kcheck_on;
 
 static void boot_fail(const char *what, errval_t err)
 {
@@ -48,6 +49,7 @@ void host_machine_boot(const struct host_machine_config *config)
 
     init_dcb = (struct dcb){.name = "init"};
     loaded_root = 0;
+    kcheck_on = !config->no_kcheck;
     startup_init_cspace(&init_dcb, config->phys_base);
     dcb_current = &init_dcb;
 
@@ -106,6 +108,9 @@ static bool kcheck_due(void)
     if (forced < 0) {
         const char *env = getenv("KCHECK_PERIOD");
         forced = env != NULL ? strtol(env, NULL, 10) : 0;
+    }
+    if (!kcheck_on) {
+        return false;
     }
     size_t live = mdb_count();
     unsigned long period = forced > 0 ? (unsigned long)forced : live <= 64 ? 1 : live / 32;

@@ -12,6 +12,7 @@ struct host_machine_config {
     gensize_t ram_bytes;    /* simulated RAM from phys_base on */
     gensize_t device_bytes; /* a device window right after RAM, handed out as PhysAddr */
     uint64_t random_seed; /* seeds the kernel's treap priorities; 0: host_machine_default_seed() */
+    bool no_kcheck;       /* benchmarks: no invariant checker after system calls */
 };
 
 #define HOST_MACHINE_DEFAULT_CONFIG                                                                \
