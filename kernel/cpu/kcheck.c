@@ -89,12 +89,8 @@ static enum kcheck_invariant check_record(struct kcheck *k, const struct cte *c)
             return fail(k, c, KCHECK_RIGHTS_EXCEEDED);
         }
     }
-    if (objtype_is_vnode((enum objtype)c->cap.type)) {
-        for (const struct cte *o = mdb_first_copy(&c->cap); o != NULL; o = mdb_next_copy(o)) {
-            if (o != c && o->mapping.pte_count != 0) {
-                return fail(k, c, KCHECK_TABLE_ALIASED);
-            }
-        }
+    if (objtype_is_vnode((enum objtype)c->cap.type) && mdb_find_mapped_copy(&c->cap, c) != NULL) {
+        return fail(k, c, KCHECK_TABLE_ALIASED);
     }
     return KCHECK_OK;
 }

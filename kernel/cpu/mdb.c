@@ -1,6 +1,7 @@
 /* The derivation index: a treap of all live capabilities, augmented with subtree ends. */
 #include <map_index.h>
 #include <mdb.h>
+#include <mix.h>
 
 struct mdb_key {
     genpaddr_t base;
@@ -96,10 +97,9 @@ void mdb_init(uint64_t priority_seed)
 /* The next treap priority: splitmix64 over the seeded state. */
 static uint32_t next_priority(void)
 {
-    uint64_t x = (priority_state += UINT64_C(0x9e3779b97f4a7c15));
-    x = (x ^ (x >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    x = (x ^ (x >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return (uint32_t)((x ^ (x >> 31)) >> 32);
+    uint64_t x = mix64(priority_state, 0);
+    priority_state += UINT64_C(0x9e3779b97f4a7c15);
+    return (uint32_t)(x >> 32);
 }
 
 void mdb_insert(struct cte *cte)
@@ -167,6 +167,16 @@ struct cte *mdb_next_copy(const struct cte *prev)
 {
     struct cte *c = mdb_next(prev);
     return c != NULL && cap_is_copy(&c->cap, &prev->cap) ? c : NULL;
+}
+
+struct cte *mdb_find_mapped_copy(const struct capability *cap, const struct cte *except)
+{
+    for (struct cte *c = mdb_first_copy(cap); c != NULL; c = mdb_next_copy(c)) {
+        if (c != except && c->mapping.pte_count != 0) {
+            return c;
+        }
+    }
+    return NULL;
 }
 
 bool mdb_has_copies(const struct cte *cte)

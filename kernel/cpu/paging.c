@@ -108,17 +108,6 @@ static errval_t check_table_source(const struct capability *src, uint64_t offset
     return SYS_ERR_OK;
 }
 
-/* The TLB rule (doc/paging.md): a table is mapped through at most one copy, so one path. */
-static bool table_mapped_elsewhere(const struct capability *table)
-{
-    for (const struct cte *c = mdb_first_copy(table); c != NULL; c = mdb_next_copy(c)) {
-        if (c->mapping.pte_count != 0) {
-            return true;
-        }
-    }
-    return false;
-}
-
 static errval_t check_source(const struct cte *table, const struct cte *src, uint64_t flags,
                              uint64_t offset_bytes, uint64_t pte_count)
 {
@@ -165,7 +154,9 @@ errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t 
     if (err_is_ok(err) && src->mapping.pte_count != 0) {
         err = SYS_ERR_VM_ALREADY_MAPPED;
     }
-    if (err_is_ok(err) && objtype_is_vnode(src->cap.type) && table_mapped_elsewhere(&src->cap)) {
+    /* The TLB rule (doc/paging.md): a table is mapped through one copy at most, so one path. */
+    if (err_is_ok(err) && objtype_is_vnode(src->cap.type) &&
+        mdb_find_mapped_copy(&src->cap, NULL) != NULL) {
         err = SYS_ERR_VM_TABLE_ALREADY_MAPPED;
     }
     if (err_is_ok(err) && !entries_empty(&table->cap, (cslot_t)slot, (cslot_t)pte_count)) {

@@ -5,7 +5,7 @@
 #include <paging_arch.h>
 #include <tlb.h>
 
-/* The copy of the table object at base that is mapped into a parent; NULL if none. */
+/* The copy of the table object at base that is mapped into a parent (one at most); NULL if none. */
 static const struct cte *mapped_copy(enum objtype type, genpaddr_t base)
 {
     struct capability table = {
@@ -13,12 +13,7 @@ static const struct cte *mapped_copy(enum objtype type, genpaddr_t base)
         .base = base,
         .bytes = objtype_info[type].fixed_bytes,
     };
-    for (const struct cte *c = mdb_first_copy(&table); c != NULL; c = mdb_next_copy(c)) {
-        if (c->mapping.pte_count != 0) {
-            return c;
-        }
-    }
-    return NULL;
+    return mdb_find_mapped_copy(&table, NULL);
 }
 
 /* Where slot 0 of the table lies in the address space of root; false if no root reaches it. */

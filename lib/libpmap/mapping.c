@@ -46,7 +46,7 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
 errval_t mapping_copy_destroy(struct pmap *pmap, struct capref copy)
 {
     errval_t err = cap_delete(copy);
-    if (err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND) {
+    if (copy_was_revoked(err)) {
         pmap->stats.runs_revoked++; /* the kernel already took the mapping down with it */
         err = SYS_ERR_OK;
     }

@@ -103,6 +103,12 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
 /* Removes a whole run: the kernel mapping, our copy, the shadow entries. */
 errval_t mapping_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m);
 
+/* Did a call on a run's copy fail because the copy is gone (its frame revoked by someone)? */
+static inline bool copy_was_revoked(errval_t err)
+{
+    return err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND;
+}
+
 /*
  * Deletes a run's copy and frees its slot. A copy already gone (its frame
  * revoked or freed by someone else, which unmapped it in the kernel) counts

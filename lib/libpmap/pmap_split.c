@@ -104,7 +104,7 @@ static errval_t drop_if_revoked(struct pmap *pmap, struct pmap_vnode *table, str
 {
     struct cap_identity id;
     errval_t err = cap_identify(m->copy, &id);
-    *gone = err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND;
+    *gone = copy_was_revoked(err);
     if (!*gone) {
         return SYS_ERR_OK;
     }

@@ -56,7 +56,7 @@ static errval_t visit_check_rights(struct pmap *pmap, struct pmap_vnode *table,
     vregion_flags_t flags = *(const vregion_flags_t *)arg;
     struct cap_identity id;
     errval_t err = cap_identify(m->copy, &id);
-    if (err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND) {
+    if (copy_was_revoked(err)) {
         return SYS_ERR_OK; /* revoked under us: visit_modify takes it down */
     }
     if (err_is_fail(err)) {
@@ -75,7 +75,7 @@ static errval_t visit_modify(struct pmap *pmap, struct pmap_vnode *table, struct
     (void)stop;
     vregion_flags_t flags = *(const vregion_flags_t *)arg;
     errval_t err = vnode_modify_flags(m->copy, 0, m->pte_count, flags & ~VREGION_FLAGS_LARGE);
-    if (err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND) {
+    if (copy_was_revoked(err)) {
         /* Its frame was revoked: the kernel took the mapping down; so does the shadow tree. */
         err = mapping_remove(pmap, table, m);
         return err_is_ok(err) ? vnode_reclaim_if_empty(pmap, table) : err;

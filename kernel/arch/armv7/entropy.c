@@ -1,17 +1,9 @@
 /* The boot seed for the kernel's secret choices: the device tree's seeds mixed with the counters.
  */
 #include <fdt.h>
+#include <mix.h>
 #include <printk.h>
 #include <stdint.h>
-
-/* One round of splitmix64's finaliser: every input bit reaches every output bit. */
-static uint64_t mix(uint64_t state, uint64_t input)
-{
-    uint64_t z = state + input + UINT64_C(0x9e3779b97f4a7c15);
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
 
 /*
  * Folds a /chosen property into state and then wipes it in the blob: the
@@ -32,7 +24,7 @@ static bool fold_chosen(const void *dtb, const char *name, uint64_t *state)
             word = (word << 8) | bytes[i];
             bytes[i] = 0;
         }
-        *state = mix(*state, word);
+        *state = mix64(*state, word);
     }
     return true;
 }
@@ -54,10 +46,10 @@ static uint64_t virtual_counter(void)
 uint64_t armv7_boot_seed(const void *dtb);
 uint64_t armv7_boot_seed(const void *dtb)
 {
-    uint64_t state = mix(0, virtual_counter());
+    uint64_t state = mix64(0, virtual_counter());
     bool rng = fold_chosen(dtb, "rng-seed", &state);
     bool kaslr = fold_chosen(dtb, "kaslr-seed", &state);
-    state = mix(state, virtual_counter());
+    state = mix64(state, virtual_counter());
     printk("kernel: boot seed from %s%s%s\n", rng ? "rng-seed, " : "", kaslr ? "kaslr-seed, " : "",
            rng || kaslr ? "and the counter" : "the counter only: guessable (no seed in the tree)");
     return state;

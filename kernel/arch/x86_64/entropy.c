@@ -1,18 +1,10 @@
 /* The boot seed for the kernel's secret choices: RDSEED or RDRAND where the CPU has them. */
+#include <mix.h>
 #include <printk.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <x86.h>
 #include <x86_cpu.h>
-
-/* One round of splitmix64's finaliser: every input bit reaches every output bit. */
-static uint64_t mix(uint64_t state, uint64_t input)
-{
-    uint64_t z = state + input + UINT64_C(0x9e3779b97f4a7c15);
-    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-    return z ^ (z >> 31);
-}
 
 /* One hardware random word; the instructions may fail transiently, so a few tries. */
 static bool hardware_random(bool use_rdseed, uint64_t *word)
@@ -47,14 +39,14 @@ uint64_t x86_boot_seed(void)
         cpuid(7, 0, regs);
         rdseed = (regs[1] >> 18) & 1;
     }
-    uint64_t state = mix(0, rdtsc());
+    uint64_t state = mix64(0, rdtsc());
     uint64_t word;
     bool hardware = (rdseed || rdrand) && hardware_random(rdseed, &word);
     if (hardware) {
-        state = mix(state, word);
+        state = mix64(state, word);
     }
     printk("kernel: index seed from %s\n",
            hardware ? (rdseed ? "RDSEED" : "RDRAND")
                     : "the time-stamp counter only (no RDSEED/RDRAND: predictable)");
-    return mix(state, rdtsc());
+    return mix64(state, rdtsc());
 }

@@ -31,6 +31,9 @@ struct cte *mdb_find_copy(const struct capability *cap, const struct cte *except
 
 bool mdb_has_copies(const struct cte *cte);
 
+/* A copy of cap, other than except (may be NULL), that holds a mapping; NULL if none. */
+struct cte *mdb_find_mapped_copy(const struct capability *cap, const struct cte *except);
+
 /* All copies of cap in index order: the first, then the one after prev; NULL at the end. */
 struct cte *mdb_first_copy(const struct capability *cap);
 struct cte *mdb_next_copy(const struct cte *prev);
