@@ -1,0 +1,171 @@
+/* The generator: chooses the next step's command by weight, then its invoked capability and words.
+ */
+#include "gen_steps.h"
+
+#include <init_cspace.h>
+#include <string.h>
+
+void gen_init(struct gen *g, uint64_t seed)
+{
+    g->state = seed;
+}
+
+/* The CSpace root a CNode command goes to: init's own mostly, another or a wrong one sometimes. */
+static const struct mcap *gen_root(struct gen_ctx *x, uintptr_t *invoked)
+{
+    cap_filter filter = gen_chance(x, 85) ? is_writable_l1cnode : is_l1cnode;
+    const struct view_entry *e = gen_chance(x, 94) ? gen_entry(x, &x->init, filter) : NULL;
+    if (e != NULL && x->m->caps[e->cap].base != model_init_root(x->m)->base && gen_chance(x, 50)) {
+        e = gen_entry(x, &x->init, filter); /* half as often through the others */
+    }
+    if (e == NULL) {
+        *invoked = gen_addr(x, &x->init, NULL, 50);
+        return NULL;
+    }
+    *invoked = e->addr;
+    return &x->m->caps[e->cap];
+}
+
+/* Weights of the commands, in percent of steps; a large state deletes more. */
+enum choice {
+    C_RETYPE,
+    C_COPY,
+    C_MINT,
+    C_DELETE,
+    C_REVOKE,
+    C_MAP,
+    C_UNMAP,
+    C_MODIFY,
+    C_IDENTIFY,
+    C_DUMP,
+    C_WRONG_CMD,
+    C_SYSCALL,
+    C_LOAD_ROOT,
+    C_NUM
+};
+
+static enum choice gen_choice(struct gen_ctx *x)
+{
+    static const unsigned weights[C_NUM] = {
+        [C_RETYPE] = 240,   [C_COPY] = 90, [C_MINT] = 80,      [C_DELETE] = 80,
+        [C_REVOKE] = 25,    [C_MAP] = 170, [C_UNMAP] = 75,     [C_MODIFY] = 60,
+        [C_IDENTIFY] = 60,  [C_DUMP] = 3,  [C_WRONG_CMD] = 30, [C_SYSCALL] = 17,
+        [C_LOAD_ROOT] = 10,
+    };
+    unsigned extra_delete = x->m->count > 300 ? 300 : 0;
+    unsigned total = extra_delete;
+    for (int i = 0; i < C_NUM; i++) {
+        total += weights[i];
+    }
+    unsigned pick = (unsigned)gen_rnd(x, total);
+    if (pick < extra_delete) {
+        return gen_chance(x, 80) ? C_DELETE : C_REVOKE;
+    }
+    pick -= extra_delete;
+    for (int i = 0; i < C_NUM; i++) {
+        if (pick < weights[i]) {
+            return (enum choice)i;
+        }
+        pick -= weights[i];
+    }
+    return C_IDENTIFY;
+}
+
+/* Anything that is not an invocation: the other call numbers, debug commands, unknown numbers. */
+static void gen_other_syscall(struct gen_ctx *x, struct step *s)
+{
+    static const uint64_t numbers[] = {SYSCALL_PUTCHAR, SYSCALL_DEBUG, SYSCALL_DEBUG, 0, 5, 99};
+    s->w[0] =
+        gen_chance(x, 90) ? numbers[gen_rnd(x, sizeof(numbers) / sizeof(numbers[0]))] : gen_edge(x);
+    s->w[1] = s->w[0] == SYSCALL_PUTCHAR ? '.'
+              : gen_chance(x, 60)        ? DEBUG_CHECK_KERNEL
+                                         : gen_rnd(x, 4);
+}
+
+static void gen_cnode_command(struct gen_ctx *x, struct step *s, enum choice c)
+{
+    x->root_cap = gen_root(x, &s->w[1]);
+    struct mcap none = {.type = ObjType_L1CNode, .base = 1, .bytes = 0};
+    if (x->root_cap == NULL) {
+        x->root_cap = &none;
+    }
+    view_build(&x->root, x->m, x->root_cap);
+    uintptr_t *a = &s->w[3];
+    switch (c) {
+    case C_RETYPE:
+        s->w[2] = CMD_CNODE_RETYPE;
+        gen_retype(x, a);
+        break;
+    case C_COPY:
+    case C_MINT:
+        s->w[2] = c == C_MINT ? CMD_CNODE_MINT : CMD_CNODE_COPY;
+        gen_copy(x, a, c == C_MINT);
+        break;
+    default:
+        s->w[2] = c == C_REVOKE ? CMD_CNODE_REVOKE : CMD_CNODE_DELETE;
+        gen_delete(x, a);
+        break;
+    }
+}
+
+static void gen_invocation(struct gen_ctx *x, struct step *s, enum choice c)
+{
+    uintptr_t *a = &s->w[3];
+    switch (c) {
+    case C_MAP:
+        s->w[2] = CMD_VNODE_MAP;
+        gen_map(x, &s->w[1], a);
+        break;
+    case C_UNMAP:
+        s->w[2] = CMD_VNODE_UNMAP;
+        gen_unmap(x, &s->w[1], a);
+        break;
+    case C_MODIFY:
+        s->w[2] = CMD_FRAME_MODIFY_FLAGS;
+        gen_modify_flags(x, &s->w[1], a);
+        break;
+    case C_IDENTIFY:
+        s->w[2] = CMD_IDENTIFY;
+        s->w[1] = gen_addr(x, &x->init, NULL, 25);
+        break;
+    case C_DUMP:
+        s->w[2] = CMD_VNODE_DUMP;
+        s->w[1] = gen_addr(x, &x->init, is_vnode, 10);
+        break;
+    default: /* any command on any capability, with small arguments */
+        s->w[2] = gen_chance(x, 85) ? gen_rnd(x, CMD_NUM + 1) : gen_edge(x);
+        s->w[1] = gen_addr(x, &x->init, NULL, 10);
+        for (int i = 0; i < INVOKE_ARGS; i++) {
+            a[i] = gen_chance(x, 50) ? gen_rnd(x, 8) : gen_addr(x, &x->init, NULL, 10);
+        }
+        break;
+    }
+}
+
+static bool is_root_table(const struct mcap *c)
+{
+    return c->type == fmt_root();
+}
+
+void gen_step(struct gen *g, const struct model *m, struct step *out)
+{
+    static struct gen_ctx x; /* keeps the views' storage from step to step */
+    x.g = g;
+    x.m = m;
+    memset(out, 0, sizeof(*out));
+    view_build(&x.init, m, model_init_root(m));
+    enum choice c = gen_choice(&x);
+    out->kind = STEP_SYSCALL;
+    out->w[0] = SYSCALL_INVOKE;
+    if (c == C_SYSCALL) {
+        gen_other_syscall(&x, out);
+    } else if (c == C_LOAD_ROOT) {
+        out->kind = STEP_LOAD_ROOT;
+        out->w[1] =
+            (capaddr_t)gen_addr(&x, &x.init, is_root_table, 15); /* the host call takes 32 bits */
+    } else if (c <= C_REVOKE) {
+        gen_cnode_command(&x, out, c);
+    } else {
+        gen_invocation(&x, out, c);
+    }
+}

@@ -1,0 +1,17 @@
+/* The generator's step makers, one per family of commands; gen.c chooses among them. */
+#ifndef FUZZ_GEN_STEPS_H
+#define FUZZ_GEN_STEPS_H
+
+#include "gen_args.h"
+
+/* Each fills the argument words a (args[0] on) of its command. */
+void gen_retype(struct gen_ctx *x, uintptr_t *a);
+void gen_copy(struct gen_ctx *x, uintptr_t *a, bool mint);
+void gen_delete(struct gen_ctx *x, uintptr_t *a);
+
+/* These also choose the invoked capability, *invoked. */
+void gen_map(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a);
+void gen_unmap(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a);
+void gen_modify_flags(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a);
+
+#endif

@@ -1,0 +1,16 @@
+/* The model's invocation handlers, one file per family; model_syscall dispatches to them. */
+#ifndef FUZZ_MODEL_OPS_H
+#define FUZZ_MODEL_OPS_H
+
+#include "model.h"
+
+errval_t model_retype(struct model *m, const struct mcap *root, const uintptr_t *args);
+errval_t model_copy(struct model *m, const struct mcap *root, const uintptr_t *args, bool mint);
+errval_t model_delete_or_revoke(struct model *m, const struct mcap *root, struct mloc root_loc,
+                                const uintptr_t *args, bool revoke);
+
+errval_t model_map(struct model *m, struct mcap *table, const uintptr_t *args);
+errval_t model_unmap(struct model *m, struct mcap *table, const uintptr_t *args);
+errval_t model_modify_flags(struct mcap *frame, const uintptr_t *args);
+
+#endif
