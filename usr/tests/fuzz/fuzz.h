@@ -79,6 +79,13 @@ bool fuzz_same_failure(const struct failure *a, const struct failure *b);
 size_t fuzz_shrink(struct step *steps, size_t count, const struct failure *target,
                    const struct fuzz_options *opt, struct failure *last);
 
+/*
+ * Gives every address the simplest name of its slot through init's CSpace and
+ * sends CNode commands through init's root where it can (shrink.c checks the
+ * failure stays).
+ */
+void fuzz_rename(struct step *steps, size_t count);
+
 /* One seed end to end: run, and on failure shrink and print a ready test to out. */
 bool fuzz_seed(uint64_t seed, const struct fuzz_options *opt, struct fuzz_counts *counts,
                FILE *out);

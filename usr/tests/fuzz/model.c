@@ -31,8 +31,12 @@ struct mcap *model_add(struct model *m, struct mloc loc, enum objtype type, capr
         m->caps = grow(m->caps, &m->capacity, sizeof(*m->caps));
     }
     struct mcap *c = &m->caps[m->count++];
-    *c = (struct mcap){
-        .loc = loc, .type = (uint8_t)type, .rights = rights, .base = base, .bytes = bytes};
+    *c = (struct mcap){.loc = loc,
+                       .type = (uint8_t)type,
+                       .rights = rights,
+                       .base = base,
+                       .bytes = bytes,
+                       .serial = m->next_serial++};
     model_touch(m, loc);
     return c;
 }

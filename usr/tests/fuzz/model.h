@@ -35,6 +35,7 @@ struct mcap {
     uint64_t map_slot;
     uint64_t map_count;
     uint8_t map_table_type;
+    uint64_t serial; /* order of creation: the shrinker prefers the oldest of equal copies */
 };
 
 struct model {
@@ -43,6 +44,7 @@ struct model {
     size_t capacity;
     genpaddr_t ram_base, dev_base; /* init's RAM and device window, for the generator */
     gensize_t ram_bytes, dev_bytes;
+    uint64_t next_serial;
     /* every slot the last step may have changed, for the verifier */
     struct mloc *touched;
     size_t touched_count, touched_capacity;

@@ -21,8 +21,9 @@ static bool still_fails(struct step *steps, size_t *count, const struct failure 
     return true;
 }
 
-size_t fuzz_shrink(struct step *steps, size_t count, const struct failure *target,
-                   const struct fuzz_options *opt, struct failure *last)
+/* Removes chunks of steps, halving the chunk size each time none can go. */
+static size_t drop_chunks(struct step *steps, size_t count, const struct failure *target,
+                          const struct fuzz_options *opt, struct failure *last)
 {
     count = target->step + 1 < count ? target->step + 1 : count;
     struct step *trial = malloc(count * sizeof(*trial));
@@ -54,5 +55,37 @@ size_t fuzz_shrink(struct step *steps, size_t count, const struct failure *targe
         }
     }
     free(trial);
+    return count;
+}
+
+/*
+ * Drops chunks; then renames every address to its simplest name (canon.c),
+ * which frees the steps that only built other paths, and drops again, as long
+ * as that makes the sequence shorter and the failure stays.
+ */
+size_t fuzz_shrink(struct step *steps, size_t count, const struct failure *target,
+                   const struct fuzz_options *opt, struct failure *last)
+{
+    count = drop_chunks(steps, count, target, opt, last);
+    struct step *renamed = malloc(count * sizeof(*renamed));
+    for (;;) {
+        memcpy(renamed, steps, count * sizeof(*renamed));
+        fuzz_rename(renamed, count);
+        size_t n = count;
+        struct failure got;
+        if (memcmp(renamed, steps, count * sizeof(*renamed)) == 0 ||
+            !still_fails(renamed, &n, target, opt, &got)) {
+            break;
+        }
+        struct failure after = got;
+        n = drop_chunks(renamed, n, target, opt, &after);
+        if (n >= count) {
+            break;
+        }
+        memcpy(steps, renamed, n * sizeof(*renamed));
+        count = n;
+        *last = after;
+    }
+    free(renamed);
     return count;
 }

@@ -60,10 +60,12 @@ uint32_t view_addr_of(const struct view *v, const struct mcap *root, struct mloc
     if (loc.cnode == root->base) {
         return loc.slot <= CAPADDR_L1_MAX ? capaddr_l1_slot(loc.slot) : 0;
     }
+    uint32_t best = 0; /* the lowest L1 index: the same slot always gets the same name */
     for (size_t j = 0; j < v->l2_count; j++) {
-        if (v->l2_base[j] == loc.cnode) {
-            return capaddr_make(v->l2_index[j], loc.slot);
+        uint32_t addr = capaddr_make(v->l2_index[j], loc.slot);
+        if (v->l2_base[j] == loc.cnode && addr != 0 && (best == 0 || addr < best)) {
+            best = addr;
         }
     }
-    return 0;
+    return best;
 }

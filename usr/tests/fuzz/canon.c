@@ -1,0 +1,131 @@
+/*
+ * Renaming for the shrinker: each address a step uses is replaced by the
+ * simplest name of the same slot through init's own CSpace, and CNode
+ * commands through another root are sent through init's root instead. The
+ * steps that only built those other paths can then be dropped.
+ */
+#include "fuzz.h"
+#include "view.h"
+
+struct canon {
+    struct model m;
+    struct view init;
+    const struct mcap *root; /* init's CSpace root (the kernel's copy) */
+};
+
+/*
+ * The simplest init address of the capability addr names through root; 0 if
+ * none. With fold, of the oldest slot holding an equal capability (same
+ * object, same rights): where only the object and rights count, not which
+ * copy; the copies made since can then go.
+ */
+static uint32_t rename_cap(struct canon *c, const struct mcap *root, uint64_t addr, bool fold)
+{
+    struct mcap *cap;
+    if (err_is_fail(model_lookup_cap(&c->m, root, addr, &cap))) {
+        return 0;
+    }
+    uint32_t best = view_addr_of(&c->init, c->root, cap->loc);
+    uint64_t oldest = cap->serial;
+    for (size_t i = 0; fold && i < c->init.count; i++) {
+        const struct mcap *other = &c->m.caps[c->init.e[i].cap];
+        uint32_t name = c->init.e[i].addr;
+        if (model_is_copy(other, cap) && other->rights == cap->rights &&
+            (other->serial < oldest || (other->serial == oldest && name < best))) {
+            best = name;
+            oldest = other->serial;
+        }
+    }
+    return best;
+}
+
+/* A writable copy of init's root in init's CSpace: where re-rooted CNode commands go. */
+static uint32_t init_root_addr(struct canon *c)
+{
+    uint32_t best = 0;
+    for (size_t i = 0; i < c->init.count; i++) {
+        const struct mcap *cap = &c->m.caps[c->init.e[i].cap];
+        if (model_is_copy(cap, c->root) && (cap->rights & CAPRIGHTS_WRITE) &&
+            (best == 0 || c->init.e[i].addr < best)) {
+            best = c->init.e[i].addr;
+        }
+    }
+    return best;
+}
+
+static void rename_word(struct canon *c, const struct mcap *root, uintptr_t *w, bool fold)
+{
+    uint32_t addr = rename_cap(c, root, *w, fold);
+    if (addr != 0) {
+        *w = addr;
+    }
+}
+
+/* Retype, copy and mint through root R: through init's root when every name they use has one. */
+static void rename_cnode_command(struct canon *c, struct step *s, const struct mcap *root)
+{
+    uintptr_t *a = &s->w[3];
+    size_t words[2] = {0, 5}; /* retype: src, dest_cnode */
+    if (s->w[2] != CMD_CNODE_RETYPE) {
+        words[0] = 0; /* copy, mint: dest_cnode, src */
+        words[1] = 2;
+    }
+    uint32_t to[2] = {rename_cap(c, root, a[words[0]], true),
+                      rename_cap(c, root, a[words[1]], true)};
+    uint32_t via = init_root_addr(c);
+    if (to[0] == 0 || to[1] == 0 || via == 0 || !(root->rights & CAPRIGHTS_WRITE)) {
+        return;
+    }
+    s->w[1] = via;
+    a[words[0]] = to[0];
+    a[words[1]] = to[1];
+}
+
+/*
+ * Which copy matters where a mapping record or a slot is the point: the source
+ * of map and unmap, the frame of modify_flags, the target and root of delete
+ * and revoke. Everywhere else any equal copy will do.
+ */
+static void rename_step(struct canon *c, struct step *s)
+{
+    if (s->kind == STEP_LOAD_ROOT) {
+        rename_word(c, c->root, &s->w[1], true);
+        return;
+    }
+    if (s->w[0] != SYSCALL_INVOKE) {
+        return;
+    }
+    struct mcap *invoked;
+    bool found = err_is_ok(model_lookup_cap(&c->m, c->root, s->w[1], &invoked));
+    struct mcap root = found ? *invoked : (struct mcap){0};
+    uint64_t cmd = s->w[2];
+    bool slot_counts =
+        cmd == CMD_FRAME_MODIFY_FLAGS || cmd == CMD_CNODE_DELETE || cmd == CMD_CNODE_REVOKE;
+    rename_word(c, c->root, &s->w[1], !slot_counts);
+    if (cmd == CMD_VNODE_MAP) {
+        rename_word(c, c->root, &s->w[4], false);
+    } else if (cmd == CMD_VNODE_UNMAP) {
+        rename_word(c, c->root, &s->w[3], false);
+    } else if (found && root.type == ObjType_L1CNode &&
+               (cmd == CMD_CNODE_RETYPE || cmd == CMD_CNODE_COPY || cmd == CMD_CNODE_MINT)) {
+        rename_cnode_command(c, s, &root);
+    }
+}
+
+void fuzz_rename(struct step *steps, size_t count)
+{
+    struct canon c = {0};
+    fuzz_model_boot(&c.m);
+    for (size_t i = 0; i < count; i++) {
+        c.root = model_init_root(&c.m);
+        view_build(&c.init, &c.m, c.root);
+        rename_step(&c, &steps[i]);
+        if (steps[i].kind == STEP_LOAD_ROOT) {
+            model_load_root(&c.m, (capaddr_t)steps[i].w[1]);
+        } else {
+            model_syscall(&c.m, steps[i].w);
+        }
+    }
+    view_free(&c.init);
+    model_free(&c.m);
+}
