@@ -1,4 +1,5 @@
 /* Runs every host suite of the capability core and paging under Check. */
+#include "fuzz_replay.h"
 #include "paging_support.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ int main(void)
     srunner_add_suite(runner, isolation_suite());
     srunner_add_suite(runner, treap_suite());
     srunner_add_suite(runner, error_order_suite());
+    srunner_add_suite(runner, fuzz_found_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
