@@ -29,11 +29,12 @@ enum fail_kind {
 
 struct failure {
     enum fail_kind kind;
-    size_t step;                     /* index of the step after which it was seen */
-    uint64_t expected;               /* error code, invariant or type the model wanted */
-    uint64_t got;                    /* what the kernel gave */
-    uint64_t addr;                   /* FAIL_SLOT: the address identified */
-    uintptr_t values[SYSRET_VALUES]; /* FAIL_VALUES, FAIL_SLOT: the model's identify values */
+    size_t step;                         /* index of the step after which it was seen */
+    uint64_t expected;                   /* error code, invariant or type the model wanted */
+    uint64_t got;                        /* what the kernel gave */
+    uint64_t addr;                       /* FAIL_SLOT: the address identified */
+    uintptr_t values[SYSRET_VALUES];     /* FAIL_VALUES, FAIL_SLOT: the model's identify values */
+    uintptr_t got_values[SYSRET_VALUES]; /* and the kernel's */
 };
 
 struct fuzz_options {

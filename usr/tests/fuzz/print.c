@@ -66,6 +66,17 @@ static const char *const fail_names[] = {
     [FAIL_CRASH] = "the process died",
 };
 
+/* What identify says: the capability's values, or the error. */
+static void describe_identity(uint64_t err, const uintptr_t *v, char *buf, size_t bytes)
+{
+    if (err != SYS_ERR_OK) {
+        snprintf(buf, bytes, "%s", err_getcode(err));
+        return;
+    }
+    snprintf(buf, bytes, "%s 0x%" PRIxPTR "+0x%" PRIxPTR " rights 0x%" PRIxPTR, type_name(v[0]),
+             v[1], v[2], v[3]);
+}
+
 void fuzz_describe_failure(const struct failure *f, char *buf, size_t bytes)
 {
     switch (f->kind) {
@@ -77,12 +88,15 @@ void fuzz_describe_failure(const struct failure *f, char *buf, size_t bytes)
         snprintf(buf, bytes, "after step %zu: %s: invariant %" PRIu64 " broken", f->step,
                  fail_names[f->kind], f->got);
         break;
-    case FAIL_SLOT:
-        snprintf(buf, bytes, "after step %zu: %s: 0x%" PRIx64 " expected %s (%s), got %s", f->step,
-                 fail_names[f->kind], f->addr, err_getcode(f->expected),
-                 f->expected == SYS_ERR_OK ? type_name(f->values[0]) : "empty",
-                 err_getcode(f->got));
+    case FAIL_VALUES:
+    case FAIL_SLOT: {
+        char want[96], got[96];
+        describe_identity(f->expected, f->values, want, sizeof(want));
+        describe_identity(f->got, f->got_values, got, sizeof(got));
+        snprintf(buf, bytes, "after step %zu: %s: 0x%" PRIx64 " should be %s, is %s", f->step,
+                 fail_names[f->kind], f->addr, want, got);
         break;
+    }
     case FAIL_CRASH:
         snprintf(buf, bytes, "step %zu: %s (status or signal %" PRIu64 ")", f->step,
                  fail_names[f->kind], f->got);

@@ -35,6 +35,7 @@ static bool slot_agrees(struct run *r, struct mloc loc, uint32_t addr, struct fa
                               .expected = c == NULL ? SYS_ERR_CAP_NOT_FOUND : SYS_ERR_OK,
                               .got = got.error,
                               .addr = addr};
+        memcpy(f->got_values, got.value, sizeof(f->got_values));
         if (c != NULL) {
             uintptr_t v[SYSRET_VALUES] = {c->type, (uintptr_t)c->base, (uintptr_t)c->bytes,
                                           c->rights};
@@ -124,8 +125,9 @@ static bool run_step(struct run *r, const struct step *s, struct failure *f)
     bool identified = s->kind == STEP_SYSCALL && s->w[0] == SYSCALL_INVOKE &&
                       s->w[2] == CMD_IDENTIFY && want.error == SYS_ERR_OK;
     if (identified && memcmp(want.value, got.value, sizeof(want.value)) != 0) {
-        *f = (struct failure){.kind = FAIL_VALUES};
+        *f = (struct failure){.kind = FAIL_VALUES, .addr = s->w[1]};
         memcpy(f->values, want.value, sizeof(f->values));
+        memcpy(f->got_values, got.value, sizeof(f->got_values));
         return false;
     }
     return verify_touched(r, f);
