@@ -112,10 +112,9 @@ bench: setup
 	@$(foreach a,$(QEMU_SUITES),echo "== $(a)" && \
 		tools/guest-vs-linux $(BUILD)/logs/guestbench-$(a).log $(BUILD)/logs/linuxbench.log && ) true
 
-# make fuzz [FUZZ_TARGET=host-armv7] [FUZZ_ARGS="--steps 5000"] [FUZZ_SEED=s]: the kernel fuzzer
+# make fuzz [ARCH=armv7] [FUZZ_ARGS="--steps 5000"] [FUZZ_SEED=s]: the model-based kernel fuzzer
 # on new seeds until stopped, or one seed replayed (doc/fuzzing.md).
-FUZZ_TARGET ?= host-x86_64
 .PHONY: fuzz
 fuzz: setup
-	@$(SUBMAKE) $(BUILD)/$(FUZZ_TARGET)/bin/fuzz
-	@$(BUILD)/$(FUZZ_TARGET)/bin/fuzz $(FUZZ_ARGS)
+	@$(SUBMAKE) $(BUILD)/host-$(ARCH)/bin/kfuzz
+	@$(BUILD)/host-$(ARCH)/bin/kfuzz $(FUZZ_ARGS)

@@ -1,4 +1,4 @@
-/* What the tests the kernel fuzzer prints (usr/tests/fuzz) replay their steps with. */
+/* What the tests the kernel fuzzer prints (usr/tests/kfuzz) replay their steps with. */
 #ifndef HOST_TEST_FUZZ_REPLAY_H
 #define HOST_TEST_FUZZ_REPLAY_H
 

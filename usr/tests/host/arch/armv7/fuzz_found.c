@@ -1,8 +1,8 @@
-/* Tests the kernel fuzzer printed for the ARMv7 format (usr/tests/fuzz, doc/fuzzing.md). */
+/* Tests the kernel fuzzer printed for the ARMv7 format (usr/tests/kfuzz, doc/fuzzing.md). */
 #include "../../fuzz_replay.h"
 
 /*
- * Found by the kernel fuzzer (usr/tests/fuzz), seed 0x3, page tables of VNode_ARM_l1;
+ * Found by the kernel fuzzer (usr/tests/kfuzz), seed 0x3, page tables of VNode_ARM_l1;
  * shrunk from 434 to 8 steps. It saw: step 7: the kernel's answer differs from the model's:
  * expected SYS_ERR_VM_RIGHTS_EXCEED, got SYS_ERR_OK. The kernel this ran on had the execute-right
  * check of map and modify_flags removed on purpose (doc/fuzzing.md).

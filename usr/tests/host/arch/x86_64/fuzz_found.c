@@ -1,8 +1,8 @@
-/* Tests the kernel fuzzer printed for the x86-64 format (usr/tests/fuzz, doc/fuzzing.md). */
+/* Tests the kernel fuzzer printed for the x86-64 format (usr/tests/kfuzz, doc/fuzzing.md). */
 #include "../../fuzz_replay.h"
 
 /*
- * Found by the kernel fuzzer (usr/tests/fuzz), seed 0x3, page tables of VNode_x86_64_pml4;
+ * Found by the kernel fuzzer (usr/tests/kfuzz), seed 0x3, page tables of VNode_x86_64_pml4;
  * shrunk from 1937 to 4 steps. It saw: step 3: the kernel's answer differs from the model's:
  * expected SYS_ERR_VM_RIGHTS_EXCEED, got SYS_ERR_OK. The kernel this ran on had map's execute-right
  * check removed on purpose (doc/fuzzing.md).

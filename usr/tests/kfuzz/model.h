@@ -95,7 +95,7 @@ void model_touch(struct model *m, struct mloc loc);
 
 /*
  * The fuzzer's own test: when set, the model wrongly lets mint add rights,
- * so that it must disagree with a correct kernel (usr/tests/fuzz/check.c).
+ * so that it must disagree with a correct kernel (usr/tests/kfuzz/check.c).
  */
 extern bool model_planted_mint_bug;
 

@@ -6,7 +6,7 @@
  *        [--first-seed S] [--total-steps N]
  *   FUZZ_SEED=S fuzz     replays seed S alone
  */
-#include "fuzz.h"
+#include "kfuzz.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

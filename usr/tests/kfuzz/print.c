@@ -1,5 +1,5 @@
 /* Steps and failures in words, and a shrunk sequence as a Check test for usr/tests/host. */
-#include "fuzz.h"
+#include "kfuzz.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -181,7 +181,7 @@ void fuzz_print_test(FILE *out, uint64_t seed, size_t original, const struct ste
     char what[256];
     fuzz_describe_failure(f, what, sizeof(what));
     fprintf(out,
-            "/*\n * Found by the kernel fuzzer (usr/tests/fuzz), seed 0x%" PRIx64
+            "/*\n * Found by the kernel fuzzer (usr/tests/kfuzz), seed 0x%" PRIx64
             ", page tables of %s;\n * shrunk from %zu to %zu steps. It saw: %s.\n"
             " * For a suite of usr/tests/host (#include \"fuzz_replay.h\"); add it with "
             "tcase_add_test.\n */\n",

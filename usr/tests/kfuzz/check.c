@@ -3,7 +3,7 @@
  * test that fails with the shrunk reproduction printed; and a test of the
  * fuzzer itself, which must find, shrink and print a planted disagreement.
  */
-#include "fuzz.h"
+#include "kfuzz.h"
 
 #include <check.h>
 #include <inttypes.h>

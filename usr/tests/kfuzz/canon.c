@@ -4,7 +4,7 @@
  * commands through another root are sent through init's root instead. The
  * steps that only built those other paths can then be dropped.
  */
-#include "fuzz.h"
+#include "kfuzz.h"
 #include "view.h"
 
 struct canon {

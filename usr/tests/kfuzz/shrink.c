@@ -2,7 +2,7 @@
  * Delta debugging (Zeller's ddmin, the chunk-removal half): drop ever smaller
  * chunks of steps while the same failure remains, until no single step can go.
  */
-#include "fuzz.h"
+#include "kfuzz.h"
 
 #include <stdlib.h>
 #include <string.h>

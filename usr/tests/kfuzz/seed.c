@@ -1,5 +1,5 @@
 /* One seed end to end: generate and run; on a failure, shrink it and print it as a test. */
-#include "fuzz.h"
+#include "kfuzz.h"
 
 #include <inttypes.h>
 #include <stdlib.h>

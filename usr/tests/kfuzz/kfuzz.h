@@ -1,6 +1,6 @@
 /* The random-invocation fuzzer of the kernel: steps, runs against the model, shrinking, reports. */
-#ifndef FUZZ_FUZZ_H
-#define FUZZ_FUZZ_H
+#ifndef KFUZZ_KFUZZ_H
+#define KFUZZ_KFUZZ_H
 
 #include <invocations.h>
 #include <stdbool.h>

@@ -1,5 +1,5 @@
 /* Running a sequence: each step on the kernel and on the model, then the checker and identify. */
-#include "fuzz.h"
+#include "kfuzz.h"
 #include "view.h"
 
 #include <host_machine.h>

@@ -1,5 +1,5 @@
 /* Runs in a child process, so that a kernel that panics or crashes is a failure to shrink too. */
-#include "fuzz.h"
+#include "kfuzz.h"
 
 #include <signal.h>
 #include <stdlib.h>

@@ -2,7 +2,7 @@
 #ifndef FUZZ_GEN_ARGS_H
 #define FUZZ_GEN_ARGS_H
 
-#include "fuzz.h"
+#include "kfuzz.h"
 #include "rng.h"
 #include "view.h"
 
