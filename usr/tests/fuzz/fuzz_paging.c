@@ -15,6 +15,7 @@
 #include <host_machine.h>
 #include <init_cspace.h>
 #include <libcap/invoke.h>
+#include <mdb.h>
 #include <stdio.h>
 
 #define POOL 48 /* slots of the work CNode the input plays with; the root table is slot 0 */
@@ -256,18 +257,60 @@ static void op_modify(struct fuzz_input *in)
     }
 }
 
+/* A frame mapping below the root before a delete or revoke: where, and through which slot. */
+struct visible {
+    const struct cte *c;
+    struct mapping_record record;
+    uint64_t va;
+    uint64_t bytes;
+};
+
+static size_t visible_mappings(struct visible *out, size_t max)
+{
+    size_t n = 0;
+    for (const struct cte *c = mdb_first(); c != NULL && n < max; c = mdb_next(c)) {
+        enum objtype table_type = (enum objtype)c->mapping.table_type;
+        uint64_t va;
+        if (c->mapping.pte_count != 0 && objtype_info[c->cap.type].kind == OBJKIND_FRAME &&
+            oracle_table_vaddr(c->mapping.table_base, table_type, &va)) {
+            gensize_t page = oracle_page_bytes(table_type);
+            out[n++] = (struct visible){.c = c,
+                                        .record = c->mapping,
+                                        .va = va + c->mapping.slot * page,
+                                        .bytes = c->mapping.pte_count * page};
+        }
+    }
+    return n;
+}
+
+static bool same_record(const struct mapping_record *a, const struct mapping_record *b)
+{
+    return a->table_base == b->table_base && a->slot == b->slot && a->pte_count == b->pte_count &&
+           a->offset_bytes == b->offset_bytes;
+}
+
+/* Deletes or revokes a slot: every mapping that went with it is gone and was flushed. */
 static void op_delete(struct fuzz_input *in, bool revoke)
 {
     cslot_t s = pick(in, is_any);
     if (s == POOL) {
         return;
     }
+    struct visible seen[64];
+    size_t count = visible_mappings(seen, 64);
     start_call();
     errval_t err = revoke ? invoke_cnode_revoke(CAPADDR_ROOTCN, WORK(s))
                           : invoke_cnode_delete(CAPADDR_ROOTCN, WORK(s));
     end_call(err, revoke ? "revoke" : "delete");
     fuzz_expect(err_is_ok(err), "%s of a live slot: %s", revoke ? "revoke" : "delete",
                 err_getcode(err));
+    for (size_t i = 0; i < count; i++) {
+        const struct cte *c = seen[i].c;
+        if (cte_is_empty(c) || !same_record(&c->mapping, &seen[i].record)) {
+            oracle_check_absent(seen[i].va, seen[i].bytes);
+            oracle_check_flushed(seen[i].va, seen[i].bytes);
+        }
+    }
 }
 
 static void boot(void)
