@@ -122,7 +122,7 @@ static void op_add_child(struct fuzz_input *in)
 {
     struct cte *parent = pick_live(in, 0);
     struct cte *slot = free_slot(in);
-    unsigned shift = (unsigned)fuzz_below(in, 6);
+    unsigned shift = (unsigned)fuzz_below(in, 13); /* down to a page of a root in one step */
     if (parent == NULL || slot == NULL || (parent->cap.bytes >> shift) < BASE_PAGE_BYTES) {
         return;
     }

@@ -96,10 +96,13 @@ static void op_create(struct fuzz_input *in)
         bytes = objtype_info[type].fixed_bytes;
         align = objtype_info[type].align_bytes;
     } else {
-        const gensize_t sizes[] = {BASE_PAGE_BYTES, 4 * BASE_PAGE_BYTES, 16 * BASE_PAGE_BYTES,
-                                   fmt()->span_bytes[fmt()->levels - 2]};
+        /* Large pages one time in eight: the kernel zeroes each new frame, and that is slow. */
+        const gensize_t sizes[] = {BASE_PAGE_BYTES,      BASE_PAGE_BYTES,
+                                   BASE_PAGE_BYTES,      4 * BASE_PAGE_BYTES,
+                                   4 * BASE_PAGE_BYTES,  16 * BASE_PAGE_BYTES,
+                                   16 * BASE_PAGE_BYTES, fmt()->span_bytes[fmt()->levels - 2]};
         type = ObjType_Frame;
-        bytes = sizes[fuzz_below(in, 4)];
+        bytes = sizes[fuzz_below(in, 8)];
         align = bytes > 16 * BASE_PAGE_BYTES ? bytes : BASE_PAGE_BYTES;
     }
     genpaddr_t ram_base = host_machine_free_ram_base();
