@@ -7,7 +7,7 @@ FUZZ_TIME ?=
 FUZZ_OPTS ?=
 
 fuzz-list:
-	@$(foreach f,$(FUZZERS),printf '  make fuzz-%-8s %s\n' '$(f)' '$(FUZZ_ABOUT.$(f))' ;) true
+	@$(foreach f,$(FUZZERS),printf '  make fuzz-%-8s %s\n' "$(f)" "$(FUZZ_ABOUT.$(f))" ;) true
 	@echo "  (FUZZ_TIME=seconds to stop, ARCH=armv7 for the other page-table format)"
 
 # New inputs go to build/fuzz/<name>-<arch>/corpus, findings beside it; the seeds stay as they are.
