@@ -50,9 +50,9 @@ void host_machine_boot(const struct host_machine_config *config)
     init_dcb = (struct dcb){.name = "init"};
     loaded_root = 0;
     kcheck_on = !config->no_kcheck;
-    kcheck_boot(); /* as the booted platforms do before init runs: SYSCALL_DEBUG compares with it */
     startup_init_cspace(&init_dcb, config->phys_base);
     dcb_current = &init_dcb;
+    kcheck_boot(); /* as spawn does on hardware: DEBUG_CHECK_KERNEL and exit compare against it */
 
     free_ram_base = config->phys_base + kernel_bytes;
     free_ram_bytes = config->ram_bytes - kernel_bytes;

@@ -28,3 +28,17 @@ void fuzz_replay_identify(capaddr_t addr, enum objtype type, genpaddr_t base, ge
                   (unsigned long long)id.bytes, id.rights, objtype_name(type),
                   (unsigned long long)base, (unsigned long long)bytes, rights);
 }
+
+void fuzz_replay_translate(uint64_t vaddr, uintptr_t where, uintptr_t page, int line)
+{
+    uintptr_t regs[SYSCALL_REGS] = {SYSCALL_DEBUG, DEBUG_TRANSLATE, (uintptr_t)vaddr};
+    struct sysret ret = host_syscall(regs);
+    ck_assert_msg(ret.error == SYS_ERR_OK, "line %d: translate 0x%llx: %s", line,
+                  (unsigned long long)vaddr, err_getcode(ret.error));
+    ck_assert_msg(ret.value[0] == where && ret.value[1] == page,
+                  "line %d: translate 0x%llx ends at 0x%llx (page 0x%llx), expected 0x%llx (page "
+                  "0x%llx)",
+                  line, (unsigned long long)vaddr, (unsigned long long)ret.value[0],
+                  (unsigned long long)ret.value[1], (unsigned long long)where,
+                  (unsigned long long)page);
+}

@@ -18,12 +18,14 @@ int main(void)
     srunner_add_suite(runner, paging_map_suite());
     srunner_add_suite(runner, paging_refusal_suite());
     srunner_add_suite(runner, paging_delete_suite());
+    srunner_add_suite(runner, translate_suite());
     srunner_add_suite(runner, trace_suite());
     srunner_add_suite(runner, fdt_suite());
     srunner_add_suite(runner, libcap_suite());
     srunner_add_suite(runner, isolation_suite());
     srunner_add_suite(runner, treap_suite());
     srunner_add_suite(runner, error_order_suite());
+    srunner_add_suite(runner, mmu_view_suite());
     srunner_add_suite(runner, fuzz_found_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);

@@ -71,15 +71,40 @@ static enum choice gen_choice(struct gen_ctx *x)
     return C_IDENTIFY;
 }
 
+/* A virtual address: small indices at every level (where maps go), anywhere, or an edge. */
+static uint64_t gen_vaddr(struct gen_ctx *x)
+{
+    if (gen_chance(x, 15)) {
+        return gen_edge(x);
+    }
+    uint64_t vaddr = 0;
+    for (int level = 0; level < fmt_levels; level++) {
+        enum objtype table = fmt_tables[level];
+        uint64_t entries = level == 0 ? fmt_entries(table) / 2 : fmt_entries(table);
+        uint64_t index = gen_chance(x, 70) ? gen_rnd(x, 16) : gen_rnd(x, entries);
+        vaddr += index * fmt_span(table);
+    }
+    return vaddr + gen_rnd(x, fmt_span(fmt_tables[fmt_levels - 1]));
+}
+
 /* Anything that is not an invocation: the other call numbers, debug commands, unknown numbers. */
 static void gen_other_syscall(struct gen_ctx *x, struct step *s)
 {
-    static const uint64_t numbers[] = {SYSCALL_PUTCHAR, SYSCALL_DEBUG, SYSCALL_DEBUG, 0, 5, 99};
+    static const uint64_t numbers[] = {
+        SYSCALL_PUTCHAR, SYSCALL_DEBUG, SYSCALL_DEBUG, SYSCALL_DEBUG, 0, 5, 99};
     s->w[0] =
         gen_chance(x, 90) ? numbers[gen_rnd(x, sizeof(numbers) / sizeof(numbers[0]))] : gen_edge(x);
-    s->w[1] = s->w[0] == SYSCALL_PUTCHAR ? '.'
-              : gen_chance(x, 60)        ? DEBUG_CHECK_KERNEL
-                                         : gen_rnd(x, 4);
+    unsigned pick = (unsigned)gen_rnd(x, 100);
+    if (s->w[0] == SYSCALL_PUTCHAR) {
+        s->w[1] = '.';
+    } else if (pick < 35) {
+        s->w[1] = DEBUG_CHECK_KERNEL;
+    } else if (pick < 85) {
+        s->w[1] = DEBUG_TRANSLATE;
+        s->w[2] = gen_vaddr(x);
+    } else {
+        s->w[1] = gen_rnd(x, 5);
+    }
 }
 
 static void gen_cnode_command(struct gen_ctx *x, struct step *s, enum choice c)

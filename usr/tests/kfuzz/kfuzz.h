@@ -20,11 +20,12 @@ struct step {
 /* How a run went wrong; FAIL_NONE if it did not. */
 enum fail_kind {
     FAIL_NONE,
-    FAIL_RESULT,  /* a step's error differs from the model's */
-    FAIL_VALUES,  /* identify's values differ from the model's */
-    FAIL_CHECKER, /* the kernel's invariant checker failed after a step */
-    FAIL_SLOT,    /* a slot the model knows reads back differently through identify */
-    FAIL_CRASH,   /* the process died (kernel panic, abort, signal) */
+    FAIL_RESULT,    /* a step's error differs from the model's */
+    FAIL_VALUES,    /* identify's values differ from the model's */
+    FAIL_TRANSLATE, /* DEBUG_TRANSLATE ends its walk elsewhere than the model's */
+    FAIL_CHECKER,   /* the kernel's invariant checker failed after a step */
+    FAIL_SLOT,      /* a slot the model knows reads back differently through identify */
+    FAIL_CRASH,     /* the process died (kernel panic, abort, signal) */
 };
 
 struct failure {

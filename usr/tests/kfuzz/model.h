@@ -88,6 +88,9 @@ bool model_entries_present(const struct model *m, genpaddr_t table_base, uint64_
  * values) and the model's new state. Records the slots it changed in touched.
  */
 struct sysret model_syscall(struct model *m, const uintptr_t regs[SYSCALL_REGS]);
+/* DEBUG_TRANSLATE(vaddr): the error, value[0] (level, present, size) and value[1] (the page). */
+struct sysret model_translate(const struct model *m, uint64_t vaddr);
+
 /* host_machine_load_root(addr): the kernel's held copy of the root table it runs on. */
 errval_t model_load_root(struct model *m, capaddr_t addr);
 

@@ -81,6 +81,9 @@ struct sysret model_syscall(struct model *m, const uintptr_t regs[SYSCALL_REGS])
     case SYSCALL_EXIT:
         return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_DEBUG: /* the kernel's check of itself must always pass */
+        if (regs[1] == DEBUG_TRANSLATE) {
+            return model_translate(m, regs[2]);
+        }
         return (struct sysret){.error = regs[1] == DEBUG_CHECK_KERNEL ? SYS_ERR_OK
                                                                       : SYS_ERR_ILLEGAL_DEBUG_CMD};
     default:

@@ -61,6 +61,7 @@ static const char *const fail_names[] = {
     [FAIL_NONE] = "none",
     [FAIL_RESULT] = "the kernel's answer differs from the model's",
     [FAIL_VALUES] = "identify's values differ from the model's",
+    [FAIL_TRANSLATE] = "DEBUG_TRANSLATE's walk ends unlike the model's",
     [FAIL_CHECKER] = "the kernel's invariant checker failed",
     [FAIL_SLOT] = "a slot reads back through identify unlike the model",
     [FAIL_CRASH] = "the process died",
@@ -97,6 +98,13 @@ void fuzz_describe_failure(const struct failure *f, char *buf, size_t bytes)
                  fail_names[f->kind], f->addr, want, got);
         break;
     }
+    case FAIL_TRANSLATE:
+        snprintf(buf, bytes,
+                 "step %zu: %s: 0x%" PRIx64 " should end at 0x%" PRIxPTR " (page 0x%" PRIxPTR
+                 "), ends at 0x%" PRIxPTR " (page 0x%" PRIxPTR ")",
+                 f->step, fail_names[f->kind], f->addr, f->values[0], f->values[1],
+                 f->got_values[0], f->got_values[1]);
+        break;
     case FAIL_CRASH:
         snprintf(buf, bytes, "step %zu: %s (status or signal %" PRIu64 ")", f->step,
                  fail_names[f->kind], f->got);
@@ -164,6 +172,9 @@ static void print_final(FILE *out, const struct step *last, const struct failure
 {
     if (f->kind == FAIL_CHECKER) {
         fprintf(out, "    FUZZ_CHECK_KERNEL();\n");
+    } else if (f->kind == FAIL_TRANSLATE) {
+        fprintf(out, "    FUZZ_TRANSLATE(0x%" PRIx64 ", 0x%" PRIxPTR ", 0x%" PRIxPTR ");\n",
+                f->addr, f->values[0], f->values[1]);
     } else if (f->kind == FAIL_VALUES || (f->kind == FAIL_SLOT && f->expected == SYS_ERR_OK)) {
         uint64_t addr = f->kind == FAIL_VALUES ? last->w[1] : f->addr;
         fprintf(out,
@@ -193,7 +204,7 @@ void fuzz_print_test(FILE *out, uint64_t seed, size_t original, const struct ste
         errval_t expect = steps[i].kind == STEP_LOAD_ROOT
                               ? model_load_root(&m, (capaddr_t)steps[i].w[1])
                               : model_syscall(&m, steps[i].w).error;
-        bool values_last = i + 1 == count && f->kind == FAIL_VALUES;
+        bool values_last = i + 1 == count && (f->kind == FAIL_VALUES || f->kind == FAIL_TRANSLATE);
         if (!values_last) {
             print_step(out, &steps[i], expect);
         }

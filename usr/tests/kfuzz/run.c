@@ -124,6 +124,14 @@ static bool run_step(struct run *r, const struct step *s, struct failure *f)
     }
     bool identified = s->kind == STEP_SYSCALL && s->w[0] == SYSCALL_INVOKE &&
                       s->w[2] == CMD_IDENTIFY && want.error == SYS_ERR_OK;
+    bool translated = s->kind == STEP_SYSCALL && s->w[0] == SYSCALL_DEBUG &&
+                      s->w[1] == DEBUG_TRANSLATE && want.error == SYS_ERR_OK;
+    if (translated && (want.value[0] != got.value[0] || want.value[1] != got.value[1])) {
+        *f = (struct failure){.kind = FAIL_TRANSLATE, .addr = s->w[2]};
+        memcpy(f->values, want.value, sizeof(f->values));
+        memcpy(f->got_values, got.value, sizeof(f->got_values));
+        return false;
+    }
     if (identified && memcmp(want.value, got.value, sizeof(want.value)) != 0) {
         *f = (struct failure){.kind = FAIL_VALUES, .addr = s->w[1]};
         memcpy(f->values, want.value, sizeof(f->values));
