@@ -40,6 +40,7 @@ enum choice {
     C_DUMP,
     C_WRONG_CMD,
     C_SYSCALL,
+    C_TRANSLATE,
     C_LOAD_ROOT,
     C_NUM
 };
@@ -47,10 +48,10 @@ enum choice {
 static enum choice gen_choice(struct gen_ctx *x)
 {
     static const unsigned weights[C_NUM] = {
-        [C_RETYPE] = 240,   [C_COPY] = 90, [C_MINT] = 80,      [C_DELETE] = 80,
-        [C_REVOKE] = 25,    [C_MAP] = 170, [C_UNMAP] = 75,     [C_MODIFY] = 60,
-        [C_IDENTIFY] = 60,  [C_DUMP] = 3,  [C_WRONG_CMD] = 30, [C_SYSCALL] = 17,
-        [C_LOAD_ROOT] = 10,
+        [C_RETYPE] = 240,   [C_COPY] = 90,      [C_MINT] = 80,      [C_DELETE] = 80,
+        [C_REVOKE] = 25,    [C_MAP] = 170,      [C_UNMAP] = 75,     [C_MODIFY] = 60,
+        [C_IDENTIFY] = 60,  [C_DUMP] = 3,       [C_WRONG_CMD] = 30, [C_SYSCALL] = 25,
+        [C_TRANSLATE] = 40, [C_LOAD_ROOT] = 10,
     };
     unsigned extra_delete = x->m->count > 300 ? 300 : 0;
     unsigned total = extra_delete;
@@ -71,11 +72,39 @@ static enum choice gen_choice(struct gen_ctx *x)
     return C_IDENTIFY;
 }
 
-/* A virtual address: small indices at every level (where maps go), anywhere, or an edge. */
+/* The mapped copy of the table at base, if any: the record one level up. */
+static const struct mcap *mapped_table(const struct model *m, genpaddr_t base)
+{
+    for (size_t i = 0; i < m->count; i++) {
+        const struct mcap *c = &m->caps[i];
+        if (c->map_count != 0 && c->base == base && objtype_is_vnode((enum objtype)c->type)) {
+            return c;
+        }
+    }
+    return NULL;
+}
+
+/* Where a page of a mapped copy appears, climbing the records up to whatever root they reach. */
+static uint64_t vaddr_of(struct gen_ctx *x, const struct mcap *c)
+{
+    gensize_t span = fmt_span((enum objtype)c->map_table_type);
+    uint64_t vaddr = (c->map_slot + gen_rnd(x, c->map_count)) * span + gen_rnd(x, span);
+    for (const struct mcap *t = mapped_table(x->m, c->map_table); t != NULL;
+         t = mapped_table(x->m, t->map_table)) {
+        vaddr += t->map_slot * fmt_span((enum objtype)t->map_table_type);
+    }
+    return vaddr;
+}
+
+/* A virtual address: of a mapped page, small indices at every level, anywhere, or an edge. */
 static uint64_t gen_vaddr(struct gen_ctx *x)
 {
     if (gen_chance(x, 15)) {
         return gen_edge(x);
+    }
+    const struct view_entry *e = gen_chance(x, 60) ? gen_entry(x, &x->init, is_mapped) : NULL;
+    if (e != NULL && !is_vnode(&x->m->caps[e->cap])) {
+        return vaddr_of(x, &x->m->caps[e->cap]);
     }
     uint64_t vaddr = 0;
     for (int level = 0; level < fmt_levels; level++) {
@@ -172,6 +201,26 @@ static bool is_root_table(const struct mcap *c)
     return c->type == fmt_root();
 }
 
+/* A root table some mapped page hangs under, so that translations find pages; else any root. */
+static uint64_t gen_root_to_load(struct gen_ctx *x)
+{
+    const struct view_entry *e = gen_chance(x, 60) ? gen_entry(x, &x->init, is_mapped) : NULL;
+    if (e != NULL) {
+        genpaddr_t top = x->m->caps[e->cap].map_table;
+        for (const struct mcap *t = mapped_table(x->m, top); t != NULL;
+             t = mapped_table(x->m, t->map_table)) {
+            top = t->map_table;
+        }
+        for (size_t i = 0; i < x->init.count; i++) {
+            const struct mcap *c = &x->m->caps[x->init.e[i].cap];
+            if (c->base == top && is_root_table(c)) {
+                return x->init.e[i].addr;
+            }
+        }
+    }
+    return gen_addr(x, &x->init, is_root_table, 15);
+}
+
 void gen_step(struct gen *g, const struct model *m, struct step *out)
 {
     static struct gen_ctx x; /* keeps the views' storage from step to step */
@@ -184,10 +233,13 @@ void gen_step(struct gen *g, const struct model *m, struct step *out)
     out->w[0] = SYSCALL_INVOKE;
     if (c == C_SYSCALL) {
         gen_other_syscall(&x, out);
+    } else if (c == C_TRANSLATE) {
+        out->w[0] = SYSCALL_DEBUG;
+        out->w[1] = DEBUG_TRANSLATE;
+        out->w[2] = gen_vaddr(&x);
     } else if (c == C_LOAD_ROOT) {
         out->kind = STEP_LOAD_ROOT;
-        out->w[1] =
-            (capaddr_t)gen_addr(&x, &x.init, is_root_table, 15); /* the host call takes 32 bits */
+        out->w[1] = (capaddr_t)gen_root_to_load(&x); /* the host call takes 32 bits */
     } else if (c <= C_REVOKE) {
         gen_cnode_command(&x, out, c);
     } else {

@@ -71,9 +71,18 @@ static uint64_t gen_map_offset(struct gen_ctx *x, const struct mcap *src)
     return gen_chance(x, 50) ? BASE_PAGE_BYTES / 2 : gen_edge(x);
 }
 
+/* A root, or a table that is itself mapped: maps there grow walks a translation can follow. */
+static bool is_walked_table(const struct mcap *c)
+{
+    return is_writable_vnode(c) && (c->type == fmt_root() || c->map_count != 0);
+}
+
 void gen_map(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a)
 {
     cap_filter filter = gen_chance(x, 85) ? is_writable_vnode : is_vnode;
+    if (gen_chance(x, 40)) {
+        filter = is_walked_table;
+    }
     const struct view_entry *t = gen_chance(x, 92) ? gen_entry(x, &x->init, filter) : NULL;
     *invoked = t != NULL ? t->addr : gen_addr(x, &x->init, NULL, 40);
     enum objtype table = t != NULL ? (enum objtype)cap_of(x, t)->type : fmt_root();
