@@ -60,8 +60,8 @@ bool in_meta_window(genvaddr_t va)
 
 /* ---- Failure context: what was being done, so a failure names the operation. ---- */
 
-char where_prefix[64];
-char where[256];
+char where_prefix[160];
+char where[384];
 
 void note(const char *fmt, ...)
 {
@@ -219,13 +219,24 @@ void model_modify(genvaddr_t vaddr, gensize_t bytes, vregion_flags_t flags)
 
 /* ---- Operations: on the pmap and on the model alike. ---- */
 
+bool (*starved_retry)(errval_t err, genvaddr_t vaddr, gensize_t bytes);
+
+/* Whether a failed call is to be made again: starved_retry checked it and freed something. */
+static bool retry(errval_t err, genvaddr_t vaddr, gensize_t bytes)
+{
+    return err_is_fail(err) && starved_retry != NULL && starved_retry(err, vaddr, bytes);
+}
+
 /* Maps, expecting a refusal exactly when the model overlaps; returns whether it mapped. */
 bool do_map(const struct test_frame *f, gensize_t offset, genvaddr_t vaddr, gensize_t bytes,
             vregion_flags_t flags)
 {
     note("map [%#llx, +%#llx) frame %#llx+%#llx flags %#x", (ull)vaddr, (ull)bytes, (ull)f->base,
          (ull)offset, flags);
-    errval_t err = pmap_map(&test_pmap, vaddr, f->cap, offset, bytes, flags);
+    errval_t err;
+    do {
+        err = pmap_map(&test_pmap, vaddr, f->cap, offset, bytes, flags);
+    } while (retry(err, vaddr, bytes));
     if (model_overlaps(vaddr, bytes)) {
         expect(err_no(err) == LIB_ERR_PMAP_MAP &&
                    err_no(err_pop(err)) == LIB_ERR_PMAP_EXISTING_MAPPING,
@@ -246,7 +257,10 @@ bool do_map(const struct test_frame *f, gensize_t offset, genvaddr_t vaddr, gens
 void do_unmap(genvaddr_t vaddr, gensize_t bytes)
 {
     note("unmap [%#llx, +%#llx)", (ull)vaddr, (ull)bytes);
-    errval_t err = pmap_unmap(&test_pmap, vaddr, bytes);
+    errval_t err;
+    do {
+        err = pmap_unmap(&test_pmap, vaddr, bytes);
+    } while (retry(err, vaddr, bytes));
     expect(err_is_ok(err), "%s: %s", where, errstr(err));
     model_remove(vaddr, bytes);
 }
@@ -254,7 +268,10 @@ void do_unmap(genvaddr_t vaddr, gensize_t bytes)
 void do_modify(genvaddr_t vaddr, gensize_t bytes, vregion_flags_t flags)
 {
     note("modify_flags [%#llx, +%#llx) to %#x", (ull)vaddr, (ull)bytes, flags);
-    errval_t err = pmap_modify_flags(&test_pmap, vaddr, bytes, flags);
+    errval_t err;
+    do {
+        err = pmap_modify_flags(&test_pmap, vaddr, bytes, flags);
+    } while (retry(err, vaddr, bytes));
     expect(err_is_ok(err), "%s: %s", where, errstr(err));
     model_modify(vaddr, bytes, flags);
 }

@@ -40,8 +40,8 @@ int level_of_page(gensize_t page_bytes);
 bool in_meta_window(genvaddr_t va);
 
 /* Failure context: what was being done (where_prefix, then note's text), named on failure. */
-extern char where_prefix[64];
-extern char where[256];
+extern char where_prefix[160];
+extern char where[384];
 void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *errstr(errval_t err);
 
@@ -85,6 +85,12 @@ bool do_map(const struct test_frame *f, gensize_t offset, genvaddr_t vaddr, gens
             vregion_flags_t flags);
 void do_unmap(genvaddr_t vaddr, gensize_t bytes);
 void do_modify(genvaddr_t vaddr, gensize_t bytes, vregion_flags_t flags);
+/*
+ * For runs on a starved machine (the soak): when set, a do_* call that failed is passed here
+ * before the model changes; it checks the failure (named, nothing half-done), frees something
+ * and returns true to have the same call made again, or false to let the call's checks judge.
+ */
+extern bool (*starved_retry)(errval_t err, genvaddr_t vaddr, gensize_t bytes);
 
 /* The oracle (pmap_oracle.c). */
 struct walk_result walk(genvaddr_t va);
