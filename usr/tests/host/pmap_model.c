@@ -219,12 +219,13 @@ void model_modify(genvaddr_t vaddr, gensize_t bytes, vregion_flags_t flags)
 
 /* ---- Operations: on the pmap and on the model alike. ---- */
 
-bool (*starved_retry)(errval_t err, genvaddr_t vaddr, gensize_t bytes);
+bool (*starved_retry)(errval_t err, genvaddr_t vaddr, gensize_t bytes,
+                      const struct user_counts *before);
 
 /* Whether a failed call is to be made again: starved_retry checked it and freed something. */
-static bool retry(errval_t err, genvaddr_t vaddr, gensize_t bytes)
+static bool retry(errval_t err, genvaddr_t vaddr, gensize_t bytes, const struct user_counts *before)
 {
-    return err_is_fail(err) && starved_retry != NULL && starved_retry(err, vaddr, bytes);
+    return err_is_fail(err) && starved_retry != NULL && starved_retry(err, vaddr, bytes, before);
 }
 
 /* Maps, expecting a refusal exactly when the model overlaps; returns whether it mapped. */
@@ -234,9 +235,13 @@ bool do_map(const struct test_frame *f, gensize_t offset, genvaddr_t vaddr, gens
     note("map [%#llx, +%#llx) frame %#llx+%#llx flags %#x", (ull)vaddr, (ull)bytes, (ull)f->base,
          (ull)offset, flags);
     errval_t err;
+    struct user_counts before = {0};
     do {
+        if (starved_retry != NULL) {
+            user_counts_take(&before);
+        }
         err = pmap_map(&test_pmap, vaddr, f->cap, offset, bytes, flags);
-    } while (retry(err, vaddr, bytes));
+    } while (retry(err, vaddr, bytes, &before));
     if (model_overlaps(vaddr, bytes)) {
         expect(err_no(err) == LIB_ERR_PMAP_MAP &&
                    err_no(err_pop(err)) == LIB_ERR_PMAP_EXISTING_MAPPING,
@@ -260,7 +265,7 @@ void do_unmap(genvaddr_t vaddr, gensize_t bytes)
     errval_t err;
     do {
         err = pmap_unmap(&test_pmap, vaddr, bytes);
-    } while (retry(err, vaddr, bytes));
+    } while (retry(err, vaddr, bytes, NULL));
     expect(err_is_ok(err), "%s: %s", where, errstr(err));
     model_remove(vaddr, bytes);
 }
@@ -271,7 +276,7 @@ void do_modify(genvaddr_t vaddr, gensize_t bytes, vregion_flags_t flags)
     errval_t err;
     do {
         err = pmap_modify_flags(&test_pmap, vaddr, bytes, flags);
-    } while (retry(err, vaddr, bytes));
+    } while (retry(err, vaddr, bytes, NULL));
     expect(err_is_ok(err), "%s: %s", where, errstr(err));
     model_modify(vaddr, bytes, flags);
 }

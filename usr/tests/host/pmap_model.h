@@ -87,10 +87,17 @@ void do_unmap(genvaddr_t vaddr, gensize_t bytes);
 void do_modify(genvaddr_t vaddr, gensize_t bytes, vregion_flags_t flags);
 /*
  * For runs on a starved machine (the soak): when set, a do_* call that failed is passed here
- * before the model changes; it checks the failure (named, nothing half-done), frees something
- * and returns true to have the same call made again, or false to let the call's checks judge.
+ * before the model changes, with the user runs and tables from just before a map (NULL for unmap
+ * and modify_flags, which may keep the splits made at their borders: doc/pmap.md); it checks the
+ * failure (named, nothing half-done), frees something and returns true to have the same call
+ * made again, or false to let the call's checks judge.
  */
-extern bool (*starved_retry)(errval_t err, genvaddr_t vaddr, gensize_t bytes);
+struct user_counts {
+    size_t runs, tables; /* the pmap's, less the metadata's own */
+};
+void user_counts_take(struct user_counts *ret);
+extern bool (*starved_retry)(errval_t err, genvaddr_t vaddr, gensize_t bytes,
+                             const struct user_counts *before);
 
 /* The oracle (pmap_oracle.c). */
 struct walk_result walk(genvaddr_t va);

@@ -200,6 +200,16 @@ void metadata_needs(size_t *tables, size_t *runs)
     *tables = tc.tables;
 }
 
+void user_counts_take(struct user_counts *ret)
+{
+    size_t meta_tables, meta_runs;
+    metadata_needs(&meta_tables, &meta_runs);
+    struct pmap_stats s;
+    pmap_get_stats(&test_pmap, &s);
+    ret->runs = s.mappings - meta_runs;
+    ret->tables = s.tables - meta_tables;
+}
+
 /* Tables the user mappings hold: all of them but the metadata's. */
 size_t user_tables(void)
 {

@@ -24,7 +24,7 @@ static struct {
 
 struct soak_counts {
     struct random_counts r;
-    size_t frame_churns, slot_allocs, slot_frees;
+    size_t scatters, frame_churns, slot_allocs, slot_frees;
 };
 
 /* The highest values seen at the oracle's checks, over the whole run, less the soak's hoards. */
@@ -142,12 +142,30 @@ static void slot_churn(struct soak_counts *c)
     c->slot_allocs++;
 }
 
+/*
+ * Thousands of one-page runs, every other page from one call each: enough runs to need several
+ * metadata blocks more than PMAP_SHRINK_SLACK_BLOCKS, which the phase's end must give back.
+ */
+static void scatter(struct soak_counts *c)
+{
+    gensize_t span = model.hi - model.lo;
+    size_t pages = (size_t)(span / PAGE / 2) + (size_t)rng_below(span / PAGE / 4);
+    genvaddr_t va = random_vaddr(pages * PAGE, PAGE);
+    for (size_t i = 0; i < pages; i += 2) {
+        c->r.refused += !do_map(&frames[0], 0, va + i * PAGE, PAGE, random_flags());
+        c->r.maps++;
+    }
+    c->scatters++;
+}
+
 static void soak_op(struct soak_counts *c)
 {
-    uint64_t pick = rng_below(100);
-    if (pick < 90) {
+    uint64_t pick = rng_below(1000);
+    if (pick < 1) {
+        scatter(c);
+    } else if (pick < 900) {
         random_op(&c->r);
-    } else if (pick < 94) {
+    } else if (pick < 940) {
         frame_churn(c);
     } else {
         slot_churn(c);
@@ -156,7 +174,7 @@ static void soak_op(struct soak_counts *c)
 
 static genvaddr_t window_bytes(enum soak_kind kind)
 {
-    return kind == SOAK_WIDE ? WINDOW_HI - WINDOW_LO : (genvaddr_t)8 << 20;
+    return kind == SOAK_DENSE ? (genvaddr_t)8 << 20 : WINDOW_HI - WINDOW_LO;
 }
 
 /* The end of a phase: everything it mapped unmapped, everything it took given back. */
@@ -207,10 +225,12 @@ static void run_phase(unsigned p, uint64_t ops)
     }
     end_phase(phase);
     printf("%s: %llu ops (%zu maps, %zu refused as overlapping, %zu unmaps, %zu modify_flags, "
-           "%zu lookups, %zu frame churns, %zu slot allocs, %zu slot frees), %zu calls ran out "
+           "%zu lookups, %zu scatters, %zu frame churns, %zu slot allocs, %zu slot frees), %zu "
+           "calls ran out "
            "and succeeded after a give-back\n",
            phase, (ull)ops, c.r.maps, c.r.refused, c.r.unmaps, c.r.modifies, c.r.lookups,
-           c.frame_churns, c.slot_allocs, c.slot_frees, soak_starved_failures - failures);
+           c.scatters, c.frame_churns, c.slot_allocs, c.slot_frees,
+           soak_starved_failures - failures);
     fflush(stdout);
 }
 
