@@ -73,6 +73,16 @@ test: setup
 	@tools/total-summary $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BOOTED_LOGS) \
 		$(BUILD)/logs/kfault-armv7.log
 
+# make soak: the long soak on the host (SOAK_OPS operations in phases of SOAK_PHASE_OPS; figures
+# in doc/soak.md); Check's timeout grows with SOAK_OPS.
+SOAK_OPS ?= 10000000
+SOAK_PHASE_OPS ?= 100000
+SOAK_CHECK_EVERY ?= 1000
+soak: setup
+	@$(SUBMAKE) $(BUILD)/host-x86_64/bin/soak_check
+	@SOAK_OPS=$(SOAK_OPS) SOAK_PHASE_OPS=$(SOAK_PHASE_OPS) SOAK_CHECK_EVERY=$(SOAK_CHECK_EVERY) \
+		CK_VERBOSITY=normal $(BUILD)/host-x86_64/bin/soak_check
+
 # make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
 ARCH ?= x86_64
 DOMAIN ?= demo
