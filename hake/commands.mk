@@ -57,6 +57,14 @@ BOOTED_LOGS := $(foreach s,$(BOOTED_SUITES),\
 	$(foreach a,$(QEMU_SUITES),$(call booted_log,$(s),$(a))) \
 	$(foreach c,$(X86_CPU_MODELS),$(call booted_log,$(s),x86_64,$(c))))
 
+# The booted soak (usr/tests/soak), under each architecture's default CPU only.
+define soak_round
+	echo "== soak on $(1) in QEMU" ; \
+	tools/run-suite tools/qemu-run $(1) $(KERNEL_IMAGE.$(1)) $(BUILD)/$(1)/bin/soak \
+		$(QEMU_TIMEOUT) | tee $(call booted_log,soak,$(1))
+endef
+SOAK_LOGS := $(foreach a,$(QEMU_SUITES),$(call booted_log,soak,$(a)))
+
 test: setup
 	@$(SUBMAKE) format-check
 	@$(SUBMAKE) all
@@ -66,12 +74,23 @@ test: setup
 	@tools/run-suite tools/run-fuzz-replay $(FUZZ_CORPUS) $(FUZZ_REPLAY_BINS) \
 		| tee $(BUILD)/logs/fuzz-replay.log ; true
 	@$(foreach a,$(QEMU_SUITES),$(call booted_round,$(a),) ; ) true
+	@$(foreach a,$(QEMU_SUITES),$(call soak_round,$(a)) ; ) true
 	@$(foreach c,$(X86_CPU_MODELS),$(call booted_round,x86_64,$(c)) ; ) true
 	@echo "== kernel-mode faults on armv7 in QEMU" ; \
 		tools/run-suite tools/check-armv7-kernel-fault $(KERNEL_IMAGE.armv7) \
 		$(BUILD)/armv7/bin/captest | tee $(BUILD)/logs/kfault-armv7.log ; true
-	@tools/total-summary $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BOOTED_LOGS) \
+	@tools/total-summary $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BOOTED_LOGS) $(SOAK_LOGS) \
 		$(BUILD)/logs/kfault-armv7.log
+
+# make soak: the long soak on the host (SOAK_OPS operations in phases of SOAK_PHASE_OPS; figures
+# in doc/soak.md); Check's timeout grows with SOAK_OPS.
+SOAK_OPS ?= 10000000
+SOAK_PHASE_OPS ?= 100000
+SOAK_CHECK_EVERY ?= 1000
+soak: setup
+	@$(SUBMAKE) $(BUILD)/host-x86_64/bin/soak_check
+	@SOAK_OPS=$(SOAK_OPS) SOAK_PHASE_OPS=$(SOAK_PHASE_OPS) SOAK_CHECK_EVERY=$(SOAK_CHECK_EVERY) \
+		CK_VERBOSITY=normal $(BUILD)/host-x86_64/bin/soak_check
 
 # make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
 ARCH ?= x86_64

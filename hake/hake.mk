@@ -102,7 +102,7 @@ $(foreach t,$(RULE_TARGETS),$(eval $(call target_rules,$(t))))
 $(foreach t,$(RULE_TARGETS),$(foreach m,$(LIBRARIES),$(if $(call builds,$(t),$(m)),$(eval $(call library_rules,$(t),$(m))))))
 $(foreach t,$(RULE_TARGETS),$(foreach m,$(PROGRAMS) $(HOST_TESTS),$(if $(call builds,$(t),$(m)),$(eval $(call program_rules,$(t),$(m))))))
 
-.PHONY: all setup test run run-host debug bench clean format format-check
+.PHONY: all setup test run run-host debug bench clean format format-check soak
 all: $(foreach t,$(TARGETS),$($(t).outputs))
 
 setup:

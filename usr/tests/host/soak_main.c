@@ -1,0 +1,15 @@
+/* Runs the soak suite under Check (SOAK_SEED, SOAK_OPS, SOAK_PHASE_OPS, SOAK_CHECK_EVERY). */
+#include "soak.h"
+#include <stdio.h>
+#include <stdlib.h>
+
+int main(void)
+{
+    printf("host kernel: index seed 0x%llx (HOST_SEED)\n",
+           (unsigned long long)host_machine_default_seed());
+    SRunner *runner = srunner_create(soak_suite());
+    srunner_run_all(runner, CK_NORMAL);
+    int failed = srunner_ntests_failed(runner);
+    srunner_free(runner);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
