@@ -75,5 +75,6 @@ Suite *libcap_suite(void);
 Suite *isolation_suite(void);
 Suite *treap_suite(void);
 Suite *error_order_suite(void);
+Suite *syscalls_suite(void);
 
 #endif
