@@ -76,5 +76,6 @@ Suite *isolation_suite(void);
 Suite *treap_suite(void);
 Suite *error_order_suite(void);
 Suite *syscalls_suite(void);
+Suite *fault_suite(void);
 
 #endif
