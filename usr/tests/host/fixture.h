@@ -77,5 +77,6 @@ Suite *treap_suite(void);
 Suite *error_order_suite(void);
 Suite *syscalls_suite(void);
 Suite *fault_suite(void);
+Suite *spawn_suite(void);
 
 #endif
