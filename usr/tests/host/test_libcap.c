@@ -725,6 +725,36 @@ START_TEST(frame_alloc_aligned_aligns_the_base)
 }
 END_TEST
 
+START_TEST(ram_alloc_aligned_aligns_the_base_and_ram_free_undoes_it)
+{
+    struct capref first;
+    ck_assert_ok(
+        ram_alloc(&first, BASE_PAGE_BYTES)); /* free RAM starts one page past any alignment */
+    struct libcap_state start = state_now();
+    static const struct {
+        gensize_t bytes, align, want_bytes;
+    } cases[] = {
+        {KIB(4), KIB(4), KIB(4)}, {KIB(64), KIB(64), KIB(64)}, {10, MIB(1), KIB(4)},
+        {MIB(2), MIB(2), MIB(2)}, {KIB(12), MIB(4), KIB(12)},
+    };
+    struct capref ram[sizeof(cases) / sizeof(cases[0])];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ck_assert_ok(ram_alloc_aligned(&ram[i], cases[i].bytes, cases[i].align));
+        struct cap_identity id = id_of(ram[i]);
+        ck_assert_int_eq(id.type, ObjType_RAM);
+        ck_assert_uint_eq(id.bytes, cases[i].want_bytes);
+        ck_assert_uint_eq(id.base % cases[i].align, 0);
+    }
+    struct capref none;
+    ck_assert_chain(ram_alloc_aligned(&none, KIB(4), KIB(4) + 1), LIB_ERR_RAM_ALLOC,
+                    LIB_ERR_RAM_ALLOC_SIZE);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ck_assert_ok(ram_free(ram[i]));
+    }
+    ck_assert_state(start);
+}
+END_TEST
+
 START_TEST(frame_free_revokes_copies_and_returns_the_memory)
 {
     struct libcap_state start = state_now();
@@ -1120,6 +1150,7 @@ Suite *libcap_suite(void)
     tcase_add_test(ram, released_pieces_merge_back_in_any_order);
     tcase_add_test(ram, ram_alloc_rounds_to_pages_and_ram_free_undoes_it);
     tcase_add_test(ram, ram_free_revokes_what_was_made_from_it);
+    tcase_add_test(ram, ram_alloc_aligned_aligns_the_base_and_ram_free_undoes_it);
 
     TCase *frames = libcap_tcase(s, "frames");
     tcase_add_test(frames, frame_alloc_rounds_to_pages);
