@@ -950,6 +950,19 @@ START_TEST(determine_addr_refuses_bad_alignments_and_sizes)
 END_TEST
 
 /* Asserts [va, va + bytes) is aligned, in user space, outside the window, and unmapped. */
+/* Alignment 0 asks for the page size: the same address as an explicit page alignment. */
+START_TEST(determine_addr_with_alignment_zero_aligns_to_a_page)
+{
+    genvaddr_t zero, page;
+    ck_assert_ok(pmap_determine_addr(&test_pmap, 3 * PAGE, PAGE, &page));
+    reinit_test_pmap(NULL); /* the same search again from the start */
+    ck_assert_ok(pmap_determine_addr(&test_pmap, 3 * PAGE, 0, &zero));
+    ck_assert_uint_eq(zero, page);
+    ck_assert_uint_eq(zero % PAGE, 0);
+    assert_no_leaks();
+}
+END_TEST
+
 static void assert_fit(genvaddr_t va, gensize_t bytes, gensize_t alignment, int line)
 {
     const struct pmap_layout *l = layout();
@@ -1327,6 +1340,26 @@ START_TEST(metadata_window_that_cannot_grow_runs_out)
     ck_assert_uint_gt(test_pmap.meta_limit, blocker);
     assert_pairs_mapped(frame, next);
     assert_metadata_mapped();
+    ck_assert_ok(pmap_unmap(&test_pmap, pair_vaddr(0), pair_vaddr(next) - pair_vaddr(0)));
+    ck_assert_ok(frame_free(frame));
+    assert_no_leaks();
+}
+END_TEST
+
+/* A window that ends where user space ends has nowhere to grow: the refill says so. */
+START_TEST(a_window_at_the_top_of_user_space_cannot_grow)
+{
+    struct pmap_options options = {.meta_base = layout()->user_end - PMAP_REFILL_BYTES,
+                                   .meta_window_bytes = PMAP_REFILL_BYTES};
+    reinit_test_pmap(&options);
+    struct capref frame = new_frame(2 * PAGE);
+    size_t next = 0;
+    errval_t err = map_pairs_until_fail(frame, 0, 512, &next);
+    ck_assert_chain(err, LIB_ERR_PMAP_MAP, LIB_ERR_PMAP_REFILL, LIB_ERR_PMAP_METADATA_EXHAUSTED);
+    ck_assert_uint_ge(next, 4);
+    ck_assert_uint_eq(test_pmap.meta_limit, layout()->user_end);
+    ck_assert_uint_eq(stats_of(&test_pmap).meta_blocks, 1);
+    assert_pairs_mapped(frame, next);
     ck_assert_ok(pmap_unmap(&test_pmap, pair_vaddr(0), pair_vaddr(next) - pair_vaddr(0)));
     ck_assert_ok(frame_free(frame));
     assert_no_leaks();
@@ -1745,6 +1778,7 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(other, init_refuses_what_is_not_an_empty_root_table);
     TCase *determine = pmap_tcase(s, "determine_addr");
     tcase_add_test(determine, determine_addr_refuses_bad_alignments_and_sizes);
+    tcase_add_test(determine, determine_addr_with_alignment_zero_aligns_to_a_page);
     tcase_add_test(determine, determine_addr_gives_free_aligned_ranges_outside_the_window);
     tcase_add_test(determine, determine_addr_runs_out_of_aligned_candidates);
     tcase_add_test(determine, determine_addr_with_the_address_space_nearly_full);
@@ -1755,6 +1789,7 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(exhaustion, running_out_of_slots_while_making_tables_takes_them_back);
     tcase_add_test(exhaustion, metadata_window_that_cannot_grow_runs_out);
     tcase_add_test(exhaustion, metadata_window_grows_over_free_space);
+    tcase_add_test(exhaustion, a_window_at_the_top_of_user_space_cannot_grow);
     tcase_add_test(exhaustion, a_refill_that_grows_the_window_over_the_request_refuses_it);
     TCase *foreign_tc = pmap_tcase(s, "foreign pmap");
     tcase_add_test(foreign_tc, foreign_pmap_keeps_its_metadata_on_the_heap);
