@@ -1711,6 +1711,59 @@ END_TEST
  * The largest pages the format has below the root (x86-64: 1 GiB), from a
  * device window (DevFrames are not zeroed, so a 1 GiB frame costs nothing).
  */
+/* A split keeps two runs, so it needs a slot for the second copy: without one, nothing changes. */
+START_TEST(a_split_without_a_free_slot_is_refused_and_changes_nothing)
+{
+    struct capref frame = new_frame(4 * PAGE);
+    genvaddr_t va = test_base();
+    ck_assert_ok(pmap_map(&test_pmap, va, frame, 0, 4 * PAGE, RW));
+    struct pmap_stats before = stats_of(&test_pmap);
+    hoard_all_slots();
+    assert_chain_has(pmap_unmap(&test_pmap, va + PAGE, PAGE), LIB_ERR_PMAP_UNMAP,
+                     LIB_ERR_SLOT_ALLOC_NO_SPACE, __LINE__);
+    ck_assert_mapped(va, 4 * PAGE, frame_base(frame), PAGE);
+    ck_assert_same_shape(before);
+    release_slots();
+    ck_assert_ok(pmap_unmap(&test_pmap, va + PAGE, PAGE));
+    ck_assert_unmapped(va + PAGE, PAGE);
+    ck_assert_ok(pmap_unmap(&test_pmap, va, 4 * PAGE));
+    ck_assert_ok(frame_free(frame));
+    assert_no_leaks();
+}
+END_TEST
+
+/* Splitting a large page needs a new leaf table: without memory for one, nothing changes. */
+START_TEST(splitting_a_large_page_without_memory_is_refused_and_changes_nothing)
+{
+    gensize_t big = large_bytes();
+    genvaddr_t va = large_vaddr();
+    struct capref frame = large_frame(1);
+    ck_assert_ok(pmap_map(&test_pmap, va, frame, 0, big, RW | VREGION_FLAGS_LARGE));
+    struct pmap_stats before = stats_of(&test_pmap);
+    hoard_all_ram();
+    static struct capref tables[8]; /* ARMv7: fill the shared pages' free quarters too */
+    size_t n = 0;
+    enum objtype leaf = layout()->table_type[layout()->levels - 1];
+    while (n < 8 && err_is_ok(vnode_create(&tables[n], leaf))) {
+        n++;
+    }
+    assert_chain_has(pmap_unmap(&test_pmap, va + PAGE, PAGE), LIB_ERR_PMAP_UNMAP,
+                     LIB_ERR_RAM_ALLOC_EXHAUSTED, __LINE__);
+    ck_assert_mapped(va, big, frame_base(frame), big);
+    ck_assert_same_shape(before);
+    while (n > 0) {
+        ck_assert_ok(vnode_destroy(tables[--n]));
+    }
+    release_hoard();
+    ck_assert_ok(pmap_unmap(&test_pmap, va + PAGE, PAGE));
+    ck_assert_unmapped(va + PAGE, PAGE);
+    ck_assert_mapped(va, PAGE, frame_base(frame), PAGE);
+    ck_assert_ok(pmap_unmap(&test_pmap, va, big));
+    ck_assert_ok(frame_free(frame));
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(the_largest_pages_map_through_libpmap)
 {
     const struct pmap_layout *l = pmap_arch_layout();
@@ -1800,5 +1853,7 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(large, large_pages_fall_back_to_small_ones);
     tcase_add_test(large, unmapping_inside_a_large_page_keeps_the_rest);
     tcase_add_test(large, modifying_flags_inside_a_large_page_keeps_the_rest);
+    tcase_add_test(large, splitting_a_large_page_without_memory_is_refused_and_changes_nothing);
+    tcase_add_test(exhaustion, a_split_without_a_free_slot_is_refused_and_changes_nothing);
     return s;
 }
