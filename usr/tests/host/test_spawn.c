@@ -5,6 +5,7 @@
 #include <domain_layout.h>
 #include <elf.h>
 #include <kcheck.h>
+#include <libcap/libcap.h>
 #include <mdb.h>
 #include <spawn.h>
 #include <startup.h>
@@ -425,6 +426,35 @@ START_TEST(an_image_needing_more_slots_than_pagecn_is_refused)
 }
 END_TEST
 
+/*
+ * An init whose lowest boot RAM region is a single page (spawn_init hands out what it did not
+ * use, region by region): libcap takes RAM of a page from elsewhere, since the kernel never
+ * retypes RAM into RAM of its own size, and still uses the page for a frame.
+ */
+START_TEST(libcap_passes_over_a_one_page_region_for_ram)
+{
+    genpaddr_t base = HOST_MACHINE_DEFAULT_CONFIG.phys_base;
+    mem = (struct boot_memory){.count = 0};
+    boot_memory_add(&mem, base + 2 * PAGE, 16ull << 20); /* spawn_init takes from here first */
+    boot_memory_add(&mem, base, PAGE);
+    ck_assert(spawn(build_image(good_segments, GOOD_SEGMENTS, IMAGE_ENTRY)));
+    ck_assert_uint_eq(identify(capaddr_make(ROOTCN_SLOT_SUPERCN, 1)).base, base);
+    ck_assert_uint_eq(identify(capaddr_make(ROOTCN_SLOT_SUPERCN, 1)).bytes, PAGE);
+    ck_assert_ok(libcap_init());
+    struct capref ram, frame;
+    struct cap_identity id;
+    ck_assert_ok(ram_alloc(&ram, PAGE));
+    ck_assert_ok(cap_identify(ram, &id));
+    ck_assert_int_eq(id.type, ObjType_RAM);
+    ck_assert_uint_ne(id.base, base);
+    ck_assert_ok(frame_alloc(&frame, PAGE, NULL));
+    ck_assert_ok(cap_identify(frame, &id));
+    ck_assert_uint_eq(id.base, base);
+    ck_assert_ok(frame_free(frame));
+    ck_assert_ok(ram_free(ram));
+}
+END_TEST
+
 Suite *spawn_suite(void)
 {
     Suite *s = suite_create("boot memory and spawn");
@@ -446,6 +476,7 @@ Suite *spawn_suite(void)
                         sizeof(image_cases) / sizeof(image_cases[0]));
     tcase_add_test(tc, too_little_memory_is_refused_at_every_step);
     tcase_add_test(tc, an_image_needing_more_slots_than_pagecn_is_refused);
+    tcase_add_test(tc, libcap_passes_over_a_one_page_region_for_ram);
     suite_add_tcase(s, tc);
     return s;
 }
