@@ -63,12 +63,15 @@ test: setup
 	@mkdir -p $(BUILD)/logs
 	@rm -f $(BUILD)/logs/*.log
 	@tools/run-suite tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log ; true
+	@tools/run-suite tools/run-fuzz-replay $(FUZZ_CORPUS) $(FUZZ_REPLAY_BINS) \
+		| tee $(BUILD)/logs/fuzz-replay.log ; true
 	@$(foreach a,$(QEMU_SUITES),$(call booted_round,$(a),) ; ) true
 	@$(foreach c,$(X86_CPU_MODELS),$(call booted_round,x86_64,$(c)) ; ) true
 	@echo "== kernel-mode faults on armv7 in QEMU" ; \
 		tools/run-suite tools/check-armv7-kernel-fault $(KERNEL_IMAGE.armv7) \
 		$(BUILD)/armv7/bin/captest | tee $(BUILD)/logs/kfault-armv7.log ; true
-	@tools/total-summary $(BUILD)/logs/host.log $(BOOTED_LOGS) $(BUILD)/logs/kfault-armv7.log
+	@tools/total-summary $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BOOTED_LOGS) \
+		$(BUILD)/logs/kfault-armv7.log
 
 # make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
 ARCH ?= x86_64

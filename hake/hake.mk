@@ -96,9 +96,11 @@ $(1).outputs += $(BUILD)/$(1)/bin/$(2).elf32
 endif
 endef
 
-$(foreach t,$(TARGETS),$(eval $(call target_rules,$(t))))
-$(foreach t,$(TARGETS),$(foreach m,$(LIBRARIES),$(if $(call builds,$(t),$(m)),$(eval $(call library_rules,$(t),$(m))))))
-$(foreach t,$(TARGETS),$(foreach m,$(PROGRAMS) $(HOST_TESTS),$(if $(call builds,$(t),$(m)),$(eval $(call program_rules,$(t),$(m))))))
+# Rules for every target; `all` builds TARGETS, the fuzz targets only when asked for.
+RULE_TARGETS := $(TARGETS) $(FUZZ_TARGETS)
+$(foreach t,$(RULE_TARGETS),$(eval $(call target_rules,$(t))))
+$(foreach t,$(RULE_TARGETS),$(foreach m,$(LIBRARIES),$(if $(call builds,$(t),$(m)),$(eval $(call library_rules,$(t),$(m))))))
+$(foreach t,$(RULE_TARGETS),$(foreach m,$(PROGRAMS) $(HOST_TESTS),$(if $(call builds,$(t),$(m)),$(eval $(call program_rules,$(t),$(m))))))
 
 .PHONY: all setup test run run-host debug bench clean format format-check
 all: $(foreach t,$(TARGETS),$($(t).outputs))
@@ -107,6 +109,7 @@ setup:
 	@tools/setup
 
 include hake/commands.mk
+include hake/fuzz.mk
 
 clean:
 	rm -rf $(BUILD)

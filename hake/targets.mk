@@ -46,6 +46,19 @@ $(foreach t,$(COV_TARGETS),$(eval $(t).cc := $(HOST_CC)))
 $(foreach t,$(COV_TARGETS),$(eval $(t).cflags := $(HOST_CFLAGS) -O0 --coverage $(TRACE_FLAGS)))
 $(foreach t,$(COV_TARGETS),$(eval $(t).ldflags := --coverage))
 
+# libFuzzer targets (hake/fuzz.mk): clang with coverage feedback, ASan and UBSan. Not part of
+# `all`, so that building and testing need no clang; `make fuzz-<name>` builds what it runs.
+FUZZ_TARGETS := $(addsuffix -fuzz,$(HOST_TARGETS))
+FUZZ_CC ?= clang-14
+FUZZ_SAN := address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+host-x86_64-fuzz.platform := host
+host-x86_64-fuzz.arch := x86_64
+host-armv7-fuzz.platform := host
+host-armv7-fuzz.arch := armv7
+$(foreach t,$(FUZZ_TARGETS),$(eval $(t).cc := $(FUZZ_CC)))
+$(foreach t,$(FUZZ_TARGETS),$(eval $(t).cflags := $(HOST_CFLAGS) -O1 -fsanitize=fuzzer-no-link,$(FUZZ_SAN)))
+$(foreach t,$(FUZZ_TARGETS),$(eval $(t).ldflags := -fsanitize=fuzzer,$(FUZZ_SAN)))
+
 # Cross targets: the toolchain is detected and can be overridden on the command line.
 X86_64_CC ?= $(firstword $(foreach c,x86_64-linux-gnu-gcc gcc,$(if $(shell command -v $(c) 2>/dev/null),$(c))))
 ARMV7_CC ?= $(firstword $(foreach c,arm-none-eabi-gcc arm-linux-gnueabihf-gcc,$(if $(shell command -v $(c) 2>/dev/null),$(c))))

@@ -27,7 +27,25 @@ enum debug_cmd {
      * SYS_ERR_KERNEL_TEXT_CHANGED.
      */
     DEBUG_CHECK_KERNEL = 1,
+    /*
+     * DEBUG_TRANSLATE(vaddr): walks the root page table the caller runs on
+     * towards vaddr, as the MMU would, and reports the entry the walk ends
+     * at: the one mapping vaddr's page, or the first absent one. value[0]:
+     * DEBUG_TRANSLATE_LEVEL() of that entry's table (0: the root),
+     * DEBUG_TRANSLATE_PRESENT if it maps a page, and DEBUG_TRANSLATE_LOG2()
+     * of the bytes the entry spans; value[1]: the page's physical base;
+     * value[2]: its rights and memory type (VREGION_FLAGS_*); value[3]: the
+     * raw entry. Nothing but the caller's own tables is read. Errors:
+     * SYS_ERR_TRANSLATE_NO_ROOT, SYS_ERR_TRANSLATE_NOT_USER (the kernel's
+     * half, or beyond what the root indexes: non-canonical on x86-64).
+     */
+    DEBUG_TRANSLATE = 2,
 };
+
+#define DEBUG_TRANSLATE_PRESENT ((uintptr_t)1 << 8)
+#define DEBUG_TRANSLATE_LOG2_SHIFT 16
+#define DEBUG_TRANSLATE_LEVEL(word) ((int)((word)&0xff))
+#define DEBUG_TRANSLATE_LOG2(word) ((unsigned)(((word) >> DEBUG_TRANSLATE_LOG2_SHIFT) & 0xff))
 
 /* Which invariant of kernel state a failed DEBUG_CHECK_KERNEL found broken (doc/security.md). */
 enum kcheck_invariant {

@@ -4,14 +4,17 @@
 #include <platform.h>
 #include <printk.h>
 #include <syscall.h>
+#include <translate.h>
 
 struct dcb *dcb_current;
 
-static struct sysret sys_debug(const struct dcb *dcb, uintptr_t cmd)
+static struct sysret sys_debug(const struct dcb *dcb, uintptr_t cmd, uintptr_t arg)
 {
     struct sysret ret = {.error = SYS_ERR_ILLEGAL_DEBUG_CMD};
     if (cmd == DEBUG_CHECK_KERNEL) {
         ret.error = kcheck_run(dcb, &ret.value[0]);
+    } else if (cmd == DEBUG_TRANSLATE) {
+        ret = debug_translate(dcb, arg);
     }
     return ret;
 }
@@ -28,7 +31,7 @@ struct sysret sys_syscall(struct dcb *dcb, const uintptr_t regs[SYSCALL_REGS])
         dcb_exit(dcb, regs[1]);
         return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_DEBUG:
-        return sys_debug(dcb, regs[1]);
+        return sys_debug(dcb, regs[1], regs[2]);
     default:
         return (struct sysret){.error = SYS_ERR_ILLEGAL_SYSCALL};
     }

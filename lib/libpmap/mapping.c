@@ -5,7 +5,7 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
                          struct capref frame, gensize_t offset_bytes, size_t pte_count,
                          vregion_flags_t flags)
 {
-    struct pmap_mapping *m = slab_alloc(&pmap->mapping_slab);
+    struct pmap_mapping *m = meta_alloc(pmap, META_KIND_MAPPING);
     if (m == NULL) {
         return LIB_ERR_PMAP_REFILL; /* pmap_ensure_slabs was not called: a bug */
     }
@@ -23,7 +23,7 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
         }
     }
     if (err_is_fail(err)) {
-        slab_free(&pmap->mapping_slab, m);
+        meta_free(pmap, META_KIND_MAPPING, m);
         return err;
     }
     *m = (struct pmap_mapping){
@@ -67,7 +67,7 @@ errval_t mapping_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap
         table->child[i] = 0;
     }
     table->used = (uint16_t)(table->used - m->pte_count);
-    slab_free(&pmap->mapping_slab, m);
+    meta_free(pmap, META_KIND_MAPPING, m);
     pmap->stats.mappings--;
     return SYS_ERR_OK;
 }

@@ -92,59 +92,6 @@ errval_t pmap_init_self(struct pmap *pmap)
     return pmap_init(pmap, root, &options);
 }
 
-static errval_t visit_destroy_copy(struct pmap *pmap, struct pmap_vnode *table,
-                                   struct pmap_mapping *m, genvaddr_t run_vaddr, void *arg,
-                                   bool *stop)
-{
-    (void)table;
-    (void)run_vaddr;
-    (void)arg;
-    (void)stop;
-    return mapping_copy_destroy(pmap, m->copy);
-}
-
-/* Destroys the tables below vnode, deepest first; their nodes live in metadata blocks. */
-static errval_t destroy_tables(struct pmap *pmap, struct pmap_vnode *vnode)
-{
-    for (cslot_t i = 0; i < pmap->layout->entries[vnode->level]; i++) {
-        uintptr_t c = vnode->child[i];
-        if (c != 0 && !child_is_mapping(c)) {
-            errval_t err = destroy_tables(pmap, child_table(c));
-            if (err_is_fail(err)) {
-                return err;
-            }
-        }
-        vnode->child[i] = 0;
-    }
-    return vnode->parent != NULL ? vnode_destroy(vnode->cap) : SYS_ERR_OK;
-}
-
-errval_t pmap_destroy(struct pmap *pmap)
-{
-    const struct pmap_layout *l = pmap->layout;
-    genvaddr_t meta_end = pmap->options.heap_alloc == NULL ? pmap->meta_next : pmap->meta_base;
-    /* Everything but the metadata: runs and the tables they leave empty. */
-    errval_t err =
-        pmap->meta_base > pmap->vaddr_min
-            ? pmap_unmap_internal(pmap, pmap->vaddr_min, pmap->meta_base - pmap->vaddr_min)
-            : SYS_ERR_OK;
-    if (err_is_ok(err) && meta_end < l->user_end) {
-        err = pmap_unmap_internal(pmap, meta_end, l->user_end - meta_end);
-    }
-    /* The metadata's own runs and tables: their nodes vanish with the blocks. */
-    if (err_is_ok(err)) {
-        err = pmap_walk_range(pmap, pmap->meta_base, meta_end, visit_destroy_copy, NULL);
-    }
-    if (err_is_ok(err)) {
-        err = destroy_tables(pmap, pmap->root);
-    }
-    if (err_is_ok(err)) {
-        pmap_free_meta_blocks(pmap);
-        pmap->stats = (struct pmap_stats){0};
-    }
-    return err;
-}
-
 void pmap_get_stats(const struct pmap *pmap, struct pmap_stats *ret)
 {
     *ret = pmap->stats;

@@ -4,6 +4,8 @@
 
 #include <pmap/pmap.h>
 
+struct meta_block;
+
 /*
  * A page table in the shadow tree. child[i] says what entry i holds: 0
  * (empty), a child table (a pointer), or a mapped run (a pointer with bit 0
@@ -16,6 +18,7 @@ struct pmap_vnode {
     cslot_t parent_slot;
     uint16_t used; /* non-empty entries */
     uint8_t level;
+    bool claimed; /* pmap_destroy: a metadata block has taken this table down with it */
     uintptr_t child[];
 };
 
@@ -85,6 +88,18 @@ static inline bool overlaps_meta_window(const struct pmap *pmap, genvaddr_t vadd
 /* The address a table's entry 0 maps. */
 genvaddr_t vnode_base_vaddr(const struct pmap *pmap, const struct pmap_vnode *vnode);
 
+/*
+ * What one refill may consume: mapping one block inside one leaf table
+ * needs at most a table per level below the root and one run. Keeping
+ * twice that in both slabs lets any one refill run, and leaves enough for
+ * the next one, whichever slab it feeds: so the loop in pmap_ensure_slabs
+ * always ends, each refill adding far more than it consumes.
+ */
+static inline size_t pmap_reserve_vnodes(const struct pmap *pmap)
+{
+    return 2 * (size_t)(pmap->layout->levels - 1);
+}
+
 /* Metadata: make sure the slabs hold this many nodes beyond the refill reserve. */
 errval_t pmap_ensure_slabs(struct pmap *pmap, size_t vnodes, size_t mappings);
 
@@ -102,6 +117,31 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
 
 /* Removes a whole run: the kernel mapping, our copy, the shadow entries. */
 errval_t mapping_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m);
+
+enum { META_KIND_VNODE, META_KIND_MAPPING };
+
+/* The slab of kind (META_KIND_*). */
+static inline struct slab_allocator *meta_slab(struct pmap *pmap, int kind)
+{
+    return kind == META_KIND_VNODE ? &pmap->vnode_slab : &pmap->mapping_slab;
+}
+
+/* Slab objects, counted per block so that idle blocks can be given back (shrink.c). */
+void *meta_alloc(struct pmap *pmap, int kind);
+void meta_free(struct pmap *pmap, int kind, void *obj);
+
+/* A block just added to the slab of its kind: counted as idle until an object is taken. */
+void meta_block_added(struct pmap *pmap, struct meta_block *b);
+
+/*
+ * Gives idle metadata blocks back (unmapped, frames freed) once enough of a slab is idle,
+ * keeping one idle block per slab so that alternating map and unmap does not churn. Call only
+ * at the end of an entry point: it changes the tree. Self-paging pmaps only.
+ */
+errval_t pmap_trim_metadata(struct pmap *pmap);
+
+/* Where the next block goes: the lowest hole a trimmed block left in the window, else meta_next. */
+genvaddr_t meta_next_block_vaddr(struct pmap *pmap);
 
 /* Did a call on a run's copy fail because the copy is gone (its frame revoked by someone)? */
 static inline bool copy_was_revoked(errval_t err)
@@ -139,8 +179,25 @@ errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref fr
                            gensize_t offset_bytes, gensize_t bytes, vregion_flags_t flags);
 errval_t pmap_unmap_internal(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes);
 
-/* Gives every metadata block back (pmap_destroy). */
-void pmap_free_meta_blocks(struct pmap *pmap);
+/*
+ * The header of each metadata block: the list of blocks, what backs this one and, filled in by
+ * pmap_destroy while every block is still mapped, everything needed to take it down without
+ * reading any other block: its run's copy and the tables that go with it, root side first.
+ */
+struct meta_block {
+    struct meta_block *next; /* newer blocks come first */
+    struct meta_block *prev;
+    struct capref frame; /* NULL_CAP for heap blocks */
+    genvaddr_t vaddr;    /* where a self-paging pmap mapped it */
+    uint32_t in_use;     /* objects of this block allocated (self-paging pmaps) */
+    uint8_t kind;        /* META_KIND_*: the slab it feeds */
+    bool dying;          /* chosen by pmap_trim_metadata */
+    /* The run that maps this block lives in the block itself: no other block is pinned by it. */
+    struct pmap_mapping self_run;
+    struct capref copy;
+    struct capref tables[PMAP_MAX_LEVELS];
+    uint8_t table_count;
+};
 
 /* Range checks shared by the entry points. */
 errval_t pmap_check_range(const struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes);

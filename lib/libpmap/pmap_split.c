@@ -19,7 +19,7 @@ static errval_t split_run(struct pmap *pmap, struct pmap_vnode *table, struct pm
     if (err_is_fail(err)) {
         return err;
     }
-    struct pmap_mapping *right = slab_alloc(&pmap->mapping_slab);
+    struct pmap_mapping *right = meta_alloc(pmap, META_KIND_MAPPING);
     gensize_t span = pmap->layout->span_bytes[table->level];
     vregion_flags_t kflags = m->flags & ~VREGION_FLAGS_LARGE;
     *right = *m;
@@ -60,7 +60,7 @@ static errval_t split_large(struct pmap *pmap, struct pmap_vnode *table, struct 
     if (err_is_fail(err)) {
         return err;
     }
-    struct pmap_vnode *node = slab_alloc(&pmap->vnode_slab);
+    struct pmap_vnode *node = meta_alloc(pmap, META_KIND_VNODE);
     cslot_t slot = m->slot;
     vregion_flags_t kflags = m->flags & ~VREGION_FLAGS_LARGE;
     err = vnode_unmap(table->cap, m->copy, slot, 1);

@@ -41,6 +41,9 @@ errval_t pmap_unmap(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
     } else {
         err = pmap_unmap_internal(pmap, vaddr, bytes);
     }
+    if (err_is_ok(err)) {
+        err = pmap_trim_metadata(pmap); /* what the unmap left idle */
+    }
     return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_UNMAP) : err;
 }
 
@@ -107,6 +110,9 @@ errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
     }
     if (err_is_ok(err)) {
         err = pmap_walk_range(pmap, vaddr, vaddr + bytes, visit_modify, &flags);
+    }
+    if (err_is_ok(err)) {
+        err = pmap_trim_metadata(pmap); /* revoked runs it took down */
     }
     return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_MODIFY_FLAGS) : err;
 }

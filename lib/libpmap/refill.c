@@ -1,25 +1,7 @@
 /* Metadata refill: the slabs grow by mapping frames into the pmap's own metadata window. */
 #include "pmap_internal.h"
 
-/*
- * What one refill may consume: mapping one block inside one leaf table
- * needs at most a table per level below the root and one run. Keeping
- * twice that in both slabs lets any one refill run, and leaves enough for
- * the next one, whichever slab it feeds: so the loop in pmap_ensure_slabs
- * always ends, each refill adding far more than it consumes.
- */
-static size_t reserve_vnodes(const struct pmap *pmap)
-{
-    return 2 * (size_t)(pmap->layout->levels - 1);
-}
-
 #define RESERVE_MAPPINGS 2
-
-/* The header of each metadata block: the list of blocks, and what backs this one. */
-struct meta_block {
-    struct meta_block *next;
-    struct capref frame; /* NULL_CAP for heap blocks */
-};
 
 /*
  * Moves the window's end up over free address space, so the metadata can keep growing; never
@@ -40,6 +22,22 @@ static errval_t grow_window(struct pmap *pmap)
     return SYS_ERR_OK;
 }
 
+/*
+ * Moves the run node that maps block b into b's header. Taken from the slab, it would pin an
+ * older block for as long as b lives; in b, it goes with b (see shrink.c).
+ */
+static void move_run_into_block(struct pmap *pmap, struct meta_block *b)
+{
+    uintptr_t entry;
+    struct pmap_vnode *table = vnode_descend(pmap, b->vaddr, pmap->layout->levels - 1, &entry);
+    struct pmap_mapping *m = child_mapping(entry);
+    b->self_run = *m;
+    for (cslot_t i = m->slot; i < (cslot_t)m->slot + m->pte_count; i++) {
+        table->child[i] = (uintptr_t)&b->self_run | CHILD_MAPPING_TAG;
+    }
+    meta_free(pmap, META_KIND_MAPPING, m);
+}
+
 /* A new block of PMAP_REFILL_BYTES, mapped (self-paging) or from the heap (foreign). */
 static errval_t new_block(struct pmap *pmap, struct meta_block **ret)
 {
@@ -48,11 +46,12 @@ static errval_t new_block(struct pmap *pmap, struct meta_block **ret)
         if (b == NULL) {
             return LIB_ERR_PMAP_METADATA_EXHAUSTED;
         }
-        b->frame = NULL_CAP;
+        *b = (struct meta_block){.frame = NULL_CAP};
         *ret = b;
         return SYS_ERR_OK;
     }
-    if (pmap->meta_next + PMAP_REFILL_BYTES > pmap->meta_limit) {
+    genvaddr_t vaddr = meta_next_block_vaddr(pmap);
+    if (vaddr + PMAP_REFILL_BYTES > pmap->meta_limit) {
         errval_t err = grow_window(pmap);
         if (err_is_fail(err)) {
             return err;
@@ -64,14 +63,13 @@ static errval_t new_block(struct pmap *pmap, struct meta_block **ret)
         return err;
     }
     pmap->refilling = true;
-    err = pmap_map_internal(pmap, pmap->meta_next, frame, 0, PMAP_REFILL_BYTES,
-                            VREGION_FLAGS_READ_WRITE);
+    err = pmap_map_internal(pmap, vaddr, frame, 0, PMAP_REFILL_BYTES, VREGION_FLAGS_READ_WRITE);
     pmap->refilling = false;
     struct meta_block *b = NULL;
     if (err_is_ok(err)) {
-        b = pmap_platform_meta_pointer(pmap, pmap->meta_next);
+        b = pmap_platform_meta_pointer(pmap, vaddr);
         if (b == NULL) {
-            pmap_unmap_internal(pmap, pmap->meta_next, PMAP_REFILL_BYTES);
+            pmap_unmap_internal(pmap, vaddr, PMAP_REFILL_BYTES);
             err = LIB_ERR_PMAP_META_UNREACHABLE;
         }
     }
@@ -79,24 +77,35 @@ static errval_t new_block(struct pmap *pmap, struct meta_block **ret)
         frame_free(frame);
         return err;
     }
-    pmap->meta_next += PMAP_REFILL_BYTES;
-    b->frame = frame;
+    if (vaddr == pmap->meta_next) {
+        pmap->meta_next += PMAP_REFILL_BYTES;
+    } else {
+        pmap->meta_holes--;
+    }
+    *b = (struct meta_block){.frame = frame, .vaddr = vaddr};
+    move_run_into_block(pmap, b);
     *ret = b;
     return SYS_ERR_OK;
 }
 
-static errval_t refill(struct pmap *pmap, struct slab_allocator *slab)
+static errval_t refill(struct pmap *pmap, int kind)
 {
     struct meta_block *b;
     errval_t err = new_block(pmap, &b);
     if (err_is_fail(err)) {
         return err;
     }
-    b->next = pmap->meta_blocks;
+    struct meta_block *head = pmap->meta_blocks;
+    b->next = head;
+    b->kind = (uint8_t)kind;
+    if (head != NULL) {
+        head->prev = b;
+    }
     pmap->meta_blocks = b;
     pmap->stats.meta_blocks++;
     pmap->stats.meta_bytes += PMAP_REFILL_BYTES;
-    slab_grow(slab, b + 1, PMAP_REFILL_BYTES - sizeof(*b));
+    slab_grow(meta_slab(pmap, kind), b + 1, PMAP_REFILL_BYTES - sizeof(*b));
+    meta_block_added(pmap, b);
     return SYS_ERR_OK;
 }
 
@@ -105,34 +114,19 @@ errval_t pmap_ensure_slabs(struct pmap *pmap, size_t vnodes, size_t mappings)
     if (pmap->refilling) {
         return SYS_ERR_OK; /* the reserve covers a refill's own needs */
     }
-    size_t rv = reserve_vnodes(pmap);
+    size_t rv = pmap_reserve_vnodes(pmap);
     for (;;) {
-        struct slab_allocator *slab;
+        int kind;
         if (pmap->vnode_slab.free_count < vnodes + rv) {
-            slab = &pmap->vnode_slab;
+            kind = META_KIND_VNODE;
         } else if (pmap->mapping_slab.free_count < mappings + RESERVE_MAPPINGS) {
-            slab = &pmap->mapping_slab;
+            kind = META_KIND_MAPPING;
         } else {
             return SYS_ERR_OK;
         }
-        errval_t err = refill(pmap, slab);
+        errval_t err = refill(pmap, kind);
         if (err_is_fail(err)) {
             return err_push(err, LIB_ERR_PMAP_REFILL);
         }
     }
-}
-
-void pmap_free_meta_blocks(struct pmap *pmap)
-{
-    struct meta_block *b = pmap->meta_blocks;
-    while (b != NULL) {
-        struct meta_block *next = b->next;
-        if (pmap->options.heap_free != NULL) {
-            pmap->options.heap_free(b);
-        } else if (!capref_is_null(b->frame)) {
-            frame_free(b->frame); /* revoking it removes its mapping too */
-        }
-        b = next;
-    }
-    pmap->meta_blocks = NULL;
 }

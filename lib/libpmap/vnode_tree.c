@@ -30,7 +30,7 @@ static errval_t vnode_create_child(struct pmap *pmap, struct pmap_vnode *parent,
                                    struct pmap_vnode **ret)
 {
     int level = parent->level + 1;
-    struct pmap_vnode *node = slab_alloc(&pmap->vnode_slab);
+    struct pmap_vnode *node = meta_alloc(pmap, META_KIND_VNODE);
     if (node == NULL) {
         return LIB_ERR_PMAP_REFILL; /* pmap_ensure_slabs was not called: a bug */
     }
@@ -43,7 +43,7 @@ static errval_t vnode_create_child(struct pmap *pmap, struct pmap_vnode *parent,
         }
     }
     if (err_is_fail(err)) {
-        slab_free(&pmap->vnode_slab, node);
+        meta_free(pmap, META_KIND_VNODE, node);
         return err;
     }
     node->cap = cap;
@@ -51,6 +51,7 @@ static errval_t vnode_create_child(struct pmap *pmap, struct pmap_vnode *parent,
     node->parent_slot = slot;
     node->used = 0;
     node->level = (uint8_t)level;
+    node->claimed = false;
     __builtin_memset(node->child, 0, pmap->layout->entries[level] * sizeof(uintptr_t));
     parent->child[slot] = (uintptr_t)node;
     parent->used++;
@@ -93,7 +94,7 @@ errval_t vnode_reclaim_if_empty(struct pmap *pmap, struct pmap_vnode *vnode)
         }
         parent->child[vnode->parent_slot] = 0;
         parent->used--;
-        slab_free(&pmap->vnode_slab, vnode);
+        meta_free(pmap, META_KIND_VNODE, vnode);
         pmap->stats.tables--;
         vnode = parent;
     }

@@ -126,6 +126,10 @@ void *realloc(void *ptr, size_t bytes)
     if (ptr == NULL) {
         return malloc(bytes);
     }
+    if (bytes == 0) {
+        free(ptr);
+        return NULL;
+    }
     size_t old = (((struct block *)ptr - 1)->units - 1) * HEADER_BYTES;
     if (bytes <= old) {
         return ptr;

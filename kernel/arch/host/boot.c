@@ -52,7 +52,7 @@ void host_machine_boot(const struct host_machine_config *config)
     kcheck_on = !config->no_kcheck;
     startup_init_cspace(&init_dcb, config->phys_base);
     dcb_current = &init_dcb;
-    kcheck_boot(); /* as spawn_init does on the booted platforms: exit and SYSCALL_DEBUG compare */
+    kcheck_boot(); /* as spawn does on hardware: DEBUG_CHECK_KERNEL and exit compare against it */
 
     free_ram_base = config->phys_base + kernel_bytes;
     free_ram_bytes = config->ram_bytes - kernel_bytes;

@@ -6,6 +6,19 @@
 
 void host_phys_mem_create(genpaddr_t base, gensize_t bytes);
 void host_phys_mem_destroy(void);
+
+/* Maps the simulated page at paddr (page-aligned) at the host page at, over what was there. */
+bool host_phys_mem_page_map(void *at, genpaddr_t paddr);
+
+/* The hosted MMU's walk: the physical address vaddr translates to through root's tables. */
+bool host_mmu_translate_paddr(genpaddr_t root, uint64_t vaddr, genpaddr_t *paddr);
+
+/* The hosted TLB: the kernel flushed [vaddr, vaddr + bytes) of root's address space, or all. */
+void host_mmu_views_flush(genpaddr_t root, uint64_t vaddr, uint64_t bytes);
+void host_mmu_views_flush_all(void);
+
+/* Forgets every view, making their pages inaccessible (the machine shuts down). */
+void host_mmu_views_destroy(void);
 void host_platform_reset(void);
 
 /* The root host_machine_load_root loaded last (0: none since boot). */

@@ -2,6 +2,8 @@
 #include <host_machine.h>
 #include <maintenance.h>
 
+#include "host_internal.h"
+
 #define LOG_CAPACITY 4096
 
 static struct host_maintenance_event events[LOG_CAPACITY];
@@ -19,11 +21,13 @@ static void record(enum host_maintenance_kind kind, genpaddr_t root, uint64_t ad
 void platform_tlb_flush_range(genpaddr_t root, uint64_t vaddr, uint64_t bytes)
 {
     record(HOST_TLB_FLUSH_RANGE, root, vaddr, bytes);
+    host_mmu_views_flush(root, vaddr, bytes);
 }
 
 void platform_tlb_flush_all(void)
 {
     record(HOST_TLB_FLUSH_ALL, 0, 0, 0);
+    host_mmu_views_flush_all();
 }
 
 void platform_cache_clean_range(genpaddr_t paddr, gensize_t bytes)

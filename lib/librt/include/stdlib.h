@@ -7,6 +7,13 @@
 _Noreturn void exit(int status);
 _Noreturn void abort(void);
 
+/*
+ * malloc(0) returns NULL: there are no blocks of no bytes. calloc returns zeroed memory, or NULL
+ * when count * bytes is 0 or does not fit a size_t. realloc(NULL, bytes) is malloc(bytes);
+ * realloc(ptr, 0) frees ptr and returns NULL; a size the block already holds keeps it (and its
+ * contents) where it is; a larger size moves the contents to a new block and frees the old one,
+ * or returns NULL and leaves ptr as it was.
+ */
 void *malloc(size_t bytes);
 void *calloc(size_t count, size_t bytes);
 void *realloc(void *ptr, size_t bytes);

@@ -3,6 +3,7 @@
 #define CAPTEST_H
 
 #include <libcap/libcap.h>
+#include <libcap/syscalls.h>
 #include <pmap/pmap.h>
 #include <stdbool.h>
 
@@ -33,6 +34,14 @@ const char *captest_reason(const char *what, int line, errval_t err);
             return captest_reason(#e " != " #code, __LINE__, captest_err_);                        \
     } while (0)
 
+/* Runs a helper that returns a failure reason, passing the reason on. */
+#define RUN(step)                                                                                  \
+    do {                                                                                           \
+        const char *run_reason_ = (step);                                                          \
+        if (run_reason_ != NULL)                                                                   \
+            return run_reason_;                                                                    \
+    } while (0)
+
 /*
  * A test that cannot run on this machine returns captest_skip(why): it prints a SKIP line and
  * counts as skipped, neither passed nor failed.
@@ -43,6 +52,35 @@ bool captest_is_skip(const char *reason);
 /* Has ram no live descendant? Probes by retyping all of it into one frame, then deletes that. */
 bool ram_is_whole(struct capref ram);
 
+/*
+ * What the hardware translates, read back through the kernel's walk of the domain's own tables
+ * (DEBUG_TRANSLATE), never through libpmap's records. Each returns NULL or what differs.
+ * hw_mapped: every 4 KiB page of [vaddr, vaddr + bytes) reaches paddr plus its offset, with
+ * exactly flags, and the raw entry's bits say the same (captest_arch_entry_agrees).
+ */
+const char *hw_translate(genvaddr_t vaddr, struct debug_translation *ret);
+const char *hw_mapped(genvaddr_t vaddr, gensize_t bytes, genpaddr_t paddr, vregion_flags_t flags);
+const char *hw_unmapped(genvaddr_t vaddr, gensize_t bytes);
+/* The entry that maps vaddr maps a page of page_bytes (4 KiB, a large page, a section). */
+const char *hw_page_bytes(genvaddr_t vaddr, gensize_t page_bytes);
+/* The walk towards vaddr ends above level: no table of that level is left on the way. */
+const char *hw_no_table_at(genvaddr_t vaddr, int level);
+
+/*
+ * The bytes behind pages: tag_pages writes a word at the start and the end of every 4 KiB page
+ * of the range, different for each page (page first_page + i of a frame); pages_tagged checks
+ * them, through any mapping of the same pages.
+ */
+void tag_pages(genvaddr_t vaddr, gensize_t bytes, uint32_t tag, size_t first_page);
+const char *pages_tagged(genvaddr_t vaddr, gensize_t bytes, uint32_t tag, size_t first_page);
+
+/*
+ * Per architecture (arch/<arch>/entry_bits.c): decodes t's raw entry with the format's own bits,
+ * independently of the kernel, and checks it says what the kernel reported (page size, address,
+ * rights, memory type); NULL when it does.
+ */
+const char *captest_arch_entry_agrees(const struct debug_translation *t);
+
 /* The domain's own pmap, set up before the tests run. */
 extern struct pmap self_pmap;
 extern struct capref self_root;
@@ -51,6 +89,7 @@ extern struct capref self_root;
 extern const struct captest captest_caps[];
 extern const struct captest captest_paging[];
 extern const struct captest captest_pmap[];
+extern const struct captest captest_pmap_life[];
 extern const struct captest captest_retype[];
 extern const struct captest captest_refusals[];
 extern const struct captest captest_malloc[];

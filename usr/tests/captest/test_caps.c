@@ -66,18 +66,51 @@ static const char *copy_mint_delete_revoke(void)
     return NULL;
 }
 
+/* Which L1 slots of the root hold a capability, as the kernel sees them; false on a surprise. */
+static bool l1_slots_in_use(bool *in_use)
+{
+    for (uint32_t l1 = 0; l1 < INIT_ROOTCN_SLOTS; l1++) {
+        struct cap_identity id;
+        errval_t err = cap_identify((struct capref){.cnode = cnode_root(), .slot = l1}, &id);
+        if (err_is_fail(err) && err_no(err_pop(err)) != SYS_ERR_CAP_NOT_FOUND) {
+            return false;
+        }
+        in_use[l1] = err_is_ok(err);
+    }
+    return true;
+}
+
+/*
+ * 600 slots take new L2 CNodes; freed, the CNodes go back: the kernel's root has the same L1
+ * slots filled as before and the RAM is free again. The allocator keeps one empty CNode only
+ * when it had no free slot before, so that the next alloc needs no refill (slot_free).
+ */
 static const char *slot_allocator_refills(void)
 {
     static struct capref slots[600];
+    static bool before[INIT_ROOTCN_SLOTS], after[INIT_ROOTCN_SLOTS];
     size_t used = slot_alloc_used();
+    size_t cnodes = slot_alloc_cnodes();
+    size_t spare = cnodes * L2_CNODE_SLOTS == used ? 1 : 0;
+    gensize_t free_bytes = ram_free_bytes();
+    FAIL_IF(!l1_slots_in_use(before));
     for (int i = 0; i < 600; i++) {
         FAIL_IF_ERR(slot_alloc(&slots[i]));
     }
-    FAIL_IF(slot_alloc_cnodes() < 3);
+    FAIL_IF(slot_alloc_cnodes() < cnodes + 2);
     for (int i = 0; i < 600; i++) {
         FAIL_IF_ERR(slot_free(slots[i]));
     }
     FAIL_IF(slot_alloc_used() != used);
+    FAIL_IF(slot_alloc_cnodes() != cnodes + spare);
+    FAIL_IF(ram_free_bytes() != free_bytes - spare * L2_CNODE_BYTES);
+    FAIL_IF(!l1_slots_in_use(after));
+    size_t kept = 0;
+    for (uint32_t l1 = 0; l1 < INIT_ROOTCN_SLOTS; l1++) {
+        FAIL_IF(before[l1] && !after[l1]);
+        kept += !before[l1] && after[l1];
+    }
+    FAIL_IF(kept != spare);
     return NULL;
 }
 
@@ -117,7 +150,8 @@ const struct captest captest_caps[] = {
     {"CT001", "init holds its root CNode, RAM and root page table", boot_capabilities},
     {"CT002", "retype RAM into frames, refusals named", retype_and_refusals},
     {"CT003", "copy, mint with fewer rights, revoke removes copies", copy_mint_delete_revoke},
-    {"CT004", "the slot allocator refills and gives CNodes back", slot_allocator_refills},
+    {"CT004", "the slot allocator refills and gives CNodes and their RAM back",
+     slot_allocator_refills},
     {"CT005", "running out of RAM is a named error", ram_exhaustion_is_named},
     {NULL, NULL, NULL},
 };

@@ -7,14 +7,6 @@
 /* An L1 slot of the root that the slot allocator does not reach, for a CNode of the test's own. */
 #define OWN_L1 302
 
-/* Runs a helper that returns a failure reason, passing the reason on. */
-#define RUN(step)                                                                                  \
-    do {                                                                                           \
-        const char *run_reason_ = (step);                                                          \
-        if (run_reason_ != NULL)                                                                   \
-            return run_reason_;                                                                    \
-    } while (0)
-
 static int leaf_level(void)
 {
     return pmap_arch_layout()->levels - 1;

@@ -10,14 +10,6 @@
 /* An L1 slot of the root that the slot allocator does not reach: the tests' own L2 CNode. */
 #define SCRATCH_L1 300
 
-/* Runs a helper that returns a failure reason, passing the reason on. */
-#define RUN(step)                                                                                  \
-    do {                                                                                           \
-        const char *run_reason_ = (step);                                                          \
-        if (run_reason_ != NULL)                                                                   \
-            return run_reason_;                                                                    \
-    } while (0)
-
 /* The root slot that holds the scratch CNode, and slot n of that CNode. */
 static struct capref scratch_l1(void)
 {
@@ -315,6 +307,9 @@ static const char *frames_are_zeroed(struct capref ram)
     genvaddr_t a;
     FAIL_IF_ERR(pmap_determine_addr(&self_pmap, 8 * KiB, BASE_PAGE_BYTES, &a));
     FAIL_IF_ERR(pmap_map(&self_pmap, a, scratch(0), 0, 8 * KiB, VREGION_FLAGS_READ));
+    struct cap_identity frame;
+    FAIL_IF_ERR(cap_identify(scratch(0), &frame));
+    RUN(hw_mapped(a, 8 * KiB, frame.base, VREGION_FLAGS_READ)); /* the dirtied bytes, not others */
     const volatile uint8_t *p = (const volatile uint8_t *)(uintptr_t)a;
     bool zero = true;
     for (gensize_t i = 0; i < 8 * KiB; i++) {

@@ -17,12 +17,14 @@ int main(void)
     srunner_add_suite(runner, paging_map_suite());
     srunner_add_suite(runner, paging_refusal_suite());
     srunner_add_suite(runner, paging_delete_suite());
+    srunner_add_suite(runner, translate_suite());
     srunner_add_suite(runner, trace_suite());
     srunner_add_suite(runner, fdt_suite());
     srunner_add_suite(runner, libcap_suite());
     srunner_add_suite(runner, isolation_suite());
     srunner_add_suite(runner, treap_suite());
     srunner_add_suite(runner, error_order_suite());
+    srunner_add_suite(runner, mmu_view_suite());
     srunner_add_suite(runner, syscalls_suite());
     srunner_add_suite(runner, fault_suite());
     srunner_add_suite(runner, spawn_suite());

@@ -70,5 +70,6 @@ Suite *paging_map_suite(void);
 Suite *paging_refusal_suite(void);
 Suite *paging_delete_suite(void);
 Suite *walker_suite(void);
+Suite *translate_suite(void);
 
 #endif

@@ -3,6 +3,7 @@
 #include "paging_support.h"
 #include <cspace.h>
 #include <kcheck.h>
+#include <libcap/syscalls.h>
 #include <map_index.h>
 #include <mdb.h>
 #include <paging_arch.h>
@@ -265,6 +266,20 @@ static void write_leaf_entry(cslot_t slot, uint64_t entry)
     paging_write_entry(fmt.table[LEAF], identify(leaf).base, slot, entry);
 }
 
+/* The hosted kernel answers its debug check as a booted one does: intact, until something breaks.
+ */
+START_TEST(the_debug_check_passes_on_an_intact_machine)
+{
+    mapped_rw_page();
+    uintptr_t detail = KCHECK_NUM;
+    ck_assert_ok(sys_debug_check_kernel(&detail));
+    ck_assert_uint_eq(detail, KCHECK_OK);
+    sys_exit(0);
+    ck_assert_msg(strstr(kernel_console, "kernel: check: invariants hold, text intact") != NULL,
+                  "the kernel's check at exit said: %s", kernel_console);
+}
+END_TEST
+
 START_TEST(the_checker_sees_an_entry_without_a_record)
 {
     capaddr_t frame = mapped_rw_page();
@@ -472,6 +487,7 @@ Suite *isolation_suite(void)
     suite_add_tcase(s, tc);
 
     tc = paging_tcase(s, "checker");
+    tcase_add_test(tc, the_debug_check_passes_on_an_intact_machine);
     tcase_add_test(tc, the_checker_sees_an_entry_without_a_record);
     tcase_add_test(tc, the_checker_sees_an_entry_beyond_its_rights);
     tcase_add_test(tc, the_checker_sees_an_entry_naming_other_memory);

@@ -478,13 +478,22 @@ static void check_metadata(const struct pmap_stats *s, struct table_count *tc, s
     if (test_pmap.options.heap_alloc != NULL || s->meta_blocks == 0) {
         return;
     }
-    genvaddr_t base = test_pmap.meta_base;
-    ck_assert_uint_eq(test_pmap.meta_next - base, s->meta_bytes);
-    struct walk_result first = walk(base);
-    struct walk_result last = walk(test_pmap.meta_next - PAGE);
-    expect(first.present && first.writable && last.present && last.writable,
-           "%s: metadata [%#llx, %#llx) is not mapped", where, (ull)base, (ull)test_pmap.meta_next);
-    tile_runs(NULL, base, s->meta_bytes, tc, runs);
+    /* Blocks tile [meta_base, meta_next), except the holes trimmed blocks left. */
+    size_t mapped = 0, holes = 0;
+    for (genvaddr_t va = test_pmap.meta_base; va < test_pmap.meta_next; va += PMAP_REFILL_BYTES) {
+        struct walk_result first = walk(va);
+        struct walk_result last = walk(va + PMAP_REFILL_BYTES - PAGE);
+        if (!first.present && !last.present) {
+            holes++;
+            continue;
+        }
+        expect(first.present && first.writable && last.present && last.writable,
+               "%s: metadata block at %#llx is not mapped whole", where, (ull)va);
+        tile_runs(NULL, va, PMAP_REFILL_BYTES, tc, runs);
+        mapped++;
+    }
+    ck_assert_uint_eq(mapped, s->meta_blocks);
+    ck_assert_uint_eq(holes, test_pmap.meta_holes);
 }
 
 /* Tables and runs the metadata alone needs (0 for a foreign pmap). */
@@ -1033,6 +1042,64 @@ static void random_round(uint64_t seed, struct random_counts *c)
 
 static int random_rounds = RANDOM_ROUNDS_DEFAULT;
 
+/* Maps count single pages from va on, each its own run. */
+static void map_pages_singly(const struct test_frame *f, genvaddr_t va, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        ck_assert_ok(pmap_map(&test_pmap, va + i * PAGE, f->cap, 0, PAGE, F_RW));
+    }
+}
+
+/*
+ * Metadata comes back when the maps go, the window's addresses are used again, and a map and
+ * an unmap in turn around a block boundary do not map and unmap a block each time.
+ */
+START_TEST(idle_metadata_comes_back_without_churning)
+{
+    start();
+    struct test_frame *f = new_frame(PAGE, PAGE);
+    struct pmap_stats before, peak, s;
+    pmap_get_stats(&test_pmap, &before);
+    const size_t count = 6000;
+    map_pages_singly(f, TEST_VA, count);
+    pmap_get_stats(&test_pmap, &peak);
+    genvaddr_t peak_next = test_pmap.meta_next;
+    ck_assert_uint_ge(peak.meta_blocks, before.meta_blocks + 5);
+    ck_assert_ok(pmap_unmap(&test_pmap, TEST_VA, count * PAGE));
+    pmap_get_stats(&test_pmap, &s);
+    ck_assert_uint_le(s.meta_blocks, before.meta_blocks + PMAP_SHRINK_SLACK_BLOCKS);
+    check_against_model(); /* nothing mapped; the metadata's blocks, holes and tables agree */
+    /* The same maps again fit in the window's addresses of the first time. */
+    map_pages_singly(f, TEST_VA, count);
+    ck_assert_uint_le(test_pmap.meta_next, peak_next);
+    ck_assert_ok(pmap_unmap(&test_pmap, TEST_VA, count * PAGE));
+    /* Map page by page up to the first refill: the last map took the new block's first node. */
+    pmap_get_stats(&test_pmap, &s);
+    size_t blocks = s.meta_blocks;
+    genvaddr_t va = TEST_VA;
+    for (; s.meta_blocks == blocks; va += PAGE) {
+        ck_assert_uint_lt(va, TEST_VA + count * PAGE);
+        ck_assert_ok(pmap_map(&test_pmap, va, f->cap, 0, PAGE, F_RW));
+        pmap_get_stats(&test_pmap, &s);
+    }
+    genvaddr_t last = va - PAGE;
+    blocks = s.meta_blocks;
+    size_t changes = 0;
+    for (int i = 0; i < 1000; i++) {
+        ck_assert_ok(pmap_unmap(&test_pmap, last, PAGE));
+        pmap_get_stats(&test_pmap, &s);
+        changes += s.meta_blocks != blocks;
+        ck_assert_ok(pmap_map(&test_pmap, last, f->cap, 0, PAGE, F_RW));
+        pmap_get_stats(&test_pmap, &s);
+        changes += s.meta_blocks != blocks;
+    }
+    ck_assert_uint_eq(changes, 0);
+    ck_assert_ok(pmap_unmap(&test_pmap, TEST_VA, va - TEST_VA));
+    free_frames();
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(random_operations_agree_with_the_model)
 {
     uint64_t base_seed = env_u64("PMAP_SEED", DEFAULT_SEED);
@@ -1130,6 +1197,35 @@ static void check_million_stats(size_t count)
     ck_assert_uint_eq(s.tables, tc.tables + meta_tables);
 }
 
+/*
+ * After everything is unmapped the pmap holds at most PMAP_SHRINK_SLACK_BLOCKS more metadata
+ * blocks than before the maps, each costing its frame, two slots and maybe a table; libcap keeps
+ * the L2 CNodes holding those slots and at most one spare.
+ */
+static void check_metadata_shrank(const struct pmap_stats *before,
+                                  const struct resource_counts *held, size_t cnodes)
+{
+    struct pmap_stats s;
+    pmap_get_stats(&test_pmap, &s);
+    struct resource_counts now;
+    resource_counts_take(&now);
+    printf("pmap million: after the unmaps %zu metadata blocks (%zu before), %zu slots and "
+           "%llu KiB of RAM more than before, %zu L2 CNodes (%zu before)\n",
+           s.meta_blocks, before->meta_blocks, now.slots_used - held->slots_used,
+           (ull)(held->ram_free - now.ram_free) / 1024, slot_alloc_cnodes(), cnodes);
+    ck_assert_uint_le(s.meta_blocks, before->meta_blocks + PMAP_SHRINK_SLACK_BLOCKS);
+    size_t extra = s.meta_blocks > before->meta_blocks ? s.meta_blocks - before->meta_blocks : 0;
+    size_t extra_tables = s.tables > before->tables ? s.tables - before->tables : 0;
+    size_t extra_slots = now.slots_used - held->slots_used;
+    ck_assert_uint_le(now.slots_used, held->slots_used + 2 * extra + extra_tables);
+    /* Each slot still held may keep its CNode: libcap cannot move capabilities it lent out. */
+    size_t extra_cnodes = slot_alloc_cnodes() - cnodes;
+    ck_assert_uint_le(extra_cnodes, extra_slots + 1);
+    ck_assert_uint_le(held->ram_free - now.ram_free, extra * PMAP_REFILL_BYTES +
+                                                         extra_tables * PAGE +
+                                                         extra_cnodes * L2_CNODE_BYTES);
+}
+
 static void map_million(const struct test_frame *f, size_t count)
 {
     genvaddr_t base = million_base();
@@ -1165,6 +1261,11 @@ START_TEST(a_million_pages_one_call_each_and_back_without_a_leak)
     note("million pages");
     size_t count = million_count();
     struct test_frame *f = new_frame(PAGE, PAGE);
+    struct pmap_stats before;
+    pmap_get_stats(&test_pmap, &before);
+    struct resource_counts held;
+    resource_counts_take(&held);
+    size_t cnodes = slot_alloc_cnodes();
     double t0 = now_seconds();
     map_million(f, count);
     double t1 = now_seconds();
@@ -1181,6 +1282,8 @@ START_TEST(a_million_pages_one_call_each_and_back_without_a_leak)
     check_million_sample(f, count, false);
     check_million_stats(0);
     ck_assert_uint_eq(user_tables(), 0);
+
+    check_metadata_shrank(&before, &held, cnodes);
     printf("pmap million: %zu pages mapped one call each in %.2f s, unmapped (half one call "
            "each, half in 64 MiB calls) in %.2f s; %zu metadata blocks, %zu tables at the peak\n",
            count, t1 - t0, t3 - t2, s.meta_blocks, s.tables);
@@ -1206,6 +1309,7 @@ Suite *pmap_suite(void)
     tcase_add_test(tc, a_large_aligned_frame_without_the_flag_gets_base_pages);
     tcase_add_test(tc, the_large_flag_falls_back_to_base_pages_where_it_must);
     tcase_add_test(tc, unmapping_everything_reclaims_every_table);
+    tcase_add_test(tc, idle_metadata_comes_back_without_churning);
 
     tc = tcase_create("foreign");
     tcase_add_checked_fixture(tc, boot_foreign, pmap_shutdown);

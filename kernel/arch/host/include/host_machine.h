@@ -93,6 +93,16 @@ void host_console_capture(char *buf, size_t bytes);
  */
 void *host_mmu_translate(genpaddr_t root, uint64_t vaddr);
 
+/*
+ * A view of [vaddr, vaddr + bytes) in the address space of root, as a domain running on root sees
+ * it: host memory whose pages are the simulated frames root's tables map there, aligned to bytes
+ * when bytes is a power of two. The views are the hosted TLB: when the kernel flushes a range,
+ * each page of a view there that no longer translates to its frame becomes inaccessible, so a
+ * late access faults as it would on hardware (metadata libraries reach their memory only this
+ * way). NULL if a page does not translate or the arguments are not page-aligned.
+ */
+void *host_mmu_view(genpaddr_t root, uint64_t vaddr, size_t bytes);
+
 /* Whether init asked to exit (SYSCALL_EXIT) since boot, and with which status. */
 bool host_machine_exit_status(uint64_t *status);
 

@@ -47,6 +47,9 @@ struct pmap_stats {
 };
 
 #define PMAP_REFILL_BYTES (64 * 1024)
+/* After everything mapped is unmapped, a self-paging pmap holds at most this many metadata
+ * blocks more than before the maps (see doc/pmap.md, "Shrinking"). */
+#define PMAP_SHRINK_SLACK_BLOCKS 4
 #define PMAP_ROOT_NODE_BYTES (64 + 4096 * sizeof(uintptr_t))
 #define PMAP_BOOTSTRAP_VNODES 6
 #define PMAP_BOOTSTRAP_MAPPINGS 8
@@ -70,6 +73,8 @@ struct pmap {
     genvaddr_t meta_limit;
     genvaddr_t meta_grow_limit; /* the window never grows past a range determine_addr gave */
     void *meta_blocks;          /* list of metadata blocks, threaded through their headers */
+    size_t meta_idle[2];        /* per slab: blocks none of whose objects is in use */
+    size_t meta_holes;          /* block-sized holes trimming left below meta_next */
     bool refilling;
     genvaddr_t addr_hint;
     struct pmap_stats stats;

@@ -48,6 +48,12 @@ static const char *through_a_pdpt(struct capref frame)
     FAIL_IF_ERR(vnode_create(&pdpt, ObjType_VNode_x86_64_pdpt));
     FAIL_IF_ERR(vnode_map(self_root, root_slot, pdpt, VREGION_FLAGS_READ_WRITE, 0, 1));
     FAIL_IF_ERR(vnode_map(pdpt, 0, frame, VREGION_FLAGS_READ_WRITE, 0, 1));
+    struct cap_identity id;
+    FAIL_IF_ERR(cap_identify(frame, &id));
+    RUN(hw_page_bytes(at, GIB));
+    RUN(hw_mapped(at, BASE_PAGE_BYTES, id.base, VREGION_FLAGS_READ_WRITE));
+    RUN(hw_mapped(at + GIB - BASE_PAGE_BYTES, BASE_PAGE_BYTES, id.base + GIB - BASE_PAGE_BYTES,
+                  VREGION_FLAGS_READ_WRITE));
     volatile uint64_t *words = (volatile uint64_t *)(uintptr_t)at;
     FAIL_IF(words[0] != 0 || words[GIB / 8 - 1] != 0); /* the kernel zeroed the frame */
     words[0] = FIRST_WORD;
@@ -60,6 +66,7 @@ static const char *through_a_pdpt(struct capref frame)
     }
     FAIL_IF(last != LAST_WORD); /* the page spans the whole frame, not 2 MiB of it */
     FAIL_IF_ERR(vnode_unmap(pdpt, frame, 0, 1));
+    RUN(hw_unmapped(at, BASE_PAGE_BYTES));
     FAIL_IF_ERR(vnode_unmap(self_root, pdpt, root_slot, 1));
     FAIL_IF_ERR(vnode_destroy(pdpt));
     return NULL;

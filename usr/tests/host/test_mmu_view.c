@@ -1,0 +1,126 @@
+/* The hosted TLB: views of an address space die page by page when the kernel flushes them. */
+#include "paging_support.h"
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#define VA ((uint64_t)0x10000000)
+#define PAGE BASE_PAGE_BYTES
+#define LEAF (fmt.levels - 1)
+
+/*
+ * Can this process read the byte at p? Asked of the host kernel through a pipe (EFAULT for an
+ * inaccessible page), so a test sees the answer without taking the signal an access would raise.
+ */
+static bool readable(const volatile void *p)
+{
+    int fds[2];
+    ck_assert_int_eq(pipe(fds), 0);
+    ssize_t n = write(fds[1], (const void *)p, 1);
+    int err = errno;
+    close(fds[0]);
+    close(fds[1]);
+    ck_assert(n == 1 || err == EFAULT);
+    return n == 1;
+}
+
+/* A frame of pages mapped read-write at vaddr; the frame's address. */
+static capaddr_t map_frame_at(uint64_t vaddr, size_t pages)
+{
+    capaddr_t frame = new_object(ObjType_Frame, pages * PAGE);
+    ck_assert_ok(invoke_vnode_map(table_for(vaddr, LEAF), slot_of(vaddr, LEAF), frame,
+                                  VREGION_FLAGS_READ_WRITE, 0, pages));
+    return frame;
+}
+
+START_TEST(a_view_shows_the_frame_and_writes_reach_it)
+{
+    capaddr_t frame = map_frame_at(VA, 2);
+    char *view = host_mmu_view(root_base(), VA, 2 * PAGE);
+    ck_assert_ptr_nonnull(view);
+    ck_assert_uint_eq((uintptr_t)view % (2 * PAGE), 0);
+    strcpy(view + PAGE + 8, "through the view");
+    ck_assert_str_eq(host_machine_phys_ptr(identify(frame).base + PAGE + 8), "through the view");
+}
+END_TEST
+
+START_TEST(only_mapped_aligned_ranges_have_views)
+{
+    map_frame_at(VA, 1);
+    ck_assert_ptr_null(host_mmu_view(root_base(), VA, 2 * PAGE)); /* the second page is not */
+    ck_assert_ptr_null(host_mmu_view(root_base(), VA + 8, PAGE));
+    ck_assert_ptr_null(host_mmu_view(root_base(), VA, PAGE / 2));
+    ck_assert_ptr_null(host_mmu_view(root_base(), VA, 0));
+    ck_assert_ptr_nonnull(host_mmu_view(root_base(), VA, PAGE));
+}
+END_TEST
+
+START_TEST(a_view_outlives_flushes_that_leave_its_pages_mapped)
+{
+    capaddr_t leaf = table_for(VA, LEAF);
+    capaddr_t frame = map_frame_at(VA, 1);
+    capaddr_t neighbour = map_frame_at(VA + PAGE, 1);
+    capaddr_t far = map_frame_at(VA + 64 * PAGE, 64);
+    volatile uint32_t *view = host_mmu_view(root_base(), VA, PAGE);
+    *view = 1;
+    ck_assert_ok(invoke_vnode_unmap(leaf, neighbour, slot_of(VA + PAGE, LEAF), 1));
+    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 1, VREGION_FLAGS_READ_WRITE));
+    size_t before = host_maintenance_count();
+    ck_assert_ok(invoke_vnode_unmap(leaf, far, slot_of(VA + 64 * PAGE, LEAF), 64));
+    bool flushed_all = false;
+    for (size_t i = before; i < host_maintenance_count(); i++) {
+        flushed_all |= host_maintenance_event(i)->kind == HOST_TLB_FLUSH_ALL;
+    }
+    ck_assert(flushed_all);
+    ck_assert(readable(view));
+    *view += 1;
+    ck_assert_uint_eq(*view, 2);
+}
+END_TEST
+
+START_TEST(a_view_page_dies_with_its_mapping)
+{
+    capaddr_t frame = map_frame_at(VA, 2);
+    volatile uint8_t *view = host_mmu_view(root_base(), VA, 2 * PAGE);
+    view[PAGE] = 1;
+    ck_assert(readable(view) && readable(view + PAGE));
+    ck_assert_ok(invoke_vnode_unmap(table_for(VA, LEAF), frame, slot_of(VA, LEAF), 2));
+    ck_assert(!readable(view) && !readable(view + PAGE));
+}
+END_TEST
+
+START_TEST(a_view_page_dies_with_its_frame)
+{
+    capaddr_t frame = map_frame_at(VA, 1);
+    volatile uint8_t *view = host_mmu_view(root_base(), VA, PAGE);
+    view[0] = 1;
+    ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, frame));
+    ck_assert(!readable(view));
+}
+END_TEST
+
+START_TEST(a_view_page_dies_with_its_table)
+{
+    map_frame_at(VA, 1);
+    volatile uint8_t *view = host_mmu_view(root_base(), VA, PAGE);
+    view[0] = 1;
+    capaddr_t leaf = table_for(VA, LEAF);
+    ck_assert(readable(view));
+    ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, leaf));
+    ck_assert(!readable(view));
+}
+END_TEST
+
+Suite *mmu_view_suite(void)
+{
+    Suite *s = suite_create("hosted TLB views");
+    TCase *live = paging_tcase(s, "live");
+    tcase_add_test(live, a_view_shows_the_frame_and_writes_reach_it);
+    tcase_add_test(live, only_mapped_aligned_ranges_have_views);
+    tcase_add_test(live, a_view_outlives_flushes_that_leave_its_pages_mapped);
+    TCase *dead = paging_tcase(s, "dead");
+    tcase_add_test(dead, a_view_page_dies_with_its_mapping);
+    tcase_add_test(dead, a_view_page_dies_with_its_frame);
+    tcase_add_test(dead, a_view_page_dies_with_its_table);
+    return s;
+}
