@@ -28,8 +28,11 @@ END_TEST
 
 START_TEST(an_unknown_debug_command_is_refused)
 {
-    const uintptr_t regs[SYSCALL_REGS] = {SYSCALL_DEBUG, DEBUG_CHECK_KERNEL + 1};
-    ck_assert_err(syscall_raw(regs).error, SYS_ERR_ILLEGAL_DEBUG_CMD);
+    static const uintptr_t unknown[] = {0, 0x1000, UINTPTR_MAX}; /* commands start at 1 */
+    for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+        const uintptr_t regs[SYSCALL_REGS] = {SYSCALL_DEBUG, unknown[i]};
+        ck_assert_err(syscall_raw(regs).error, SYS_ERR_ILLEGAL_DEBUG_CMD);
+    }
 }
 END_TEST
 
