@@ -7,6 +7,8 @@ HOST_TARGETS := host-x86_64 host-armv7
 SAN_TARGETS := $(addsuffix -san,$(HOST_TARGETS))
 CROSS_TARGETS := x86_64 armv7
 TARGETS ?= $(HOST_TARGETS) $(SAN_TARGETS) $(CROSS_TARGETS)
+# Coverage builds (gcov) are not part of `all`: `make coverage` builds them with TARGETS set to these.
+COV_TARGETS := $(addsuffix -cov,$(HOST_TARGETS))
 
 host-x86_64.platform := host
 host-x86_64.arch := x86_64
@@ -16,6 +18,10 @@ host-x86_64-san.platform := host
 host-x86_64-san.arch := x86_64
 host-armv7-san.platform := host
 host-armv7-san.arch := armv7
+host-x86_64-cov.platform := host
+host-x86_64-cov.arch := x86_64
+host-armv7-cov.platform := host
+host-armv7-cov.arch := armv7
 x86_64.platform := pc
 x86_64.arch := x86_64
 armv7.platform := virt
@@ -35,6 +41,10 @@ $(foreach t,$(SAN_TARGETS),$(eval $(t).cc := $(HOST_CC)))
 # `make clean; make TRACE=1 ...` turns tracing on everywhere.
 $(foreach t,$(SAN_TARGETS),$(eval $(t).cflags := $(HOST_CFLAGS) -O1 $(SAN_FLAGS) $(TRACE_FLAGS)))
 $(foreach t,$(SAN_TARGETS),$(eval $(t).ldflags := $(SAN_FLAGS)))
+# Unoptimised, so that each line gcov counts is the line that ran.
+$(foreach t,$(COV_TARGETS),$(eval $(t).cc := $(HOST_CC)))
+$(foreach t,$(COV_TARGETS),$(eval $(t).cflags := $(HOST_CFLAGS) -O0 --coverage $(TRACE_FLAGS)))
+$(foreach t,$(COV_TARGETS),$(eval $(t).ldflags := --coverage))
 
 # libFuzzer targets (hake/fuzz.mk): clang with coverage feedback, ASan and UBSan. Not part of
 # `all`, so that building and testing need no clang; `make fuzz-<name>` builds what it runs.

@@ -80,11 +80,9 @@ static struct cte *leaf_table(struct spawn_state *s, uint64_t vaddr)
 }
 
 /* The pages of [vaddr, end) that share vaddr's leaf table. */
-static uint64_t run_end(struct spawn_state *s, uint64_t vaddr, uint64_t end)
+static uint64_t run_end(const struct cte *leaf, uint64_t vaddr, uint64_t end)
 {
-    struct cte *leaf = leaf_table(s, vaddr);
-    gensize_t leaf_span =
-        leaf == NULL ? BASE_PAGE_BYTES : BASE_PAGE_BYTES * paging_table_entries(leaf->cap.type);
+    gensize_t leaf_span = BASE_PAGE_BYTES * paging_table_entries(leaf->cap.type);
     uint64_t table_end = (vaddr / leaf_span + 1) * leaf_span;
     return table_end < end ? table_end : end;
 }
@@ -98,10 +96,14 @@ static bool map_fresh(struct spawn_state *s, uint64_t vaddr, uint64_t end, uint6
                       const void *arg)
 {
     while (vaddr < end) {
-        uint64_t stop = run_end(s, vaddr, end);
+        /* Stop at the first failure: each has printed its reason once. */
         struct cte *leaf = leaf_table(s, vaddr);
+        if (leaf == NULL) {
+            return false;
+        }
+        uint64_t stop = run_end(leaf, vaddr, end);
         struct cte *frame = new_object(s, ObjType_Frame, stop - vaddr);
-        if (leaf == NULL || frame == NULL) {
+        if (frame == NULL) {
             return false;
         }
         if (fill != NULL) {
@@ -182,8 +184,14 @@ static bool load_elf(struct spawn_state *s, const void *elf, size_t elf_bytes, u
     }
     for (int i = 0; i < phnum; i++) {
         struct elf_segment seg;
-        if (segment_at(b, phoff, i, &seg) &&
-            (seg.offset + seg.filesz > elf_bytes || !load_segment(s, b, &seg))) {
+        if (!segment_at(b, phoff, i, &seg)) {
+            continue;
+        }
+        if (seg.filesz > elf_bytes || seg.offset > elf_bytes - seg.filesz) {
+            printk("kernel: spawn: a segment of the init image lies beyond its end\n");
+            return false;
+        }
+        if (!load_segment(s, b, &seg)) {
             return false;
         }
     }

@@ -76,5 +76,8 @@ Suite *isolation_suite(void);
 Suite *treap_suite(void);
 Suite *error_order_suite(void);
 Suite *mmu_view_suite(void);
+Suite *syscalls_suite(void);
+Suite *fault_suite(void);
+Suite *spawn_suite(void);
 
 #endif

@@ -27,6 +27,9 @@ int main(void)
     srunner_add_suite(runner, error_order_suite());
     srunner_add_suite(runner, mmu_view_suite());
     srunner_add_suite(runner, fuzz_found_suite());
+    srunner_add_suite(runner, syscalls_suite());
+    srunner_add_suite(runner, fault_suite());
+    srunner_add_suite(runner, spawn_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -37,5 +37,6 @@ void assert_no_leaks(void);
 /* Suites. */
 Suite *pmap_suite(void);
 Suite *pmap_errors_suite(void);
+Suite *pmap_setup_suite(void);
 
 #endif

@@ -2,6 +2,7 @@
  */
 #include "fixture.h"
 #include <mdb.h>
+#include <paging_arch.h>
 
 START_TEST(copy_names_the_same_object_with_the_same_rights)
 {
@@ -179,6 +180,23 @@ START_TEST(revoke_of_the_boot_ram_frees_everything_made_from_it)
 }
 END_TEST
 
+/* The root table the machine runs on is the kernel's too: revoking the RAM under it spares that. */
+START_TEST(revoke_of_the_boot_ram_spares_the_kernels_copy_of_the_loaded_root)
+{
+    enum objtype root = paging_root_type();
+    gensize_t root_bytes = objtype_info[root].fixed_bytes;
+    ck_assert_ok(retype_from_ram(0, root, root_bytes, 1, 0)); /* the lowest descendant */
+    ck_assert_ok(retype_from_ram(1024 * 1024, ObjType_Frame, BASE_PAGE_BYTES, 1, 1));
+    ck_assert_ok(host_machine_load_root(WORK_SLOT(0)));
+    ck_assert_ok(invoke_cnode_revoke(CAPADDR_ROOTCN, RAM_CAP));
+    ck_assert(slot_is_empty(WORK_SLOT(0)));
+    ck_assert(slot_is_empty(WORK_SLOT(1)));
+    ck_assert_err(retype_from_ram(0, ObjType_Frame, root_bytes, 1, 2), SYS_ERR_RETYPE_OVERLAP);
+    ck_assert_ok(retype_from_ram(1024 * 1024, ObjType_Frame, BASE_PAGE_BYTES, 1, 3));
+    ck_assert(mdb_check_invariants());
+}
+END_TEST
+
 START_TEST(revoke_survives_its_own_slot_dying)
 {
     /* R1 from RAM; CNode C from R1 installed in L1; a copy of R1 lives in C. */
@@ -222,6 +240,7 @@ Suite *copy_delete_suite(void)
     tcase_add_test(revoke, revoke_removes_copies_and_descendants_but_not_the_cap);
     tcase_add_test(revoke, revoke_of_the_boot_ram_frees_everything_made_from_it);
     tcase_add_test(revoke, revoke_survives_its_own_slot_dying);
+    tcase_add_test(revoke, revoke_of_the_boot_ram_spares_the_kernels_copy_of_the_loaded_root);
     tcase_add_test(revoke, revoke_refuses_an_empty_slot);
     return s;
 }

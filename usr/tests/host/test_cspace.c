@@ -94,6 +94,22 @@ START_TEST(destination_that_is_not_a_cnode_is_refused)
 }
 END_TEST
 
+/* A destination CNode address that names nothing is refused as identify would refuse it. */
+START_TEST(destination_cnode_naming_nothing_is_refused)
+{
+    const capaddr_t nothing = capaddr_l1_slot(ROOTCN_SLOTS_USER + 1);
+    struct cap_identity id;
+    ck_assert_err(invoke_cap_identify(nothing, &id), SYS_ERR_CAP_NOT_FOUND);
+    ck_assert_err(invoke_cnode_retype(CAPADDR_ROOTCN, RAM_CAP, 0, ObjType_Frame, BASE_PAGE_BYTES, 1,
+                                      nothing, 0),
+                  SYS_ERR_CAP_NOT_FOUND);
+    ck_assert_err(invoke_cnode_copy(CAPADDR_ROOTCN, nothing, 0, RAM_CAP), SYS_ERR_CAP_NOT_FOUND);
+    ck_assert_err(invoke_cnode_mint(CAPADDR_ROOTCN, nothing, 0, RAM_CAP, CAPRIGHTS_READ),
+                  SYS_ERR_CAP_NOT_FOUND);
+    ck_assert(ram_has_no_descendants());
+}
+END_TEST
+
 START_TEST(destination_slots_past_the_cnode_are_refused)
 {
     ck_assert_err(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 1, L2_CNODE_SLOTS),
@@ -201,6 +217,7 @@ Suite *cspace_suite(void)
     tcase_add_test(lookup, address_bits_beyond_32_are_refused_not_truncated);
     tcase_add_test(lookup, level1_address_with_l2_bits_is_refused);
     tcase_add_test(lookup, destination_that_is_not_a_cnode_is_refused);
+    tcase_add_test(lookup, destination_cnode_naming_nothing_is_refused);
     tcase_add_test(lookup, destination_slots_past_the_cnode_are_refused);
     tcase_add_test(lookup, a_new_l2_cnode_installed_in_l1_extends_the_cspace);
 

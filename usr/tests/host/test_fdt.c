@@ -143,6 +143,9 @@ START_TEST(refuses_malformed_structure)
     load("virt", &b);
     put_be32(b.data + get_be32(b.data + 8), 7); /* an unknown first token */
     ck_assert_err(fdt_check(b.data, b.bytes), SYS_ERR_FDT_BAD_STRUCTURE);
+    const uint8_t *value;
+    uint32_t length;
+    ck_assert_err(fdt_chosen(b.data, "rng-seed", &value, &length), SYS_ERR_FDT_BAD_STRUCTURE);
     load("virt", &b);
     uint32_t end = find_token(&b, 9); /* FDT_END where a node is still open */
     put_be32(b.data + end - 4, 4);    /* the root's END_NODE becomes a NOP */

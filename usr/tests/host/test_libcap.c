@@ -616,6 +616,64 @@ START_TEST(released_pieces_merge_back_in_any_order)
 }
 END_TEST
 
+/* A domain without RAM capabilities cannot start libcap, and is told why. */
+START_TEST(libcap_init_without_ram_is_refused)
+{
+    ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, RAM_CAP));
+    ck_assert_chain(libcap_init(), LIB_ERR_RAM_ALLOC, LIB_ERR_RAM_ALLOC_EXHAUSTED);
+}
+END_TEST
+
+/* A machine with room for more free ranges than the allocator's table holds. */
+static void libcap_boot_large(void)
+{
+    struct host_machine_config config = HOST_MACHINE_DEFAULT_CONFIG;
+    config.ram_bytes = MIB(256);
+    host_console_capture(kernel_console, sizeof(kernel_console));
+    host_machine_boot(&config);
+    ck_assert_ok(libcap_init());
+}
+
+/*
+ * Every other page given back makes one free range each; when the table of ranges is full,
+ * giving back one more, or taking from the middle of a range, is refused as fragmented and
+ * changes nothing; once pages merge again both work.
+ */
+START_TEST(a_full_table_of_free_ranges_is_refused_as_fragmented)
+{
+    enum { PIECES = 2 * 8192 + 2 };
+    static struct ram_piece pieces[PIECES];
+    struct libcap_state start = state_now();
+    for (int i = 0; i < PIECES; i++) {
+        ck_assert_ok(ram_reserve(BASE_PAGE_BYTES, BASE_PAGE_BYTES, &pieces[i]));
+    }
+    int i = 0;
+    for (; ram_free_ranges() < 8192; i += 2) {
+        ck_assert_ok(ram_release(pieces[i].base, pieces[i].bytes));
+    }
+    gensize_t free_bytes = ram_free_bytes();
+    ck_assert_err(ram_release(pieces[i].base, pieces[i].bytes), LIB_ERR_RAM_ALLOC_FRAGMENTED);
+    ck_assert_uint_eq(ram_free_bytes(), free_bytes);
+    ck_assert_uint_eq(ram_free_ranges(), 8192);
+    /* Two pages aligned so that they start inside the large range above the pieces. */
+    genpaddr_t rest = pieces[PIECES - 1].base + BASE_PAGE_BYTES;
+    gensize_t align = (rest & (0 - rest)) * 2;
+    struct ram_piece middle;
+    ck_assert_err(ram_reserve(2 * BASE_PAGE_BYTES, align, &middle), LIB_ERR_RAM_ALLOC_FRAGMENTED);
+    ck_assert_uint_eq(ram_free_bytes(), free_bytes);
+    for (int odd = 1; odd < PIECES; odd += 2) {
+        ck_assert_ok(ram_release(pieces[odd].base, pieces[odd].bytes));
+    }
+    for (; i < PIECES; i += 2) {
+        ck_assert_ok(ram_release(pieces[i].base, pieces[i].bytes));
+    }
+    ck_assert_ok(ram_reserve(2 * BASE_PAGE_BYTES, align, &middle));
+    ck_assert_uint_eq(middle.base % align, 0);
+    ck_assert_ok(ram_release(middle.base, middle.bytes));
+    ck_assert_state(start);
+}
+END_TEST
+
 START_TEST(ram_alloc_rounds_to_pages_and_ram_free_undoes_it)
 {
     static const gensize_t sizes[] = {1, 100, 4095, 4096, 4097, 3 * 4096 + 5, MIB(1), MIB(1) + 1};
@@ -722,6 +780,36 @@ START_TEST(frame_alloc_aligned_aligns_the_base)
     ck_assert_ok(frame_alloc_aligned(&small, 10, MIB(2)));
     ck_assert_uint_eq(id_of(small).bytes, BASE_PAGE_BYTES);
     ck_assert_uint_eq(id_of(small).base % MIB(2), 0);
+}
+END_TEST
+
+START_TEST(ram_alloc_aligned_aligns_the_base_and_ram_free_undoes_it)
+{
+    struct capref first;
+    ck_assert_ok(
+        ram_alloc(&first, BASE_PAGE_BYTES)); /* free RAM starts one page past any alignment */
+    struct libcap_state start = state_now();
+    static const struct {
+        gensize_t bytes, align, want_bytes;
+    } cases[] = {
+        {KIB(4), KIB(4), KIB(4)}, {KIB(64), KIB(64), KIB(64)}, {10, MIB(1), KIB(4)},
+        {MIB(2), MIB(2), MIB(2)}, {KIB(12), MIB(4), KIB(12)},
+    };
+    struct capref ram[sizeof(cases) / sizeof(cases[0])];
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ck_assert_ok(ram_alloc_aligned(&ram[i], cases[i].bytes, cases[i].align));
+        struct cap_identity id = id_of(ram[i]);
+        ck_assert_int_eq(id.type, ObjType_RAM);
+        ck_assert_uint_eq(id.bytes, cases[i].want_bytes);
+        ck_assert_uint_eq(id.base % cases[i].align, 0);
+    }
+    struct capref none;
+    ck_assert_chain(ram_alloc_aligned(&none, KIB(4), KIB(4) + 1), LIB_ERR_RAM_ALLOC,
+                    LIB_ERR_RAM_ALLOC_SIZE);
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ck_assert_ok(ram_free(ram[i]));
+    }
+    ck_assert_state(start);
 }
 END_TEST
 
@@ -1120,6 +1208,12 @@ Suite *libcap_suite(void)
     tcase_add_test(ram, released_pieces_merge_back_in_any_order);
     tcase_add_test(ram, ram_alloc_rounds_to_pages_and_ram_free_undoes_it);
     tcase_add_test(ram, ram_free_revokes_what_was_made_from_it);
+    tcase_add_test(ram, ram_alloc_aligned_aligns_the_base_and_ram_free_undoes_it);
+    tcase_add_test(ram, libcap_init_without_ram_is_refused);
+    TCase *ranges = tcase_create("RAM allocator: full range table");
+    tcase_add_checked_fixture(ranges, libcap_boot_large, fixture_shutdown);
+    tcase_add_test(ranges, a_full_table_of_free_ranges_is_refused_as_fragmented);
+    suite_add_tcase(s, ranges);
 
     TCase *frames = libcap_tcase(s, "frames");
     tcase_add_test(frames, frame_alloc_rounds_to_pages);

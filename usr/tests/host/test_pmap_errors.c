@@ -950,6 +950,19 @@ START_TEST(determine_addr_refuses_bad_alignments_and_sizes)
 END_TEST
 
 /* Asserts [va, va + bytes) is aligned, in user space, outside the window, and unmapped. */
+/* Alignment 0 asks for the page size: the same address as an explicit page alignment. */
+START_TEST(determine_addr_with_alignment_zero_aligns_to_a_page)
+{
+    genvaddr_t zero, page;
+    ck_assert_ok(pmap_determine_addr(&test_pmap, 3 * PAGE, PAGE, &page));
+    reinit_test_pmap(NULL); /* the same search again from the start */
+    ck_assert_ok(pmap_determine_addr(&test_pmap, 3 * PAGE, 0, &zero));
+    ck_assert_uint_eq(zero, page);
+    ck_assert_uint_eq(zero % PAGE, 0);
+    assert_no_leaks();
+}
+END_TEST
+
 static void assert_fit(genvaddr_t va, gensize_t bytes, gensize_t alignment, int line)
 {
     const struct pmap_layout *l = layout();
@@ -1333,6 +1346,26 @@ START_TEST(metadata_window_that_cannot_grow_runs_out)
 }
 END_TEST
 
+/* A window that ends where user space ends has nowhere to grow: the refill says so. */
+START_TEST(a_window_at_the_top_of_user_space_cannot_grow)
+{
+    struct pmap_options options = {.meta_base = layout()->user_end - PMAP_REFILL_BYTES,
+                                   .meta_window_bytes = PMAP_REFILL_BYTES};
+    reinit_test_pmap(&options);
+    struct capref frame = new_frame(2 * PAGE);
+    size_t next = 0;
+    errval_t err = map_pairs_until_fail(frame, 0, 512, &next);
+    ck_assert_chain(err, LIB_ERR_PMAP_MAP, LIB_ERR_PMAP_REFILL, LIB_ERR_PMAP_METADATA_EXHAUSTED);
+    ck_assert_uint_ge(next, 4);
+    ck_assert_uint_eq(test_pmap.meta_limit, layout()->user_end);
+    ck_assert_uint_eq(stats_of(&test_pmap).meta_blocks, 1);
+    assert_pairs_mapped(frame, next);
+    ck_assert_ok(pmap_unmap(&test_pmap, pair_vaddr(0), pair_vaddr(next) - pair_vaddr(0)));
+    ck_assert_ok(frame_free(frame));
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(metadata_window_grows_over_free_space)
 {
     genvaddr_t base = reinit_with_tiny_window();
@@ -1678,6 +1711,59 @@ END_TEST
  * The largest pages the format has below the root (x86-64: 1 GiB), from a
  * device window (DevFrames are not zeroed, so a 1 GiB frame costs nothing).
  */
+/* A split keeps two runs, so it needs a slot for the second copy: without one, nothing changes. */
+START_TEST(a_split_without_a_free_slot_is_refused_and_changes_nothing)
+{
+    struct capref frame = new_frame(4 * PAGE);
+    genvaddr_t va = test_base();
+    ck_assert_ok(pmap_map(&test_pmap, va, frame, 0, 4 * PAGE, RW));
+    struct pmap_stats before = stats_of(&test_pmap);
+    hoard_all_slots();
+    assert_chain_has(pmap_unmap(&test_pmap, va + PAGE, PAGE), LIB_ERR_PMAP_UNMAP,
+                     LIB_ERR_SLOT_ALLOC_NO_SPACE, __LINE__);
+    ck_assert_mapped(va, 4 * PAGE, frame_base(frame), PAGE);
+    ck_assert_same_shape(before);
+    release_slots();
+    ck_assert_ok(pmap_unmap(&test_pmap, va + PAGE, PAGE));
+    ck_assert_unmapped(va + PAGE, PAGE);
+    ck_assert_ok(pmap_unmap(&test_pmap, va, 4 * PAGE));
+    ck_assert_ok(frame_free(frame));
+    assert_no_leaks();
+}
+END_TEST
+
+/* Splitting a large page needs a new leaf table: without memory for one, nothing changes. */
+START_TEST(splitting_a_large_page_without_memory_is_refused_and_changes_nothing)
+{
+    gensize_t big = large_bytes();
+    genvaddr_t va = large_vaddr();
+    struct capref frame = large_frame(1);
+    ck_assert_ok(pmap_map(&test_pmap, va, frame, 0, big, RW | VREGION_FLAGS_LARGE));
+    struct pmap_stats before = stats_of(&test_pmap);
+    hoard_all_ram();
+    static struct capref tables[8]; /* ARMv7: fill the shared pages' free quarters too */
+    size_t n = 0;
+    enum objtype leaf = layout()->table_type[layout()->levels - 1];
+    while (n < 8 && err_is_ok(vnode_create(&tables[n], leaf))) {
+        n++;
+    }
+    assert_chain_has(pmap_unmap(&test_pmap, va + PAGE, PAGE), LIB_ERR_PMAP_UNMAP,
+                     LIB_ERR_RAM_ALLOC_EXHAUSTED, __LINE__);
+    ck_assert_mapped(va, big, frame_base(frame), big);
+    ck_assert_same_shape(before);
+    while (n > 0) {
+        ck_assert_ok(vnode_destroy(tables[--n]));
+    }
+    release_hoard();
+    ck_assert_ok(pmap_unmap(&test_pmap, va + PAGE, PAGE));
+    ck_assert_unmapped(va + PAGE, PAGE);
+    ck_assert_mapped(va, PAGE, frame_base(frame), PAGE);
+    ck_assert_ok(pmap_unmap(&test_pmap, va, big));
+    ck_assert_ok(frame_free(frame));
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(the_largest_pages_map_through_libpmap)
 {
     const struct pmap_layout *l = pmap_arch_layout();
@@ -1745,6 +1831,7 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(other, init_refuses_what_is_not_an_empty_root_table);
     TCase *determine = pmap_tcase(s, "determine_addr");
     tcase_add_test(determine, determine_addr_refuses_bad_alignments_and_sizes);
+    tcase_add_test(determine, determine_addr_with_alignment_zero_aligns_to_a_page);
     tcase_add_test(determine, determine_addr_gives_free_aligned_ranges_outside_the_window);
     tcase_add_test(determine, determine_addr_runs_out_of_aligned_candidates);
     tcase_add_test(determine, determine_addr_with_the_address_space_nearly_full);
@@ -1755,6 +1842,7 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(exhaustion, running_out_of_slots_while_making_tables_takes_them_back);
     tcase_add_test(exhaustion, metadata_window_that_cannot_grow_runs_out);
     tcase_add_test(exhaustion, metadata_window_grows_over_free_space);
+    tcase_add_test(exhaustion, a_window_at_the_top_of_user_space_cannot_grow);
     tcase_add_test(exhaustion, a_refill_that_grows_the_window_over_the_request_refuses_it);
     TCase *foreign_tc = pmap_tcase(s, "foreign pmap");
     tcase_add_test(foreign_tc, foreign_pmap_keeps_its_metadata_on_the_heap);
@@ -1765,5 +1853,7 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(large, large_pages_fall_back_to_small_ones);
     tcase_add_test(large, unmapping_inside_a_large_page_keeps_the_rest);
     tcase_add_test(large, modifying_flags_inside_a_large_page_keeps_the_rest);
+    tcase_add_test(large, splitting_a_large_page_without_memory_is_refused_and_changes_nothing);
+    tcase_add_test(exhaustion, a_split_without_a_free_slot_is_refused_and_changes_nothing);
     return s;
 }

@@ -99,12 +99,31 @@ START_TEST(random_inserts_and_removes_keep_order_and_heap)
 }
 END_TEST
 
+/* The checker's first question: the root of a treap has no parent. */
+START_TEST(a_root_with_a_parent_is_not_a_treap)
+{
+    static struct item items[3];
+    struct treap t = {.root = NULL, .cmp = item_cmp, .priority = item_priority, .update = NULL};
+    for (int i = 0; i < 3; i++) {
+        items[i] = (struct item){.key = (uint64_t)i, .priority = (uint32_t)(10 - i)};
+        treap_insert(&t, &items[i].node);
+    }
+    ck_assert(treap_check(&t));
+    struct treap_node *child = t.root->right != NULL ? t.root->right : t.root->left;
+    t.root->parent = child;
+    ck_assert(!treap_check(&t));
+    t.root->parent = NULL;
+    ck_assert(treap_check(&t));
+}
+END_TEST
+
 Suite *treap_suite(void)
 {
     Suite *s = suite_create("treap");
     TCase *tc = tcase_create("shape");
     tcase_add_test(tc, a_spine_of_two_hundred_thousand_costs_no_stack);
     tcase_add_test(tc, random_inserts_and_removes_keep_order_and_heap);
+    tcase_add_test(tc, a_root_with_a_parent_is_not_a_treap);
     suite_add_tcase(s, tc);
     return s;
 }
