@@ -70,6 +70,12 @@ test: setup
 		$(BUILD)/armv7/bin/captest | tee $(BUILD)/logs/kfault-armv7.log ; true
 	@tools/total-summary $(BUILD)/logs/host.log $(BOOTED_LOGS) $(BUILD)/logs/kfault-armv7.log
 
+# make mutate [MUTANTS=id1,id2]: do the suites catch the bugs of tools/mutants.list? Niced: it
+# rebuilds and reruns suites for every mutant (doc/testing.md).
+.PHONY: mutate
+mutate: setup
+	@nice -n 19 tools/mutate
+
 # make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
 ARCH ?= x86_64
 DOMAIN ?= demo
