@@ -35,7 +35,8 @@ parse_line() { # index, line number, line
 
 new_mutant() { # index, line number, id
     local n=$1
-    m_id[n]=$3 m_file[n]= m_why[n]= m_suites[n]= m_orig[n]= m_repl[n]= m_norig[n]=0 m_nrepl[n]=0
+    m_id[n]=$3 m_file[n]='' m_why[n]='' m_suites[n]='' m_orig[n]='' m_repl[n]=''
+    m_norig[n]=0 m_nrepl[n]=0
     [[ $3 =~ ^[a-z0-9][a-z0-9-]*$ ]] || list_error "$2" "an id is lower case, digits and '-': $3"
     local j
     for ((j = 0; j < n; j++)); do

@@ -73,7 +73,7 @@ run_watched() { # log, re, command...
         fi
         sleep 1
     done
-    wait "$!"
+    { wait "$!"; } 2>/dev/null # a crash is the suite's result, not news for the terminal
     status=$?
     running=
     return "$status"
