@@ -28,10 +28,10 @@ sync_tree() {
     echo "mutate: scratch tree $tree ($copied files copied)"
 }
 
-# What the suites see: every file but the build, the docs and the mutant list.
+# What the suites see: every file but the build, the docs and this tool with its list.
 tree_hash() {
     (cd "$tree" && find . -path ./build -prune -o -type f ! -name '*.md' \
-        ! -path ./tools/mutants.list -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-12)
+        ! -path './tools/mutate*' -print0 | sort -z | xargs -0 sha1sum | sha1sum | cut -c1-12)
 }
 
 # The unmutated tree must pass every suite the run uses; a pass is remembered per tree content,
