@@ -53,9 +53,33 @@ suite_hash() { # suite
     (cd "$tree" && cat $(suite_targets "$1") | sha1sum | cut -c1-40)
 }
 
+# The processes below pid, from one look at /proc (builtins only: nothing new to find):
+# a boot's `timeout` puts QEMU in a process group of its own.
+descendants() { # pid
+    local stat line fields p c queue=("$1") found=()
+    local -A kids=()
+    for stat in /proc/[0-9]*/stat; do
+        read -r line <"$stat" 2>/dev/null || continue
+        read -r -a fields <<<"${line##*) }" # after the command name, which may hold spaces
+        p=${stat#/proc/}
+        kids[${fields[1]}]+=" ${p%/stat}"
+    done
+    while [ ${#queue[@]} -gt 0 ]; do
+        p=${queue[0]}
+        queue=("${queue[@]:1}")
+        for c in ${kids[$p]:-}; do
+            found+=("$c")
+            queue+=("$c")
+        done
+    done
+    echo "${found[*]}"
+}
+
 running= # the process group of the suite that runs now, for the exit trap
 stop_suite() {
-    [ -n "$running" ] && kill -TERM -- -"$running" 2>/dev/null
+    [ -n "$running" ] || return 0
+    # shellcheck disable=SC2046
+    kill -TERM -- -"$running" $(descendants "$running") 2>/dev/null
     running=
 }
 
