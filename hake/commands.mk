@@ -92,6 +92,12 @@ soak: setup
 	@SOAK_OPS=$(SOAK_OPS) SOAK_PHASE_OPS=$(SOAK_PHASE_OPS) SOAK_CHECK_EVERY=$(SOAK_CHECK_EVERY) \
 		CK_VERBOSITY=normal $(BUILD)/host-x86_64/bin/soak_check
 
+# make mutate [MUTANTS=id1,id2]: do the suites catch the bugs of tools/mutants.list? Niced: it
+# rebuilds and reruns suites for every mutant (doc/testing.md).
+.PHONY: mutate
+mutate: setup
+	@nice -n 19 tools/mutate
+
 # make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
 ARCH ?= x86_64
 DOMAIN ?= demo

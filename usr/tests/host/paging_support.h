@@ -69,6 +69,7 @@ bool copy_is_unmapped(capaddr_t table, capaddr_t frame);
 Suite *paging_map_suite(void);
 Suite *paging_refusal_suite(void);
 Suite *paging_delete_suite(void);
+Suite *map_index_suite(void);
 Suite *walker_suite(void);
 Suite *translate_suite(void);
 

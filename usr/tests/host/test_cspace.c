@@ -116,9 +116,14 @@ START_TEST(destination_slots_past_the_cnode_are_refused)
                   SYS_ERR_SLOT_OUT_OF_RANGE);
     ck_assert_err(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 10, L2_CNODE_SLOTS - 5),
                   SYS_ERR_SLOT_OUT_OF_RANGE);
+    /* The boundary itself: one object too many is refused, exactly enough fills the CNode. */
+    ck_assert_err(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 6, L2_CNODE_SLOTS - 5),
+                  SYS_ERR_SLOT_OUT_OF_RANGE);
     for (cslot_t slot = L2_CNODE_SLOTS - 5; slot < L2_CNODE_SLOTS; slot++) {
         ck_assert(slot_is_empty(WORK_SLOT(slot)));
     }
+    ck_assert_ok(retype_from_ram(0, ObjType_Frame, BASE_PAGE_BYTES, 5, L2_CNODE_SLOTS - 5));
+    ck_assert(!slot_is_empty(WORK_SLOT(L2_CNODE_SLOTS - 1)));
 }
 END_TEST
 

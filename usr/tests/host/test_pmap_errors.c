@@ -1010,6 +1010,24 @@ static void unmap_regions(void)
     regions.count = 0;
 }
 
+/* Two callers that each ask before mapping must not get the same addresses. */
+START_TEST(determine_addr_hands_out_a_range_once_even_before_it_is_mapped)
+{
+    enum { CALLS = 8 };
+    genvaddr_t got[CALLS];
+    for (int i = 0; i < CALLS; i++) {
+        ck_assert_ok(pmap_determine_addr(&test_pmap, 3 * PAGE, PAGE, &got[i]));
+        for (int j = 0; j < i; j++) {
+            ck_assert_msg(got[i] >= got[j] + 3 * PAGE || got[j] >= got[i] + 3 * PAGE,
+                          "call %d got 0x%llx, overlapping call %d's 0x%llx", i,
+                          (unsigned long long)got[i], j, (unsigned long long)got[j]);
+        }
+    }
+    ck_assert_usable();
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(determine_addr_gives_free_aligned_ranges_outside_the_window)
 {
     gensize_t s = leaf_span();
@@ -1424,6 +1442,34 @@ START_TEST(the_window_never_grows_over_a_range_determine_addr_gave)
 }
 END_TEST
 
+/* Handed out, not mapped yet, and the metadata needs room: the range stays the caller's. */
+START_TEST(the_window_never_grows_over_a_range_given_and_not_yet_mapped)
+{
+    genvaddr_t base = reinit_with_tiny_window();
+    struct capref frame = new_frame(2 * PAGE);
+    genvaddr_t given = 0;
+    /* Too big for the space below the window: it lies above it. */
+    ck_assert_ok(pmap_determine_addr(&test_pmap, 40 * leaf_span(), leaf_span(), &given));
+    ck_assert_uint_gt(given, base);
+    /* Tables elsewhere until the metadata can grow no further (after 471 pairs on x86-64, 960
+       on ARMv7; pair 1536 still lies in user space on both). */
+    size_t next = 0;
+    ck_assert_chain(map_pairs_until_fail(frame, 0, 1536, &next), LIB_ERR_PMAP_MAP,
+                    LIB_ERR_PMAP_REFILL, LIB_ERR_PMAP_METADATA_EXHAUSTED);
+    ck_assert_uint_le(test_pmap.meta_limit, given);
+    assert_pairs_mapped(frame, next);
+    /* With some nodes back, the given range maps. */
+    ck_assert_ok(pmap_unmap(&test_pmap, pair_vaddr(0), pair_vaddr(8) - pair_vaddr(0)));
+    ck_assert_ok(pmap_map(&test_pmap, given, frame, 0, 2 * PAGE, RW));
+    ck_assert_mapped(given, 2 * PAGE, frame_base(frame), PAGE);
+    ck_assert_ok(pmap_unmap(&test_pmap, given, 2 * PAGE));
+    ck_assert_ok(pmap_unmap(&test_pmap, pair_vaddr(8), pair_vaddr(next) - pair_vaddr(8)));
+    ck_assert_ok(frame_free(frame));
+    ck_assert_usable();
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(a_refill_that_grows_the_window_over_the_request_refuses_it)
 {
     genvaddr_t base = reinit_with_tiny_window();
@@ -1824,6 +1870,7 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(other, modify_flags_is_all_or_nothing_across_runs_of_different_rights);
     tcase_add_test(other, a_frame_revoked_under_a_mapping_does_not_wedge_the_pmap);
     tcase_add_test(other, the_window_never_grows_over_a_range_determine_addr_gave);
+    tcase_add_test(other, the_window_never_grows_over_a_range_given_and_not_yet_mapped);
     tcase_add_test(other, destroy_takes_down_runs_whose_frames_were_revoked);
     tcase_add_test(other, a_refused_modify_splits_nothing);
     tcase_add_test(other, modify_over_a_revoked_run_takes_it_down_and_changes_the_rest);
@@ -1833,6 +1880,7 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(determine, determine_addr_refuses_bad_alignments_and_sizes);
     tcase_add_test(determine, determine_addr_with_alignment_zero_aligns_to_a_page);
     tcase_add_test(determine, determine_addr_gives_free_aligned_ranges_outside_the_window);
+    tcase_add_test(determine, determine_addr_hands_out_a_range_once_even_before_it_is_mapped);
     tcase_add_test(determine, determine_addr_runs_out_of_aligned_candidates);
     tcase_add_test(determine, determine_addr_with_the_address_space_nearly_full);
     TCase *exhaustion = pmap_tcase(s, "exhaustion");

@@ -138,8 +138,11 @@ errval_t pmap_lookup(struct pmap *pmap, genvaddr_t vaddr, struct pmap_mapping_in
 
 /*
  * A free range of bytes aligned to alignment_bytes (a power-of-two
- * multiple of 4 KiB; 0 means 4 KiB), outside the metadata window. Errors:
- * LIB_ERR_PMAP_NO_VIRTUAL_SPACE, LIB_ERR_PMAP_ALIGNMENT_INVALID, _SIZE_INVALID.
+ * multiple of 4 KiB; 0 means 4 KiB), outside the metadata window. Each call
+ * searches on from the end of the last range it handed out (next fit), so a
+ * range not mapped yet is not handed out again before the search wraps around
+ * the address space. Errors: LIB_ERR_PMAP_NO_VIRTUAL_SPACE,
+ * LIB_ERR_PMAP_ALIGNMENT_INVALID, _SIZE_INVALID.
  */
 errval_t pmap_determine_addr(struct pmap *pmap, gensize_t bytes, gensize_t alignment_bytes,
                              genvaddr_t *ret);
