@@ -4,8 +4,14 @@
 REPORT_BEGIN='<!-- mutate --report: begin -->'
 REPORT_END='<!-- mutate --report: end -->'
 
+# A Check failure as "test: message", a booted one as its FAIL line; cut to a table cell.
+short_failure() { # detail
+    echo "$1" | sed -E 's/^[^:]*:([^:]*):[0-9]+: /\1: /; s/: \(after this point\) /: /' |
+        cut -c1-110
+}
+
 report_table() {
-    local i r result killer detail secs build_s hsh day killed=0 ran=0 total=0 hashes=
+    local i r result killer detail secs build_s hsh day killed=0 ran=0 total=0 total_s=0 hashes=''
     printf '| mutant | file | the bug it stands for | result | killed by (first failure) | s |\n'
     printf '|---|---|---|---|---|---|\n'
     for i in "${selected[@]}"; do
@@ -13,17 +19,18 @@ report_table() {
         result="not run" killer= detail= secs=
         if [ -f "$r" ]; then
             IFS=$'\t' read -r result killer detail secs build_s hsh day <"$r"
-            ran=$((ran + 1)) hashes+="$hsh@$day "
+            ran=$((ran + 1)) hashes+="$hsh@$day " total_s=$((total_s + secs))
         fi
         [ "$result" = killed ] && killed=$((killed + 1))
-        [ "$result" = killed ] && detail="$killer: $detail"
+        [ "$result" = killed ] && detail="\`$killer\` $(short_failure "$detail")"
         [ "$result" = SURVIVED ] && result="**SURVIVED**" detail=
         total=$((total + 1))
         printf '| `%s` | `%s` | %s | %s | %s | %s |\n' "${m_id[i]}" "${m_file[i]}" \
-            "${m_why[i]}" "$result" "$(echo "$detail" | sed 's/|/\\|/g; s/`//g')" "$secs"
+            "${m_why[i]}" "$result" "$(echo "$detail" | sed 's/|/\\|/g')" "$secs"
     done
-    printf '\n%d of %d mutants killed (%d%%); %d run; trees (content hash@day): %s\n' \
-        "$killed" "$total" "$((total ? 100 * killed / total : 0))" "$ran" \
+    printf '\n%d of %d mutants killed (%d%%); %d run, in %d s (the last column: seconds a mutant,\n' \
+        "$killed" "$total" "$((total ? 100 * killed / total : 0))" "$ran" "$total_s"
+    printf 'rebuilds included); trees (content hash@day): %s\n' \
         "$(echo "$hashes" | tr ' ' '\n' | sed '/^$/d' | sort -u | tr '\n' ' ')"
 }
 

@@ -16,8 +16,12 @@ expand_suites() { # words...
         san) want+="caps-x86_64-san caps-armv7-san pmap-x86_64-san pmap-armv7-san " ;;
         caps | pmap) want+="$w-x86_64 $w-armv7 " ;;
         all) want+="$(echo $SUITE_ORDER) " ;;
-        *) [[ " $(echo $SUITE_ORDER) " == *" $w "* ]] || { echo "mutate: no suite $w" >&2; return 2; }
-           want+="$w " ;;
+        *)
+            if [[ " $(echo $SUITE_ORDER) " != *" $w "* ]]; then
+                echo "mutate: no suite $w" >&2
+                return 2
+            fi
+            want+="$w " ;;
         esac
     done
     for s in $SUITE_ORDER; do [[ $want == *" $s "* ]] && out+=("$s"); done
@@ -33,8 +37,8 @@ mutant_suites() { # index
 suite_targets() { # suite
     case $1 in
     caps-*) # the FDT reader's tests read device trees that dtc compiles
-        echo "build/host-${1#*-}/bin/caps_check" \
-            $(cd "$tree" && for d in tools/dts/*.dts; do echo "build/dtb/$(basename "${d%.dts}").dtb"; done) ;;
+        echo "build/host-${1#*-}/bin/caps_check" $(cd "$tree" && for d in tools/dts/*.dts; do
+            echo "build/dtb/$(basename "${d%.dts}").dtb"; done) ;;
     pmap-*) echo "build/host-${1#*-}/bin/pmap_check" ;;
     captest-x86_64) echo "build/x86_64/bin/cpu.elf32 build/x86_64/bin/captest" ;;
     captest-armv7) echo "build/armv7/bin/cpu build/armv7/bin/captest" ;;
@@ -59,7 +63,7 @@ descendants() { # pid
     local stat line fields p c queue=("$1") found=()
     local -A kids=()
     for stat in /proc/[0-9]*/stat; do
-        read -r line <"$stat" 2>/dev/null || continue
+        { read -r line <"$stat"; } 2>/dev/null || continue # gone meanwhile
         read -r -a fields <<<"${line##*) }" # after the command name, which may hold spaces
         p=${stat#/proc/}
         kids[${fields[1]}]+=" ${p%/stat}"
@@ -88,7 +92,8 @@ stop_suite() {
 run_watched() { # log, re, command...
     local log=$1 re=$2 status
     shift 2
-    (cd "$tree" && exec setsid "$@") >"$log" 2>&1 &
+    # The shell inside reports a crash into the log, not on the terminal.
+    (cd "$tree" && exec setsid bash -c '"$@"; exit $?' run "$@") >"$log" 2>&1 &
     running=$!
     while [ -n "$re" ] && kill -0 "$running" 2>/dev/null; do
         if grep -Eq "$re" "$log"; then
@@ -97,7 +102,7 @@ run_watched() { # log, re, command...
         fi
         sleep 1
     done
-    { wait "$!"; } 2>/dev/null # a crash is the suite's result, not news for the terminal
+    wait "$!"
     status=$?
     running=
     return "$status"
@@ -135,7 +140,8 @@ run_suite() { # suite, log
         detail=$(grep -Em1 '^FAIL |^kernel: (check: FAILED|panic)|^qemu-run:' "$log") ;;
     esac
     [ "$status" -eq 0 ] && [ -z "$detail" ] && return 0
-    [ -n "$detail" ] || detail="exit status $status: $(grep -v '^\s*$' "$log" | tail -n 1)"
+    [ -n "$detail" ] ||
+        detail="exit status $status: $(grep -Ev '^\s*$|^run: line' "$log" | tail -n 1)"
     detail=$(echo "$detail" | tr '\t' ' ' | cut -c1-200)
     return 1
 }
