@@ -170,6 +170,9 @@ errval_t pmap_walk_range(struct pmap *pmap, genvaddr_t start, genvaddr_t end, ma
 /* Makes vaddr a run border: splits the large page or run that has vaddr strictly inside. */
 errval_t pmap_split_at(struct pmap *pmap, genvaddr_t vaddr);
 
+/* Is no run mapped anywhere in [vaddr, vaddr + bytes)? */
+bool pmap_range_is_free(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes);
+
 /* A visitor that sets *(bool *)arg to false at the first run it meets, and stops. */
 errval_t pmap_visit_exists(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
                            genvaddr_t run_vaddr, void *arg, bool *stop);

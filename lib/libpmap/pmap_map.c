@@ -13,7 +13,7 @@ errval_t pmap_visit_exists(struct pmap *pmap, struct pmap_vnode *table, struct p
     return SYS_ERR_OK;
 }
 
-static bool range_is_free(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+bool pmap_range_is_free(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
 {
     bool free = true;
     pmap_walk_range(pmap, vaddr, vaddr + bytes, pmap_visit_exists, &free);
@@ -121,7 +121,7 @@ errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref fr
     if (offset_bytes > id.bytes || bytes > id.bytes - offset_bytes) {
         return LIB_ERR_PMAP_FRAME_RANGE;
     }
-    if (!range_is_free(pmap, vaddr, bytes)) {
+    if (!pmap_range_is_free(pmap, vaddr, bytes)) {
         return LIB_ERR_PMAP_EXISTING_MAPPING;
     }
     size_t tables = tables_spanned(pmap, vaddr, bytes);

@@ -13,9 +13,7 @@ static errval_t grow_window(struct pmap *pmap)
     if (end > pmap->layout->user_end || end < pmap->meta_limit || end > pmap->meta_grow_limit) {
         return LIB_ERR_PMAP_METADATA_EXHAUSTED;
     }
-    bool free = true;
-    errval_t err = pmap_walk_range(pmap, pmap->meta_limit, end, pmap_visit_exists, &free);
-    if (err_is_fail(err) || !free) {
+    if (!pmap_range_is_free(pmap, pmap->meta_limit, end - pmap->meta_limit)) {
         return LIB_ERR_PMAP_METADATA_EXHAUSTED;
     }
     pmap->meta_limit = end;

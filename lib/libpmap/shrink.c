@@ -243,20 +243,11 @@ errval_t pmap_trim_metadata(struct pmap *pmap)
     }
 }
 
-/* Is [vaddr, vaddr + PMAP_REFILL_BYTES) free in the tree? */
-static bool block_range_free(struct pmap *pmap, genvaddr_t vaddr)
-{
-    bool free = true;
-    errval_t err =
-        pmap_walk_range(pmap, vaddr, vaddr + PMAP_REFILL_BYTES, pmap_visit_exists, &free);
-    return err_is_ok(err) && free;
-}
-
 genvaddr_t meta_next_block_vaddr(struct pmap *pmap)
 {
     if (pmap->meta_holes > 0) {
         for (genvaddr_t va = pmap->meta_base; va < pmap->meta_next; va += PMAP_REFILL_BYTES) {
-            if (block_range_free(pmap, va)) {
+            if (pmap_range_is_free(pmap, va, PMAP_REFILL_BYTES)) {
                 return va;
             }
         }
