@@ -145,6 +145,52 @@ static const char *modify(struct region *r)
     return check_bytes(r);
 }
 
+/*
+ * Maps one page SOAK_SCATTER_RUNS times, one call each, at every other page of a fresh range, reads
+ * every copy, then unmaps them in a random order so that blocks fall sparse before they fall idle.
+ */
+static const char *scatter(void)
+{
+    static uint16_t order[SOAK_SCATTER_RUNS];
+    struct capref frame;
+    genvaddr_t va;
+    TRY(frame_alloc(&frame, PAGE, NULL), "frame_alloc (scatter)");
+    TRY(pmap_determine_addr(&self_pmap, 2 * SOAK_SCATTER_RUNS * PAGE, PAGE, &va),
+        "pmap_determine_addr (scatter)");
+    uint32_t tag = (uint32_t)next();
+    for (unsigned i = 0; i < SOAK_SCATTER_RUNS; i++) {
+        TRY(pmap_map(&self_pmap, va + 2 * i * PAGE, frame, 0, PAGE, VREGION_FLAGS_READ_WRITE),
+            "pmap_map (scatter)");
+        *(volatile uint32_t *)(uintptr_t)(va + 2 * i * PAGE + 4 * (i % 1024)) = tag ^ i;
+        order[i] = (uint16_t)i;
+    }
+    struct pmap_stats stats;
+    pmap_get_stats(&self_pmap, &stats);
+    if (stats.meta_blocks > soak_tally.peak_meta_blocks) {
+        soak_tally.peak_meta_blocks = stats.meta_blocks;
+    }
+    for (unsigned i = 0; i < SOAK_SCATTER_RUNS; i++) {
+        /* every copy shows the same page: the last word each wrote is there */
+        const volatile uint32_t *w = (const volatile uint32_t *)(uintptr_t)(va + 2 * i * PAGE);
+        unsigned last = SOAK_SCATTER_RUNS - 1 - (SOAK_SCATTER_RUNS - 1 - i % 1024) % 1024;
+        if (w[i % 1024] != (tag ^ last)) {
+            snprintf(reason, sizeof(reason), "scatter copy %u reads 0x%x, want 0x%x", i,
+                     (unsigned)w[i % 1024], (unsigned)(tag ^ last));
+            return reason;
+        }
+        unsigned j = i + below(SOAK_SCATTER_RUNS - i);
+        uint16_t t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (unsigned i = 0; i < SOAK_SCATTER_RUNS; i++) {
+        TRY(pmap_unmap(&self_pmap, va + 2 * order[i] * PAGE, PAGE), "pmap_unmap (scatter)");
+    }
+    TRY(frame_free(frame), "frame_free (scatter)");
+    soak_tally.scatters++;
+    return NULL;
+}
+
 static const char *slot_op(void)
 {
     if (slot_count > 0 && (slot_count == MAX_SLOTS || below(2) == 0)) {
@@ -195,7 +241,7 @@ const char *soak_phase(uint64_t seed, unsigned ops)
     soak_tally = (struct soak_tally){0};
     static char at_op[240];
     for (unsigned i = 0; i < ops; i++) {
-        const char *why = one_op();
+        const char *why = i == ops / 2 ? scatter() : one_op();
         if (why != NULL) {
             snprintf(at_op, sizeof(at_op), "op %u: %s", i, why);
             return at_op;
