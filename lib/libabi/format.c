@@ -6,8 +6,9 @@
 struct conversion {
     unsigned width;
     bool zero_pad;
-    bool left; /* '-': pad on the right */
-    int longs; /* 0, 1 (l) or 2 (ll, z) */
+    bool left;      /* '-': pad on the right */
+    bool alternate; /* '#': 0x before a non-zero %x */
+    int longs;      /* 0, 1 (l) or 2 (ll, z) */
 };
 
 static void put_padding(struct format_sink *out, int n, char c)
@@ -36,7 +37,8 @@ static int put_string(struct format_sink *out, const char *s, struct conversion 
     return n + pad;
 }
 
-static int put_number(struct format_sink *out, uint64_t value, unsigned base, bool negative,
+/* prefix ("-", "0x" or "") goes before the digits, and before zero padding. */
+static int put_number(struct format_sink *out, uint64_t value, unsigned base, const char *prefix,
                       struct conversion c)
 {
     char digits[24];
@@ -45,14 +47,17 @@ static int put_number(struct format_sink *out, uint64_t value, unsigned base, bo
         digits[n++] = "0123456789abcdef"[value % base];
         value /= base;
     } while (value != 0);
-    int length = n + (negative ? 1 : 0);
+    int length = n;
+    for (const char *p = prefix; *p != '\0'; p++) {
+        length++;
+    }
     int pad = (unsigned)length < c.width ? (int)c.width - length : 0;
     bool zeroes = c.zero_pad && !c.left;
     if (!c.left && !zeroes) {
         put_padding(out, pad, ' ');
     }
-    if (negative) {
-        out->put(out, '-');
+    for (; *prefix != '\0'; prefix++) {
+        out->put(out, *prefix);
     }
     if (zeroes) {
         put_padding(out, pad, '0');
@@ -82,9 +87,10 @@ static int64_t signed_arg(va_list *ap, int longs)
 static const char *parse_conversion(const char *p, struct conversion *c)
 {
     *c = (struct conversion){0};
-    for (; *p == '0' || *p == '-'; p++) {
+    for (; *p == '0' || *p == '-' || *p == '#'; p++) {
         c->zero_pad |= *p == '0';
         c->left |= *p == '-';
+        c->alternate |= *p == '#';
     }
     for (; *p >= '0' && *p <= '9'; p++) {
         c->width = c->width * 10 + (unsigned)(*p - '0');
@@ -111,15 +117,16 @@ static int put_conversion(struct format_sink *out, char kind, struct conversion 
         return 1;
     case 'd': {
         int64_t v = signed_arg(ap, c.longs);
-        return put_number(out, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, 10, v < 0, c);
+        return put_number(out, v < 0 ? 0 - (uint64_t)v : (uint64_t)v, 10, v < 0 ? "-" : "", c);
     }
     case 'u':
-        return put_number(out, unsigned_arg(ap, c.longs), 10, false, c);
-    case 'x':
-        return put_number(out, unsigned_arg(ap, c.longs), 16, false, c);
+        return put_number(out, unsigned_arg(ap, c.longs), 10, "", c);
+    case 'x': {
+        uint64_t v = unsigned_arg(ap, c.longs);
+        return put_number(out, v, 16, c.alternate && v != 0 ? "0x" : "", c);
+    }
     case 'p':
-        return put_string(out, "0x", (struct conversion){0}) +
-               put_number(out, (uintptr_t)va_arg(*ap, void *), 16, false, c);
+        return put_number(out, (uintptr_t)va_arg(*ap, void *), 16, "0x", c);
     case '%':
         out->put(out, '%');
         return 1;

@@ -1,4 +1,5 @@
-/* Formatted output without libc: %s %c %d %u %x %p %%, lengths l ll z, widths (%08llx, %-20s). */
+/* Formatted output without libc: %s %c %d %u %x %p %%, lengths l ll z, flags 0 - #, widths
+ * (%08llx, %-20s, %#lx). */
 #ifndef LIBABI_FORMAT_H
 #define LIBABI_FORMAT_H
 

@@ -15,7 +15,7 @@
 #define STORM_L1 (INIT_ROOTCN_SLOTS - 2) /* the scratch CNode; the L1 slot above stays empty */
 
 static uint64_t rng_state = ATTACK_STORM_SEED;
-static unsigned long accepted;
+static unsigned long accepted, raw_calls;
 
 static uint64_t rng(void)
 {
@@ -183,6 +183,38 @@ static void one_invocation(void)
     accepted += err_is_ok(r.error);
 }
 
+/*
+ * A raw system call other than an invocation: an unknown number, or SYSCALL_DEBUG with any
+ * command and arguments (DEBUG_TRANSLATE of edge and kernel-half addresses above all). PUTCHAR
+ * and EXIT are left out (a flood, the end). NULL, or the refusal that was not the named one.
+ */
+static const char *one_raw_syscall(void)
+{
+    static const uintptr_t unknown[] = {0, SYSCALL_DEBUG + 1, 0xff, ~(uintptr_t)0};
+    uintptr_t regs[SYSCALL_REGS];
+    for (int i = 0; i < SYSCALL_REGS; i++) {
+        regs[i] = rng() % 2 ? edge_value() : random_address();
+    }
+    bool debug = rng() % 4 != 0;
+    regs[0] = debug ? SYSCALL_DEBUG : unknown[rng() % 4];
+    if (debug && rng() % 4 != 0) {
+        regs[1] = rng() % 2 ? DEBUG_TRANSLATE : rng() % (DEBUG_TRANSLATE + 2);
+    }
+    struct sysret r = syscall_raw(regs);
+    errval_t want = !debug ? SYS_ERR_ILLEGAL_SYSCALL
+                    : regs[1] != DEBUG_CHECK_KERNEL && regs[1] != DEBUG_TRANSLATE
+                        ? SYS_ERR_ILLEGAL_DEBUG_CMD
+                        : r.error;
+    if (r.error != want) {
+        printf("storm: syscall 0x%lx (0x%lx, 0x%lx) returned %s, not %s\n", (unsigned long)regs[0],
+               (unsigned long)regs[1], (unsigned long)regs[2], err_getstring(r.error),
+               err_getstring(want));
+        return "an unknown system call or debug command was not refused by name";
+    }
+    raw_calls++;
+    return NULL;
+}
+
 /* Retypes count objects from scratch slot src at offset into scratch slot dest on. */
 static errval_t scratch_retype(cslot_t src, gensize_t offset, enum objtype type, gensize_t bytes,
                                size_t count, cslot_t dest)
@@ -247,7 +279,11 @@ static const char *a_storm_of_random_invocations(void)
            STORM_INVOCATIONS);
     ATTACK_STEP(stock_scratch_cnode());
     for (int i = 1; i <= STORM_INVOCATIONS; i++) {
-        one_invocation();
+        if (rng() % 16 == 0) {
+            ATTACK_STEP(one_raw_syscall());
+        } else {
+            one_invocation();
+        }
         if (i % STORM_CHECK_EVERY == 0) {
             const char *why = attack_kernel_check();
             if (why != NULL) {
@@ -256,7 +292,8 @@ static const char *a_storm_of_random_invocations(void)
             }
         }
     }
-    printf("storm: %lu of %d invocations accepted\n", accepted, STORM_INVOCATIONS);
+    printf("storm: %lu of %d invocations accepted, %lu raw system calls among them\n", accepted,
+           STORM_INVOCATIONS, raw_calls);
     return still_runs();
 }
 

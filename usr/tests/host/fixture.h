@@ -64,6 +64,7 @@ bool ram_has_no_descendants(void);
 
 /* The suites, one per file. */
 Suite *errors_suite(void);
+Suite *format_suite(void);
 Suite *cspace_suite(void);
 Suite *retype_suite(void);
 Suite *copy_delete_suite(void);

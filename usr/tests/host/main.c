@@ -9,6 +9,7 @@ int main(void)
     printf("host kernel: index seed 0x%llx (HOST_SEED)\n",
            (unsigned long long)host_machine_default_seed());
     SRunner *runner = srunner_create(errors_suite());
+    srunner_add_suite(runner, format_suite());
     srunner_add_suite(runner, cspace_suite());
     srunner_add_suite(runner, retype_suite());
     srunner_add_suite(runner, copy_delete_suite());
