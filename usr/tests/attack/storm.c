@@ -190,7 +190,7 @@ static void one_invocation(void)
  */
 static const char *one_raw_syscall(void)
 {
-    static const uintptr_t unknown[] = {0, SYSCALL_DEBUG + 1, 0xff, ~(uintptr_t)0};
+    static const uintptr_t unknown[] = {0, SYSCALL_YIELD + 1, 0xff, ~(uintptr_t)0};
     uintptr_t regs[SYSCALL_REGS];
     for (int i = 0; i < SYSCALL_REGS; i++) {
         regs[i] = rng() % 2 ? edge_value() : random_address();

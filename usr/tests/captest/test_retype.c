@@ -107,7 +107,8 @@ static bool allowed(enum objtype src, uint64_t dst)
         return dst == ObjType_PhysAddr || dst == ObjType_RAM || dst == ObjType_DevFrame;
     case ObjType_RAM:
         return dst == ObjType_RAM || dst == ObjType_Frame || dst == ObjType_L1CNode ||
-               dst == ObjType_L2CNode || objtype_is_vnode((enum objtype)dst);
+               dst == ObjType_L2CNode || objtype_is_vnode((enum objtype)dst) ||
+               dst == ObjType_Dispatcher;
     case ObjType_Frame:
     case ObjType_DevFrame:
         return dst == src;

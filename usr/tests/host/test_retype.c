@@ -13,7 +13,7 @@ static bool allowed(enum objtype src, enum objtype dst)
         return dst == ObjType_PhysAddr || dst == ObjType_DevFrame;
     case ObjType_RAM:
         return dst == ObjType_RAM || dst == ObjType_Frame || dst == ObjType_L1CNode ||
-               dst == ObjType_L2CNode || objtype_is_vnode(dst);
+               dst == ObjType_L2CNode || objtype_is_vnode(dst) || dst == ObjType_Dispatcher;
     case ObjType_Frame:
     case ObjType_DevFrame:
         return dst == src;
