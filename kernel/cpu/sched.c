@@ -166,7 +166,10 @@ bool sched_leave_kernel(void)
             platform_halt(true);
         }
         if (cte_is_empty(&to->frame)) {
-            dcb_current = to; /* the hosted init: it runs as the test's caller */
+            /* The hosted init runs as the test's caller, on the root it loaded (0: none), which
+               the domain that ran before it must not leave loaded. */
+            context_switch_root(to->vroot.cap.base);
+            dcb_current = to;
             return true;
         }
         if (load_domain(to)) {

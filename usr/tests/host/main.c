@@ -1,4 +1,5 @@
 /* Runs every host suite of the capability core and paging under Check. */
+#include "dispatcher_support.h"
 #include "fuzz_replay.h"
 #include "paging_support.h"
 #include <stdio.h>
@@ -32,6 +33,7 @@ int main(void)
     srunner_add_suite(runner, syscalls_suite());
     srunner_add_suite(runner, fault_suite());
     srunner_add_suite(runner, spawn_suite());
+    srunner_add_suite(runner, dispatch_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
