@@ -11,13 +11,12 @@ struct dcb *dcb_current;
 static struct dcb *runnable_head, *runnable_tail;
 static struct dcb *live_head;
 static bool switch_pending;
-static bool current_gone; /* the current domain stopped or ended: nothing of it to save */
 
 void sched_reset(void)
 {
     dcb_current = NULL;
     runnable_head = runnable_tail = live_head = NULL;
-    switch_pending = current_gone = false;
+    switch_pending = false;
 }
 
 void sched_make_runnable(struct dcb *dcb)
@@ -29,7 +28,7 @@ void sched_make_runnable(struct dcb *dcb)
         runnable_tail->next_runnable = dcb;
     }
     runnable_tail = dcb;
-    if (dcb_current == NULL || current_gone) {
+    if (dcb_current == NULL) {
         switch_pending = true;
     }
 }
@@ -50,7 +49,6 @@ void sched_remove(struct dcb *dcb)
         dcb->next_runnable = NULL;
     }
     if (dcb == dcb_current) {
-        current_gone = true;
         switch_pending = true;
     }
 }
@@ -151,15 +149,18 @@ bool sched_leave_kernel(void)
     if (!switch_pending) {
         return false;
     }
-    struct dcb *from = current_gone ? NULL : dcb_current;
+    /*
+     * The domain that ran is saved even when it stopped itself, so that RUN resumes it where it
+     * stopped; one that ended has given its frame back, and may have taken its tables along:
+     * its root (then 0) is switched away from in any case.
+     */
+    struct dcb *from = dcb_current;
     if (from != NULL && !cte_is_empty(&from->frame)) {
         save_domain(from);
     }
-    /* A domain that ended may have taken its tables along: switch away from them in any case. */
     genpaddr_t loaded = from != NULL ? from->vroot.cap.base : 0;
     for (;;) {
         switch_pending = false;
-        current_gone = false;
         struct dcb *to = runnable_head;
         if (to == NULL) {
             printk("kernel: no domain left to run\n");
