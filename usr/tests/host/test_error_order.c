@@ -7,7 +7,8 @@
  * WORK_SLOT(0) a 4-page frame, WORK_SLOT(1) a read-only copy of it,
  * WORK_SLOT(2) a read-only copy of the root CNode, and WORK_SLOT(3) a RAM
  * piece, WORK_SLOT(4) a leaf page table and WORK_SLOT(5) a read-only copy of
- * it; WORK_SLOT(200) stays empty.
+ * it, WORK_SLOT(6) a dispatcher and WORK_SLOT(7) a read-only copy of it, WORK_SLOT(8) a root
+ * table; WORK_SLOT(200) stays empty.
  */
 #define FRAME WORK_SLOT(0)
 #define FRAME_RO WORK_SLOT(1)
@@ -15,6 +16,9 @@
 #define RAM_PIECE WORK_SLOT(3)
 #define TABLE WORK_SLOT(4)
 #define TABLE_RO WORK_SLOT(5)
+#define DISP WORK_SLOT(6)
+#define DISP_RO WORK_SLOT(7)
+#define VROOT WORK_SLOT(8)
 #define EMPTY WORK_SLOT(200)
 
 static void order_setup(void)
@@ -27,6 +31,12 @@ static void order_setup(void)
     ck_assert_ok(
         retype_from_ram(128 * BASE_PAGE_BYTES, leaf, objtype_info[leaf].fixed_bytes, 1, 4));
     ck_assert_ok(invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 5, TABLE, CAPRIGHTS_READ));
+    ck_assert_ok(
+        retype_from_ram(256 * BASE_PAGE_BYTES, ObjType_Dispatcher, DISPATCHER_BYTES, 1, 6));
+    ck_assert_ok(invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 7, DISP, CAPRIGHTS_READ));
+    enum objtype root = fmt.table[0];
+    ck_assert_ok(
+        retype_from_ram(192 * BASE_PAGE_BYTES, root, objtype_info[root].fixed_bytes, 1, 8));
 }
 
 static errval_t retype(capaddr_t root, capaddr_t src, gensize_t offset, uint64_t type,
@@ -119,6 +129,55 @@ static errval_t map_rights_and_range(void)
     return invoke_vnode_map(TABLE, 0, FRAME_RO, VREGION_FLAGS_READ_WRITE, 0, 100);
 }
 
+/* SETUP of a dispatcher with these capabilities and frame address, a good entry and stack. */
+static errval_t setup(capaddr_t disp, capaddr_t cspace, capaddr_t vroot, capaddr_t frame,
+                      uint64_t frame_vaddr)
+{
+    return invoke_dispatcher_setup(disp, cspace, vroot, frame, frame_vaddr, 0x401000, 0x7f0000);
+}
+static errval_t setup_read_only_and_set_up(void)
+{
+    ck_assert_ok(setup(DISP, CAPADDR_ROOTCN, VROOT, FRAME, 0x600000));
+    return setup(DISP_RO, CAPADDR_ROOTCN, VROOT, FRAME, 0x600000);
+}
+static errval_t setup_set_up_and_cspace_empty(void)
+{
+    ck_assert_ok(setup(DISP, CAPADDR_ROOTCN, VROOT, FRAME, 0x600000));
+    return setup(DISP, EMPTY, VROOT, FRAME, 0x600000);
+}
+static errval_t setup_cspace_empty_and_vroot_null(void)
+{
+    return setup(DISP, EMPTY, 0, FRAME, 0x600000);
+}
+static errval_t setup_vroot_empty_and_frame_null(void)
+{
+    return setup(DISP, CAPADDR_ROOTCN, EMPTY, 0, 0x600000);
+}
+static errval_t setup_cspace_type_and_frame_empty(void)
+{
+    return setup(DISP, FRAME, VROOT, EMPTY, 0x600000);
+}
+static errval_t setup_cspace_type_and_vroot_type(void)
+{
+    return setup(DISP, FRAME, TABLE, FRAME, 0x600000);
+}
+static errval_t setup_vroot_type_and_frame_read_only(void)
+{
+    return setup(DISP, CAPADDR_ROOTCN, TABLE, FRAME_RO, 0x600000);
+}
+static errval_t setup_frame_read_only_and_unaligned(void)
+{
+    return setup(DISP, CAPADDR_ROOTCN, VROOT, FRAME_RO, 0x600008);
+}
+static errval_t run_read_only_and_not_set_up(void)
+{
+    return invoke_dispatcher_run(DISP_RO);
+}
+static errval_t stop_read_only_and_not_set_up(void)
+{
+    return invoke_dispatcher_stop(DISP_RO);
+}
+
 struct order_row {
     const char *name;
     errval_t (*call)(void);
@@ -148,6 +207,23 @@ static const struct order_row order_rows[] = {
     {"map: table write before slot", map_table_read_only_and_slot_bad, SYS_ERR_VNODE_NOT_WRITABLE},
     {"map: slot before count", map_slot_bad_and_count_zero, SYS_ERR_VNODE_SLOT_INVALID},
     {"map: rights before size", map_rights_and_range, SYS_ERR_VM_RIGHTS_EXCEED},
+    {"setup: write right before state", setup_read_only_and_set_up,
+     SYS_ERR_DISPATCHER_NOT_WRITABLE},
+    {"setup: state before lookups", setup_set_up_and_cspace_empty, SYS_ERR_DISPATCHER_SET_UP},
+    {"setup: cspace lookup before vroot's", setup_cspace_empty_and_vroot_null,
+     SYS_ERR_CAP_NOT_FOUND},
+    {"setup: vroot lookup before frame's", setup_vroot_empty_and_frame_null, SYS_ERR_CAP_NOT_FOUND},
+    {"setup: every lookup before types", setup_cspace_type_and_frame_empty, SYS_ERR_CAP_NOT_FOUND},
+    {"setup: cspace type before vroot type", setup_cspace_type_and_vroot_type,
+     SYS_ERR_DISPATCHER_CSPACE_TYPE},
+    {"setup: vroot type before frame", setup_vroot_type_and_frame_read_only,
+     SYS_ERR_DISPATCHER_VROOT_TYPE},
+    {"setup: frame before addresses", setup_frame_read_only_and_unaligned,
+     SYS_ERR_DISPATCHER_FRAME_INVALID},
+    {"run: write right before state", run_read_only_and_not_set_up,
+     SYS_ERR_DISPATCHER_NOT_WRITABLE},
+    {"stop: write right before state", stop_read_only_and_not_set_up,
+     SYS_ERR_DISPATCHER_NOT_WRITABLE},
 };
 
 START_TEST(each_invocation_names_its_first_refusal)
