@@ -29,6 +29,15 @@ void fuzz_replay_identify(capaddr_t addr, enum objtype type, genpaddr_t base, ge
                   (unsigned long long)base, (unsigned long long)bytes, rights);
 }
 
+void fuzz_replay_identify_word(capaddr_t addr, uintptr_t word, int line)
+{
+    struct cap_identity id = {0};
+    errval_t err = invoke_cap_identify(addr, &id);
+    ck_assert_msg(err == SYS_ERR_OK, "line %d: identify 0x%x: %s", line, addr, err_getcode(err));
+    ck_assert_msg(id.type_word == word, "line %d: 0x%x says word 0x%llx, expected 0x%llx", line,
+                  addr, (unsigned long long)id.type_word, (unsigned long long)word);
+}
+
 void fuzz_replay_translate(uint64_t vaddr, uintptr_t where, uintptr_t page, int line)
 {
     uintptr_t regs[SYSCALL_REGS] = {SYSCALL_DEBUG, DEBUG_TRANSLATE, (uintptr_t)vaddr};

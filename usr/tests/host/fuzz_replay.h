@@ -12,6 +12,9 @@ void fuzz_replay_load_root(enum err_code expect, capaddr_t addr, int line);
 void fuzz_replay_identify(capaddr_t addr, enum objtype type, genpaddr_t base, gensize_t bytes,
                           caprights_t rights, int line);
 
+/* Asserts identify's word of the type (value[4]: a dispatcher's state and exit status). */
+void fuzz_replay_identify_word(capaddr_t addr, uintptr_t word, int line);
+
 /* DEBUG_TRANSLATE of vaddr: OK, with value[0] (level, present, size) and value[1] (the page). */
 void fuzz_replay_translate(uint64_t vaddr, uintptr_t where, uintptr_t page, int line);
 
@@ -24,6 +27,7 @@ void fuzz_replay_translate(uint64_t vaddr, uintptr_t where, uintptr_t page, int 
 #define FUZZ_CHECK_KERNEL() FUZZ_SYSCALL(SYS_ERR_OK, SYSCALL_DEBUG, DEBUG_CHECK_KERNEL)
 #define FUZZ_IDENTIFY(addr, type, base, bytes, rights)                                             \
     fuzz_replay_identify((addr), (type), (base), (bytes), (rights), __LINE__)
+#define FUZZ_IDENTIFY_WORD(addr, word) fuzz_replay_identify_word((addr), (word), __LINE__)
 #define FUZZ_TRANSLATE(vaddr, where, page) fuzz_replay_translate((vaddr), (where), (page), __LINE__)
 #define FUZZ_EMPTY(addr) FUZZ_INVOKE(SYS_ERR_CAP_NOT_FOUND, (addr), CMD_IDENTIFY)
 

@@ -10,16 +10,18 @@ void gen_init(struct gen *g, uint64_t seed)
     g->state = seed;
 }
 
-/* The CSpace root a CNode command goes to: init's own mostly, another or a wrong one sometimes. */
+/* The CSpace root a CNode command goes to: the caller's own mostly, another or a wrong one
+   sometimes. */
 static const struct mcap *gen_root(struct gen_ctx *x, uintptr_t *invoked)
 {
     cap_filter filter = gen_chance(x, 85) ? is_writable_l1cnode : is_l1cnode;
-    const struct view_entry *e = gen_chance(x, 94) ? gen_entry(x, &x->init, filter) : NULL;
-    if (e != NULL && x->m->caps[e->cap].base != model_init_root(x->m)->base && gen_chance(x, 50)) {
-        e = gen_entry(x, &x->init, filter); /* half as often through the others */
+    const struct view_entry *e = gen_chance(x, 94) ? gen_entry(x, &x->self, filter) : NULL;
+    if (e != NULL && x->m->caps[e->cap].base != model_caller_root(x->m)->base &&
+        gen_chance(x, 50)) {
+        e = gen_entry(x, &x->self, filter); /* half as often through the others */
     }
     if (e == NULL) {
-        *invoked = gen_addr(x, &x->init, NULL, 50);
+        *invoked = gen_addr(x, &x->self, NULL, 50);
         return NULL;
     }
     *invoked = e->addr;
@@ -42,17 +44,25 @@ enum choice {
     C_SYSCALL,
     C_TRANSLATE,
     C_LOAD_ROOT,
+    C_DISPATCHER,
+    C_YIELD,
+    C_EXIT,
     C_NUM
 };
 
 static enum choice gen_choice(struct gen_ctx *x)
 {
     static const unsigned weights[C_NUM] = {
-        [C_RETYPE] = 240,   [C_COPY] = 90,      [C_MINT] = 80,      [C_DELETE] = 80,
-        [C_REVOKE] = 25,    [C_MAP] = 170,      [C_UNMAP] = 75,     [C_MODIFY] = 60,
-        [C_IDENTIFY] = 60,  [C_DUMP] = 3,       [C_WRONG_CMD] = 30, [C_SYSCALL] = 25,
-        [C_TRANSLATE] = 40, [C_LOAD_ROOT] = 10,
+        [C_RETYPE] = 240,   [C_COPY] = 90,      [C_MINT] = 80,       [C_DELETE] = 80,
+        [C_REVOKE] = 25,    [C_MAP] = 170,      [C_UNMAP] = 75,      [C_MODIFY] = 60,
+        [C_IDENTIFY] = 60,  [C_DUMP] = 3,       [C_WRONG_CMD] = 30,  [C_SYSCALL] = 25,
+        [C_TRANSLATE] = 40, [C_LOAD_ROOT] = 10, [C_DISPATCHER] = 60, [C_YIELD] = 20,
+        [C_EXIT] = 3,
     };
+    /* Another domain runs: mostly back to init soon, by its yield or its end. */
+    if (!model_init_runs(x->m) && gen_chance(x, 20)) {
+        return gen_chance(x, 85) ? C_YIELD : C_EXIT;
+    }
     unsigned extra_delete = x->m->count > 300 ? 300 : 0;
     unsigned total = extra_delete;
     for (int i = 0; i < C_NUM; i++) {
@@ -102,7 +112,7 @@ static uint64_t gen_vaddr(struct gen_ctx *x)
     if (gen_chance(x, 15)) {
         return gen_edge(x);
     }
-    const struct view_entry *e = gen_chance(x, 60) ? gen_entry(x, &x->init, is_mapped) : NULL;
+    const struct view_entry *e = gen_chance(x, 60) ? gen_entry(x, &x->self, is_mapped) : NULL;
     if (e != NULL && !is_vnode(&x->m->caps[e->cap])) {
         return vaddr_of(x, &x->m->caps[e->cap]);
     }
@@ -180,45 +190,43 @@ static void gen_invocation(struct gen_ctx *x, struct step *s, enum choice c)
         break;
     case C_IDENTIFY:
         s->w[2] = CMD_IDENTIFY;
-        s->w[1] = gen_addr(x, &x->init, NULL, 25);
+        s->w[1] = gen_addr(x, &x->self, NULL, 25);
         break;
     case C_DUMP:
         s->w[2] = CMD_VNODE_DUMP;
-        s->w[1] = gen_addr(x, &x->init, is_vnode, 10);
+        s->w[1] = gen_addr(x, &x->self, is_vnode, 10);
+        break;
+    case C_DISPATCHER:
+        gen_dispatcher(x, &s->w[1], &s->w[2], a);
         break;
     default: /* any command on any capability, with small arguments */
         s->w[2] = gen_chance(x, 85) ? gen_rnd(x, CMD_NUM + 1) : gen_edge(x);
-        s->w[1] = gen_addr(x, &x->init, NULL, 10);
+        s->w[1] = gen_addr(x, &x->self, NULL, 10);
         for (int i = 0; i < INVOKE_ARGS; i++) {
-            a[i] = gen_chance(x, 50) ? gen_rnd(x, 8) : gen_addr(x, &x->init, NULL, 10);
+            a[i] = gen_chance(x, 50) ? gen_rnd(x, 8) : gen_addr(x, &x->self, NULL, 10);
         }
         break;
     }
 }
 
-static bool is_root_table(const struct mcap *c)
-{
-    return c->type == fmt_root();
-}
-
 /* A root table some mapped page hangs under, so that translations find pages; else any root. */
 static uint64_t gen_root_to_load(struct gen_ctx *x)
 {
-    const struct view_entry *e = gen_chance(x, 60) ? gen_entry(x, &x->init, is_mapped) : NULL;
+    const struct view_entry *e = gen_chance(x, 60) ? gen_entry(x, &x->self, is_mapped) : NULL;
     if (e != NULL) {
         genpaddr_t top = x->m->caps[e->cap].map_table;
         for (const struct mcap *t = mapped_table(x->m, top); t != NULL;
              t = mapped_table(x->m, t->map_table)) {
             top = t->map_table;
         }
-        for (size_t i = 0; i < x->init.count; i++) {
-            const struct mcap *c = &x->m->caps[x->init.e[i].cap];
+        for (size_t i = 0; i < x->self.count; i++) {
+            const struct mcap *c = &x->m->caps[x->self.e[i].cap];
             if (c->base == top && is_root_table(c)) {
-                return x->init.e[i].addr;
+                return x->self.e[i].addr;
             }
         }
     }
-    return gen_addr(x, &x->init, is_root_table, 15);
+    return gen_addr(x, &x->self, is_root_table, 15);
 }
 
 void gen_step(struct gen *g, const struct model *m, struct step *out)
@@ -227,11 +235,20 @@ void gen_step(struct gen *g, const struct model *m, struct step *out)
     x.g = g;
     x.m = m;
     memset(out, 0, sizeof(*out));
-    view_build(&x.init, m, model_init_root(m));
+    view_build(&x.self, m, model_caller_root(m));
+    x.want_type = 0;
     enum choice c = gen_choice(&x);
+    if (c == C_LOAD_ROOT && !model_init_runs(m)) {
+        c = C_YIELD; /* the host loads roots for init only (doc/fuzzing.md) */
+    }
     out->kind = STEP_SYSCALL;
     out->w[0] = SYSCALL_INVOKE;
-    if (c == C_SYSCALL) {
+    if (c == C_YIELD) {
+        out->w[0] = SYSCALL_YIELD;
+    } else if (c == C_EXIT) {
+        out->w[0] = SYSCALL_EXIT;
+        out->w[1] = gen_chance(&x, 80) ? gen_rnd(&x, 256) : gen_edge(&x);
+    } else if (c == C_SYSCALL) {
         gen_other_syscall(&x, out);
     } else if (c == C_TRANSLATE) {
         out->w[0] = SYSCALL_DEBUG;
@@ -242,6 +259,9 @@ void gen_step(struct gen *g, const struct model *m, struct step *out)
         out->w[1] = (capaddr_t)gen_root_to_load(&x); /* the host call takes 32 bits */
     } else if (c <= C_REVOKE) {
         gen_cnode_command(&x, out, c);
+    } else if (c == C_DISPATCHER && (x.want_type = gen_domain_object_missing(&x)) != 0 &&
+               gen_chance(&x, 70)) {
+        gen_cnode_command(&x, out, C_RETYPE); /* what SETUP would need first */
     } else {
         gen_invocation(&x, out, c);
     }

@@ -55,6 +55,21 @@ bool is_mapped(const struct mcap *c)
     return c->map_count != 0;
 }
 
+bool is_dispatcher(const struct mcap *c)
+{
+    return c->type == ObjType_Dispatcher;
+}
+
+bool is_root_table(const struct mcap *c)
+{
+    return c->type == fmt_root();
+}
+
+bool is_ram(const struct mcap *c)
+{
+    return c->type == ObjType_RAM;
+}
+
 bool is_mappable(const struct mcap *c)
 {
     return is_frame(c) || is_vnode(c);

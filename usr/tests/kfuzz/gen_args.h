@@ -6,13 +6,17 @@
 #include "rng.h"
 #include "view.h"
 
-/* The state one step is generated from: the model and the views of init and of the root used. */
+/*
+ * The state one step is generated from: the model, and the views of the CSpace of the domain
+ * that runs (init's unless a yield switched) and of the root a CNode command is invoked on.
+ */
 struct gen_ctx {
     struct gen *g;
     const struct model *m;
-    struct view init; /* through init's own CSpace (what map, identify and invoked names use) */
+    struct view self; /* through the caller's CSpace (what map, identify and invoked names use) */
     struct view root; /* through the root the CNode command is invoked on */
     const struct mcap *root_cap;
+    uint64_t want_type; /* a retype for a domain's objects: of this type from RAM (0: any) */
 };
 
 typedef bool (*cap_filter)(const struct mcap *c);
@@ -42,5 +46,8 @@ bool is_frame(const struct mcap *c);
 bool is_vnode(const struct mcap *c);
 bool is_mapped(const struct mcap *c);
 bool is_mappable(const struct mcap *c);
+bool is_dispatcher(const struct mcap *c);
+bool is_root_table(const struct mcap *c);
+bool is_ram(const struct mcap *c);
 
 #endif

@@ -28,6 +28,12 @@ static uint64_t gen_type(struct gen_ctx *x, const struct mcap *src)
     if (pick < 64) {
         return ObjType_L1CNode;
     }
+    if (pick < 74) {
+        return ObjType_Dispatcher;
+    }
+    if (pick < 80) {
+        return fmt_root(); /* a domain's own address space */
+    }
     return fmt_tables[gen_rnd(x, (uint64_t)fmt_levels)];
 }
 
@@ -54,8 +60,9 @@ static uint64_t gen_obj_bytes(struct gen_ctx *x, uint64_t type, const struct mca
     return info->granule_bytes << gen_rnd(x, 4);
 }
 
-/* Offsets into the source: aligned at several granularities, inside its first 32 MiB; some not. */
-static uint64_t gen_offset(struct gen_ctx *x, const struct mcap *src)
+/* Offsets into the source: aligned at several granularities (a dispatcher's 1 KiB too), inside
+   its first 32 MiB; some not. */
+static uint64_t gen_offset(struct gen_ctx *x, const struct mcap *src, uint64_t type)
 {
     static const uint64_t grains[] = {BASE_PAGE_BYTES, 4 * BASE_PAGE_BYTES, 1u << 16, 1u << 20,
                                       1u << 21};
@@ -63,6 +70,9 @@ static uint64_t gen_offset(struct gen_ctx *x, const struct mcap *src)
         return gen_chance(x, 50) ? src->bytes : gen_edge(x);
     }
     uint64_t grain = grains[gen_rnd(x, sizeof(grains) / sizeof(grains[0]))];
+    if (type == ObjType_Dispatcher && gen_chance(x, 50)) {
+        grain = DISPATCHER_BYTES;
+    }
     uint64_t span = src->bytes < (32u << 20) ? src->bytes : (32u << 20);
     if (gen_chance(x, 40)) {
         span = span < (2u << 20) ? span : (2u << 20); /* crowd a few MiB: overlaps */
@@ -88,26 +98,29 @@ static uint64_t gen_count(struct gen_ctx *x)
 
 void gen_retype(struct gen_ctx *x, uintptr_t *a)
 {
-    const struct view_entry *e = gen_chance(x, 90) ? gen_entry(x, &x->root, is_memory) : NULL;
+    cap_filter filter = x->want_type != 0 ? is_ram : is_memory;
+    const struct view_entry *e = gen_chance(x, 90) ? gen_entry(x, &x->root, filter) : NULL;
     const struct mcap *src = e != NULL ? &x->m->caps[e->cap] : NULL;
     a[0] = e != NULL ? e->addr : gen_addr(x, &x->root, NULL, 60);
     struct mcap fake = {.type = ObjType_RAM, .bytes = 1u << 20, .base = x->m->ram_base};
     if (src == NULL) {
         src = &fake;
     }
-    a[2] = gen_type(x, src);
+    a[2] = x->want_type != 0 ? x->want_type : gen_type(x, src);
     a[3] = gen_obj_bytes(x, a[2], src);
-    a[1] = gen_offset(x, src);
+    a[1] = gen_offset(x, src, a[2]);
     a[4] = gen_count(x);
     gen_dest(x, &a[5], &a[6], a[4] < 64 ? a[4] : 1);
 }
 
-/* Copy and mint: any capability, L2 CNodes often (that is how other CSpaces are built). */
+/* Copy and mint: any capability, L2 CNodes often (that is how other CSpaces are built), and
+   dispatchers (minted without the write right, or into another domain's CSpace). */
 void gen_copy(struct gen_ctx *x, uintptr_t *a, bool mint)
 {
     gen_dest(x, &a[0], &a[1], 1);
-    bool l2 = gen_chance(x, 25);
-    a[2] = gen_addr(x, &x->root, l2 ? is_cnode : NULL, 8);
+    unsigned pick = (unsigned)gen_rnd(x, 100);
+    cap_filter filter = pick < 25 ? is_cnode : pick < 35 ? is_dispatcher : NULL;
+    a[2] = gen_addr(x, &x->root, filter, 8);
     if (mint) {
         a[3] = gen_rights(x);
     }
@@ -115,13 +128,15 @@ void gen_copy(struct gen_ctx *x, uintptr_t *a, bool mint)
 
 /*
  * Is c one of the capabilities without which init can do little more: a copy
- * of its root, of the L2 CNodes at its first two L1 slots, or its RAM? (Revoke
+ * of its root, of the L2 CNodes at its first two L1 slots, or its RAM? Or a
+ * copy of the root of the domain that runs, if that is another? (Revoke
  * through any copy takes every other one along.)
  */
 static bool is_lifeline(const struct gen_ctx *x, const struct mcap *c)
 {
-    const struct mcap *init = model_init_root(x->m);
-    if (c->type == ObjType_L1CNode && c->base == init->base) {
+    const struct mcap *init = model_at(x->m, (struct mloc){MODEL_HELD, MODEL_HELD_CSPACE});
+    const struct mcap *own = model_caller_root(x->m);
+    if (c->type == ObjType_L1CNode && (c->base == init->base || c->base == own->base)) {
         return true;
     }
     for (uint32_t slot = ROOTCN_SLOT_TASKCN; slot <= ROOTCN_SLOT_SUPERCN; slot++) {

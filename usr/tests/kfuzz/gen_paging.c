@@ -11,7 +11,7 @@ static const struct view_entry *gen_source(struct gen_ctx *x, enum objtype table
 {
     const struct view_entry *best = NULL;
     for (int tries = 0; tries < 12; tries++) {
-        const struct view_entry *e = gen_entry(x, &x->init, is_mappable);
+        const struct view_entry *e = gen_entry(x, &x->self, is_mappable);
         if (e == NULL) {
             return NULL;
         }
@@ -83,13 +83,13 @@ void gen_map(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a)
     if (gen_chance(x, 40)) {
         filter = is_walked_table;
     }
-    const struct view_entry *t = gen_chance(x, 92) ? gen_entry(x, &x->init, filter) : NULL;
-    *invoked = t != NULL ? t->addr : gen_addr(x, &x->init, NULL, 40);
+    const struct view_entry *t = gen_chance(x, 92) ? gen_entry(x, &x->self, filter) : NULL;
+    *invoked = t != NULL ? t->addr : gen_addr(x, &x->self, NULL, 40);
     enum objtype table = t != NULL ? (enum objtype)cap_of(x, t)->type : fmt_root();
     const struct view_entry *s = gen_chance(x, 90) ? gen_source(x, table) : NULL;
     const struct mcap *src = s != NULL ? cap_of(x, s) : NULL;
     a[0] = gen_table_slot(x, table);
-    a[1] = s != NULL ? s->addr : gen_addr(x, &x->init, NULL, 50);
+    a[1] = s != NULL ? s->addr : gen_addr(x, &x->self, NULL, 50);
     a[2] = gen_flags(x);
     a[3] = gen_map_offset(x, src);
     a[4] = gen_pte_count(x, src, table);
@@ -98,9 +98,9 @@ void gen_map(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a)
 /* An address of some copy of the table object at base (copies may differ in rights). */
 static uint64_t table_addr(struct gen_ctx *x, genpaddr_t base)
 {
-    size_t start = (size_t)gen_rnd(x, x->init.count ? x->init.count : 1);
-    for (size_t k = 0; k < x->init.count; k++) {
-        const struct view_entry *e = &x->init.e[(start + k) % x->init.count];
+    size_t start = (size_t)gen_rnd(x, x->self.count ? x->self.count : 1);
+    for (size_t k = 0; k < x->self.count; k++) {
+        const struct view_entry *e = &x->self.e[(start + k) % x->self.count];
         if (is_vnode(cap_of(x, e)) && cap_of(x, e)->base == base) {
             return e->addr;
         }
@@ -123,17 +123,17 @@ static uint64_t perturb(struct gen_ctx *x, uint64_t v)
 
 void gen_unmap(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a)
 {
-    const struct view_entry *s = gen_chance(x, 80) ? gen_entry(x, &x->init, is_mapped) : NULL;
+    const struct view_entry *s = gen_chance(x, 80) ? gen_entry(x, &x->self, is_mapped) : NULL;
     if (s == NULL) {
-        *invoked = gen_addr(x, &x->init, is_vnode, 20);
-        a[0] = gen_addr(x, &x->init, is_mappable, 20);
+        *invoked = gen_addr(x, &x->self, is_vnode, 20);
+        a[0] = gen_addr(x, &x->self, is_mappable, 20);
         a[1] = gen_rnd(x, 16);
         a[2] = 1;
         return;
     }
     const struct mcap *src = cap_of(x, s);
     *invoked =
-        gen_chance(x, 90) ? table_addr(x, src->map_table) : gen_addr(x, &x->init, is_vnode, 10);
+        gen_chance(x, 90) ? table_addr(x, src->map_table) : gen_addr(x, &x->self, is_vnode, 10);
     a[0] = s->addr;
     a[1] = gen_chance(x, 85) ? src->map_slot : perturb(x, src->map_slot);
     a[2] = gen_chance(x, 85) ? src->map_count : perturb(x, src->map_count);
@@ -141,9 +141,9 @@ void gen_unmap(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a)
 
 void gen_modify_flags(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a)
 {
-    const struct view_entry *s = gen_chance(x, 85) ? gen_entry(x, &x->init, is_mapped) : NULL;
+    const struct view_entry *s = gen_chance(x, 85) ? gen_entry(x, &x->self, is_mapped) : NULL;
     const struct mcap *src = s != NULL ? cap_of(x, s) : NULL;
-    *invoked = s != NULL ? s->addr : gen_addr(x, &x->init, is_frame, 20);
+    *invoked = s != NULL ? s->addr : gen_addr(x, &x->self, is_frame, 20);
     uint64_t pages = src != NULL ? src->map_count : 1;
     a[0] = gen_chance(x, 90) ? gen_rnd(x, pages) : perturb(x, pages);
     uint64_t rest = a[0] < pages ? pages - a[0] : 1;

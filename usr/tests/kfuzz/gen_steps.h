@@ -13,5 +13,10 @@ void gen_delete(struct gen_ctx *x, uintptr_t *a);
 void gen_map(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a);
 void gen_unmap(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a);
 void gen_modify_flags(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *a);
+/* The type of what a domain needs and the caller's CSpace lacks (a dispatcher, a root table);
+   0 if it has both. */
+uint64_t gen_domain_object_missing(struct gen_ctx *x);
+/* And the command: SETUP, RUN or STOP. */
+void gen_dispatcher(struct gen_ctx *x, uintptr_t *invoked, uintptr_t *cmd, uintptr_t *a);
 
 #endif

@@ -22,6 +22,9 @@ void fuzz_shared_free(void *p, size_t bytes)
     munmap(p, bytes);
 }
 
+/* Far more than a sequence of a few thousand steps takes, even under the sanitizers. */
+#define FUZZ_SEQUENCE_SECONDS 60
+
 struct shared_run {
     struct failure f;
     struct fuzz_counts counts;
@@ -42,6 +45,7 @@ struct failure fuzz_run_isolated(struct step *steps, size_t count, bool generate
         exit(EXIT_FAILURE);
     }
     if (pid == 0) {
+        alarm(FUZZ_SEQUENCE_SECONDS); /* a kernel that loops (a corrupt queue) is a crash too */
         r->f = fuzz_run(steps, count, generate, seed, opt, &r->counts, &r->done);
         r->finished = 1;
         _exit(0);

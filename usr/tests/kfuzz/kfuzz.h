@@ -26,6 +26,7 @@ enum fail_kind {
     FAIL_CHECKER,   /* the kernel's invariant checker failed after a step */
     FAIL_SLOT,      /* a slot the model knows reads back differently through identify */
     FAIL_CRASH,     /* the process died (kernel panic, abort, signal) */
+    FAIL_UNSOUND,   /* a step the fuzzer must not make: loading init's root while another runs */
 };
 
 struct failure {
@@ -49,6 +50,7 @@ struct fuzz_options {
 #define FUZZ_OUTCOME_ROWS (CMD_NUM + 2) /* the commands, other system calls, load root */
 struct fuzz_counts {
     uint64_t steps, checks, identifies, sequences;
+    uint64_t foreign_steps; /* steps made by a domain other than init (after a switch) */
     uint64_t outcome[FUZZ_OUTCOME_ROWS][ERR_NUM_CODES]; /* what each kind of step returned */
 };
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void *grow(void *array, size_t *capacity, size_t item_bytes)
+void *model_grow(void *array, size_t *capacity, size_t item_bytes)
 {
     *capacity = *capacity ? *capacity * 2 : 256;
     void *bigger = realloc(array, *capacity * item_bytes);
@@ -19,7 +19,7 @@ static void *grow(void *array, size_t *capacity, size_t item_bytes)
 void model_touch(struct model *m, struct mloc loc)
 {
     if (m->touched_count == m->touched_capacity) {
-        m->touched = grow(m->touched, &m->touched_capacity, sizeof(*m->touched));
+        m->touched = model_grow(m->touched, &m->touched_capacity, sizeof(*m->touched));
     }
     m->touched[m->touched_count++] = loc;
 }
@@ -28,7 +28,7 @@ struct mcap *model_add(struct model *m, struct mloc loc, enum objtype type, capr
                        genpaddr_t base, gensize_t bytes)
 {
     if (m->count == m->capacity) {
-        m->caps = grow(m->caps, &m->capacity, sizeof(*m->caps));
+        m->caps = model_grow(m->caps, &m->capacity, sizeof(*m->caps));
     }
     struct mcap *c = &m->caps[m->count++];
     *c = (struct mcap){.loc = loc,
@@ -48,6 +48,9 @@ void model_boot(struct model *m, genpaddr_t phys_base, genpaddr_t ram_base, gens
                                        ROOTCN_SLOT_PHYSADDRCN, ROOTCN_SLOT_SLOT_ALLOC0,
                                        ROOTCN_SLOT_PAGECN};
     model_free(m);
+    m->next_held = MODEL_HELD_FIRST_DOMAIN;
+    m->queue = model_grow(NULL, &m->queue_capacity, sizeof(*m->queue));
+    m->queue[m->queue_count++] = MODEL_INIT;
     m->ram_base = ram_base;
     m->ram_bytes = ram_bytes;
     m->dev_base = dev_base;
@@ -77,6 +80,8 @@ void model_free(struct model *m)
 {
     free(m->caps);
     free(m->touched);
+    free(m->disps);
+    free(m->queue);
     *m = (struct model){0};
 }
 
@@ -88,11 +93,6 @@ struct mcap *model_at(const struct model *m, struct mloc loc)
         }
     }
     return NULL;
-}
-
-struct mcap *model_init_root(const struct model *m)
-{
-    return model_at(m, (struct mloc){MODEL_HELD, MODEL_HELD_CSPACE});
 }
 
 bool model_is_copy(const struct mcap *a, const struct mcap *b)
@@ -177,13 +177,32 @@ bool model_entries_present(const struct model *m, genpaddr_t table_base, uint64_
     return false;
 }
 
-/* A dying CNode's base, queued so that its slots are emptied after the slot that held it. */
+/*
+ * Slots to empty because the slot emptied before them held their container's last copy: every
+ * slot of a dying CNode (count UINT32_MAX), or the held copies of a domain that ended.
+ */
+struct doomed {
+    genpaddr_t cnode;
+    uint32_t first, count;
+};
+
 struct dying {
-    genpaddr_t *bases;
+    struct doomed *items;
     size_t count, capacity;
 };
 
-/* Empties one slot: its mapping goes; the last copy of a table takes every mapping in it along. */
+static void doom(struct dying *dying, genpaddr_t cnode, uint32_t first, uint32_t count)
+{
+    if (dying->count == dying->capacity) {
+        dying->items = model_grow(dying->items, &dying->capacity, sizeof(*dying->items));
+    }
+    dying->items[dying->count++] = (struct doomed){cnode, first, count};
+}
+
+/*
+ * Empties one slot: its mapping goes; the last copy of a table takes every mapping in it along,
+ * that of a CNode its slots, that of a dispatcher the domain's held copies.
+ */
 static void empty_slot(struct model *m, struct mcap *c, struct dying *dying)
 {
     struct mcap gone = *c;
@@ -198,28 +217,48 @@ static void empty_slot(struct model *m, struct mcap *c, struct dying *dying)
         }
     }
     if (last && objtype_is_cnode(gone.type)) {
-        if (dying->count == dying->capacity) {
-            dying->bases = grow(dying->bases, &dying->capacity, sizeof(*dying->bases));
-        }
-        dying->bases[dying->count++] = gone.base;
+        doom(dying, gone.base, 0, UINT32_MAX);
     }
+    uint32_t held;
+    if (last && gone.type == ObjType_Dispatcher && model_disp_dying(m, gone.base, &held)) {
+        doom(dying, MODEL_HELD, held, MODEL_DOMAIN_HELD);
+    }
+}
+
+static bool is_doomed(const struct mcap *c, const struct doomed *d)
+{
+    return c->loc.cnode == d->cnode && c->loc.slot >= d->first &&
+           (uint64_t)c->loc.slot < (uint64_t)d->first + d->count;
+}
+
+/* Empties what is doomed, and what that dooms in turn, until nothing is left. */
+static void empty_doomed(struct model *m, struct dying *dying)
+{
+    while (dying->count > 0) {
+        struct doomed d = dying->items[--dying->count];
+        for (size_t i = 0; i < m->count;) {
+            if (is_doomed(&m->caps[i], &d)) {
+                empty_slot(m, &m->caps[i], dying); /* swaps another capability into i */
+            } else {
+                i++;
+            }
+        }
+    }
+    free(dying->items);
 }
 
 void model_delete(struct model *m, struct mcap *c)
 {
     struct dying dying = {0};
     empty_slot(m, c, &dying);
-    while (dying.count > 0) {
-        genpaddr_t cnode = dying.bases[--dying.count];
-        for (size_t i = 0; i < m->count;) {
-            if (m->caps[i].loc.cnode == cnode) {
-                empty_slot(m, &m->caps[i], &dying); /* swaps another capability into i */
-            } else {
-                i++;
-            }
-        }
-    }
-    free(dying.bases);
+    empty_doomed(m, &dying);
+}
+
+void model_delete_held(struct model *m, uint32_t first, uint32_t count)
+{
+    struct dying dying = {0};
+    doom(&dying, MODEL_HELD, first, count);
+    empty_doomed(m, &dying);
 }
 
 static bool same_loc(struct mloc a, struct mloc b)

@@ -13,10 +13,20 @@
 
 #include "format.h"
 
-/* Where a capability lives: a slot of the CNode object at cnode, or a kernel-held copy. */
+/*
+ * Where a capability lives: a slot of the CNode object at cnode, or a kernel-held copy. The
+ * kernel's copies of init's CSpace root and loaded root table are held slots 0 and 1; a
+ * dispatcher's CSpace root, root table and frame, held slots held, held + 1 and held + 2 of its
+ * record.
+ */
 #define MODEL_HELD 0 /* cnode value of the kernel's own copies (no CNode lies at 0) */
 #define MODEL_HELD_CSPACE 0
 #define MODEL_HELD_VROOT 1
+#define MODEL_HELD_FIRST_DOMAIN 2
+#define MODEL_DOMAIN_HELD 3 /* a dispatcher's copies: CSpace root, root table, frame */
+
+/* The domain that is init (the hosted init has no Dispatcher object), in the run queue. */
+#define MODEL_INIT 0
 
 struct mloc {
     genpaddr_t cnode;
@@ -38,6 +48,15 @@ struct mcap {
     uint64_t serial; /* order of creation: the shrinker prefers the oldest of equal copies */
 };
 
+/* A Dispatcher object: what identify's word says of it, and where its held copies are. */
+struct mdisp {
+    genpaddr_t base;
+    uint8_t state; /* enum dispatcher_state */
+    uint64_t status;
+    uint32_t held; /* its first held slot */
+    bool released; /* its held copies have been deleted (or it ended before any) */
+};
+
 struct model {
     struct mcap *caps;
     size_t count;
@@ -45,6 +64,13 @@ struct model {
     genpaddr_t ram_base, dev_base; /* init's RAM and device window, for the generator */
     gensize_t ram_bytes, dev_bytes;
     uint64_t next_serial;
+    /* the live Dispatcher objects; the round-robin queue of domains (dispatcher bases, or
+       MODEL_INIT), whose head is the domain that makes the next system call */
+    struct mdisp *disps;
+    size_t disp_count, disp_capacity;
+    genpaddr_t *queue;
+    size_t queue_count, queue_capacity;
+    uint32_t next_held;
     /* every slot the last step may have changed, for the verifier */
     struct mloc *touched;
     size_t touched_count, touched_capacity;
@@ -57,8 +83,13 @@ void model_free(struct model *m);
 
 /* The capability at loc; NULL if the slot is empty. */
 struct mcap *model_at(const struct model *m, struct mloc loc);
-/* The kernel's copy of init's CSpace root. */
-struct mcap *model_init_root(const struct model *m);
+/* The kernel's copies of the CSpace root and the root table of the domain that runs now (the
+   queue's head: init unless a yield or the end of a domain switched); the root table may be
+   NULL (init before a root is loaded). */
+struct mcap *model_caller_root(const struct model *m);
+struct mcap *model_caller_vroot(const struct model *m);
+/* Is init the domain that runs now? */
+bool model_init_runs(const struct model *m);
 
 /* Are a and b copies (the same object)? Is d a descendant of a? */
 bool model_is_copy(const struct mcap *a, const struct mcap *b);
@@ -78,6 +109,27 @@ struct mcap *model_add(struct model *m, struct mloc loc, enum objtype type, capr
 void model_delete(struct model *m, struct mcap *c);
 /* Revoke as doc/capabilities.md says: every other copy and descendant, but target, spare, held. */
 void model_revoke(struct model *m, struct mloc target, struct mloc spare);
+
+/* A grown array: capacity doubled (256 at first); exits if the host has no memory. */
+void *model_grow(void *array, size_t *capacity, size_t item_bytes);
+
+/* Deletes every capability in the held slots [first, first + count) as one cascade. */
+void model_delete_held(struct model *m, uint32_t first, uint32_t count);
+
+/* Dispatchers (model_dispatcher.c): the record of the object at base (NULL: none); a new one
+   for a retyped object; the last copy of one was deleted; what identify's word says of c. */
+struct mdisp *model_disp(const struct model *m, genpaddr_t base);
+void model_disp_new(struct model *m, genpaddr_t base);
+/* The last capability of the dispatcher at base went: true with *held if its held copies are
+   to be deleted now (the caller empties them as part of its cascade). */
+bool model_disp_dying(struct model *m, genpaddr_t base, uint32_t *held);
+uintptr_t model_type_word(const struct model *m, const struct mcap *c);
+/* SETUP, RUN, STOP on the dispatcher capability invoked. */
+errval_t model_dispatcher(struct model *m, const struct mcap *invoked, uint64_t cmd,
+                          const uintptr_t *args);
+/* SYSCALL_YIELD and SYSCALL_EXIT(status) of the domain that runs. */
+void model_yield(struct model *m);
+void model_exit(struct model *m, uint64_t status);
 
 /* Is any entry of [slot, slot + count) of the table at table_base present? */
 bool model_entries_present(const struct model *m, genpaddr_t table_base, uint64_t slot,

@@ -121,8 +121,12 @@ errval_t model_retype(struct model *m, const struct mcap *root, const uintptr_t 
     }
     struct mcap from = *src, into = *dest; /* model_add may move the array */
     for (uint64_t i = 0; i < a[4]; i++) {
+        genpaddr_t base = from.base + a[1] + i * a[3];
         model_add(m, (struct mloc){into.base, (uint32_t)(a[6] + i)}, (enum objtype)a[2],
-                  from.rights, from.base + a[1] + i * a[3], a[3]);
+                  from.rights, base, a[3]);
+        if (a[2] == ObjType_Dispatcher) {
+            model_disp_new(m, base); /* zeroed: a new control block */
+        }
     }
     return SYS_ERR_OK;
 }

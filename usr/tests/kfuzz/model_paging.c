@@ -97,11 +97,11 @@ static bool table_copy_mapped(const struct model *m, const struct mcap *src)
     return false;
 }
 
-/* MAP(slot, src, flags, offset_bytes, pte_count); src is resolved through init's CSpace. */
+/* MAP(slot, src, flags, offset_bytes, pte_count); src is resolved through the caller's CSpace. */
 errval_t model_map(struct model *m, struct mcap *table, const uintptr_t *a)
 {
     struct mcap *src;
-    errval_t err = model_lookup_cap(m, model_init_root(m), a[1], &src);
+    errval_t err = model_lookup_cap(m, model_caller_root(m), a[1], &src);
     if (err_is_ok(err)) {
         err = check_table_range(table, a[0], a[4]);
     }
@@ -131,7 +131,7 @@ errval_t model_map(struct model *m, struct mcap *table, const uintptr_t *a)
 errval_t model_unmap(struct model *m, struct mcap *table, const uintptr_t *a)
 {
     struct mcap *src;
-    errval_t err = model_lookup_cap(m, model_init_root(m), a[0], &src);
+    errval_t err = model_lookup_cap(m, model_caller_root(m), a[0], &src);
     if (err_is_fail(err)) {
         return err;
     }

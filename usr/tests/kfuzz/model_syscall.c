@@ -20,6 +20,10 @@ static bool has_command(enum objtype type, uint64_t cmd)
         return objtype_is_vnode(type);
     case CMD_FRAME_MODIFY_FLAGS:
         return type == ObjType_Frame || type == ObjType_DevFrame;
+    case CMD_DISPATCHER_SETUP:
+    case CMD_DISPATCHER_RUN:
+    case CMD_DISPATCHER_STOP:
+        return type == ObjType_Dispatcher;
     default:
         return false;
     }
@@ -43,6 +47,10 @@ static errval_t invoke(struct model *m, struct mcap *invoked, uint64_t cmd, cons
         return model_unmap(m, invoked, a);
     case CMD_FRAME_MODIFY_FLAGS:
         return model_modify_flags(invoked, a);
+    case CMD_DISPATCHER_SETUP:
+    case CMD_DISPATCHER_RUN:
+    case CMD_DISPATCHER_STOP:
+        return model_dispatcher(m, &root, cmd, a);
     default: /* CMD_VNODE_DUMP prints and changes nothing */
         return SYS_ERR_OK;
     }
@@ -52,7 +60,8 @@ static struct sysret model_invoke(struct model *m, uint64_t invoked_addr, uint64
                                   const uintptr_t *a)
 {
     struct mcap *invoked;
-    struct sysret ret = {.error = model_lookup_cap(m, model_init_root(m), invoked_addr, &invoked)};
+    struct sysret ret = {.error =
+                             model_lookup_cap(m, model_caller_root(m), invoked_addr, &invoked)};
     if (err_is_fail(ret.error)) {
         return ret;
     }
@@ -61,6 +70,7 @@ static struct sysret model_invoke(struct model *m, uint64_t invoked_addr, uint64
         ret.value[1] = (uintptr_t)invoked->base;
         ret.value[2] = (uintptr_t)invoked->bytes;
         ret.value[3] = invoked->rights;
+        ret.value[4] = model_type_word(m, invoked);
         return ret;
     }
     if (!has_command((enum objtype)invoked->type, cmd)) {
@@ -78,7 +88,12 @@ struct sysret model_syscall(struct model *m, const uintptr_t regs[SYSCALL_REGS])
     case SYSCALL_INVOKE:
         return model_invoke(m, regs[1], regs[2], &regs[3]);
     case SYSCALL_PUTCHAR:
+        return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_EXIT:
+        model_exit(m, regs[1]);
+        return (struct sysret){.error = SYS_ERR_OK};
+    case SYSCALL_YIELD:
+        model_yield(m);
         return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_DEBUG: /* the kernel's check of itself must always pass */
         if (regs[1] == DEBUG_TRANSLATE) {
@@ -91,11 +106,13 @@ struct sysret model_syscall(struct model *m, const uintptr_t regs[SYSCALL_REGS])
     }
 }
 
+/* The host's call acts on init (its CSpace, its root), whichever domain runs. */
 errval_t model_load_root(struct model *m, capaddr_t addr)
 {
     struct mcap *table;
     m->touched_count = 0;
-    errval_t err = model_lookup_cap(m, model_init_root(m), addr, &table);
+    const struct mcap *init_root = model_at(m, (struct mloc){MODEL_HELD, MODEL_HELD_CSPACE});
+    errval_t err = model_lookup_cap(m, init_root, addr, &table);
     if (err_is_fail(err)) {
         return err;
     }

@@ -1,8 +1,8 @@
 /*
  * The model's DEBUG_TRANSLATE: the walk from the root table the kernel holds
- * through the mapping records, as include/invocations.h describes it. Which
- * entry ends the walk, at which level, and the page it maps; not the flags
- * (the model does not keep modify_flags' changes) nor the raw entry.
+ * for the domain that runs, through the mapping records, as include/invocations.h describes it.
+ * Which entry ends the walk, at which level, and the page it maps; not the flags (the model does
+ * not keep modify_flags' changes) nor the raw entry.
  */
 #include "model.h"
 
@@ -26,7 +26,7 @@ static uint64_t log2_of(gensize_t bytes)
 
 struct sysret model_translate(const struct model *m, uint64_t vaddr)
 {
-    const struct mcap *root = model_at(m, (struct mloc){MODEL_HELD, MODEL_HELD_VROOT});
+    const struct mcap *root = model_caller_vroot(m);
     if (root == NULL) {
         return (struct sysret){.error = SYS_ERR_TRANSLATE_NO_ROOT};
     }

@@ -5,11 +5,19 @@
 #include <string.h>
 
 static const char *const command_names[CMD_NUM] = {
-    [CMD_IDENTIFY] = "CMD_IDENTIFY",         [CMD_CNODE_RETYPE] = "CMD_CNODE_RETYPE",
-    [CMD_CNODE_COPY] = "CMD_CNODE_COPY",     [CMD_CNODE_MINT] = "CMD_CNODE_MINT",
-    [CMD_CNODE_DELETE] = "CMD_CNODE_DELETE", [CMD_CNODE_REVOKE] = "CMD_CNODE_REVOKE",
-    [CMD_VNODE_MAP] = "CMD_VNODE_MAP",       [CMD_VNODE_UNMAP] = "CMD_VNODE_UNMAP",
-    [CMD_VNODE_DUMP] = "CMD_VNODE_DUMP",     [CMD_FRAME_MODIFY_FLAGS] = "CMD_FRAME_MODIFY_FLAGS",
+    [CMD_IDENTIFY] = "CMD_IDENTIFY",
+    [CMD_CNODE_RETYPE] = "CMD_CNODE_RETYPE",
+    [CMD_CNODE_COPY] = "CMD_CNODE_COPY",
+    [CMD_CNODE_MINT] = "CMD_CNODE_MINT",
+    [CMD_CNODE_DELETE] = "CMD_CNODE_DELETE",
+    [CMD_CNODE_REVOKE] = "CMD_CNODE_REVOKE",
+    [CMD_VNODE_MAP] = "CMD_VNODE_MAP",
+    [CMD_VNODE_UNMAP] = "CMD_VNODE_UNMAP",
+    [CMD_VNODE_DUMP] = "CMD_VNODE_DUMP",
+    [CMD_FRAME_MODIFY_FLAGS] = "CMD_FRAME_MODIFY_FLAGS",
+    [CMD_DISPATCHER_SETUP] = "CMD_DISPATCHER_SETUP",
+    [CMD_DISPATCHER_RUN] = "CMD_DISPATCHER_RUN",
+    [CMD_DISPATCHER_STOP] = "CMD_DISPATCHER_STOP",
 };
 
 static const char *type_name(uint64_t type)
@@ -22,6 +30,10 @@ void fuzz_describe_step(const struct step *s, char *buf, size_t bytes)
     const uintptr_t *w = s->w, *a = &s->w[3];
     if (s->kind == STEP_LOAD_ROOT) {
         snprintf(buf, bytes, "load the root table at 0x%" PRIxPTR, w[1]);
+    } else if (w[0] == SYSCALL_YIELD) {
+        snprintf(buf, bytes, "yield");
+    } else if (w[0] == SYSCALL_EXIT) {
+        snprintf(buf, bytes, "exit with status 0x%" PRIxPTR, w[1]);
     } else if (w[0] != SYSCALL_INVOKE) {
         snprintf(buf, bytes, "system call %" PRIuPTR " (0x%" PRIxPTR ")", w[0], w[1]);
     } else if (w[2] == CMD_CNODE_RETYPE) {
@@ -51,6 +63,15 @@ void fuzz_describe_step(const struct step *s, char *buf, size_t bytes)
                  "modify_flags of 0x%" PRIxPTR ": pages %" PRIuPTR " + %" PRIuPTR
                  ", flags 0x%" PRIxPTR,
                  w[1], a[0], a[1], a[2]);
+    } else if (w[2] == CMD_DISPATCHER_SETUP) {
+        snprintf(buf, bytes,
+                 "set up dispatcher 0x%" PRIxPTR ": CSpace 0x%" PRIxPTR ", root table 0x%" PRIxPTR
+                 ", frame 0x%" PRIxPTR " at 0x%" PRIxPTR ", entry 0x%" PRIxPTR
+                 ", stack 0x%" PRIxPTR,
+                 w[1], a[0], a[1], a[2], a[3], a[4], a[5]);
+    } else if (w[2] == CMD_DISPATCHER_RUN || w[2] == CMD_DISPATCHER_STOP) {
+        snprintf(buf, bytes, "%s dispatcher 0x%" PRIxPTR,
+                 w[2] == CMD_DISPATCHER_RUN ? "run" : "stop", w[1]);
     } else {
         snprintf(buf, bytes, "command %s on 0x%" PRIxPTR,
                  w[2] < CMD_NUM ? command_names[w[2]] : "(unknown)", w[1]);
@@ -65,6 +86,7 @@ static const char *const fail_names[] = {
     [FAIL_CHECKER] = "the kernel's invariant checker failed",
     [FAIL_SLOT] = "a slot reads back through identify unlike the model",
     [FAIL_CRASH] = "the process died",
+    [FAIL_UNSOUND] = "a root loaded for init while another domain runs",
 };
 
 /* What identify says: the capability's values, or the error. */
@@ -74,8 +96,8 @@ static void describe_identity(uint64_t err, const uintptr_t *v, char *buf, size_
         snprintf(buf, bytes, "%s", err_getcode(err));
         return;
     }
-    snprintf(buf, bytes, "%s 0x%" PRIxPTR "+0x%" PRIxPTR " rights 0x%" PRIxPTR, type_name(v[0]),
-             v[1], v[2], v[3]);
+    snprintf(buf, bytes, "%s 0x%" PRIxPTR "+0x%" PRIxPTR " rights 0x%" PRIxPTR " word 0x%" PRIxPTR,
+             type_name(v[0]), v[1], v[2], v[3], v[4]);
 }
 
 void fuzz_describe_failure(const struct failure *f, char *buf, size_t bytes)
@@ -177,6 +199,12 @@ static void print_final(FILE *out, const struct step *last, const struct failure
                 f->addr, f->values[0], f->values[1]);
     } else if (f->kind == FAIL_VALUES || (f->kind == FAIL_SLOT && f->expected == SYS_ERR_OK)) {
         uint64_t addr = f->kind == FAIL_VALUES ? last->w[1] : f->addr;
+        if (f->values[4] != f->got_values[4] &&
+            memcmp(f->values, f->got_values, 4 * sizeof(uintptr_t)) == 0) {
+            fprintf(out, "    FUZZ_IDENTIFY_WORD(0x%" PRIx64 ", 0x%" PRIxPTR ");\n", addr,
+                    f->values[4]);
+            return;
+        }
         fprintf(out,
                 "    FUZZ_IDENTIFY(0x%" PRIx64 ", ObjType_%s, 0x%" PRIxPTR ", 0x%" PRIxPTR
                 ", 0x%" PRIxPTR ");\n",
@@ -216,6 +244,8 @@ void fuzz_print_test(FILE *out, uint64_t seed, size_t original, const struct ste
 
 void fuzz_print_outcomes(FILE *out, const struct fuzz_counts *n)
 {
+    fprintf(out, "  steps made by a domain other than init: %" PRIu64 " of %" PRIu64 "\n",
+            n->foreign_steps, n->steps);
     for (size_t i = 0; i < FUZZ_OUTCOME_ROWS; i++) {
         const char *row = i < CMD_NUM ? command_names[i] : i == CMD_NUM ? "other" : "load_root";
         uint64_t total = 0;

@@ -9,7 +9,7 @@ static char console[64 * 1024]; /* the kernel's dumps and exit lines go here, no
 
 struct run {
     struct model m;
-    struct view init;
+    struct view self; /* the CSpace of the domain that runs */
     const struct fuzz_options *opt;
     struct fuzz_counts *counts;
 };
@@ -26,10 +26,11 @@ static bool slot_agrees(struct run *r, struct mloc loc, uint32_t addr, struct fa
     const struct mcap *c = model_at(&r->m, loc);
     struct sysret got = kernel_identify(addr);
     r->counts->identifies++;
+    uintptr_t word = c != NULL ? model_type_word(&r->m, c) : 0;
     bool same = c == NULL ? got.error == SYS_ERR_CAP_NOT_FOUND
                           : got.error == SYS_ERR_OK && got.value[0] == c->type &&
                                 got.value[1] == c->base && got.value[2] == c->bytes &&
-                                got.value[3] == c->rights;
+                                got.value[3] == c->rights && got.value[4] == word;
     if (!same) {
         *f = (struct failure){.kind = FAIL_SLOT,
                               .expected = c == NULL ? SYS_ERR_CAP_NOT_FOUND : SYS_ERR_OK,
@@ -38,22 +39,22 @@ static bool slot_agrees(struct run *r, struct mloc loc, uint32_t addr, struct fa
         memcpy(f->got_values, got.value, sizeof(f->got_values));
         if (c != NULL) {
             uintptr_t v[SYSRET_VALUES] = {c->type, (uintptr_t)c->base, (uintptr_t)c->bytes,
-                                          c->rights};
+                                          c->rights, word};
             memcpy(f->values, v, sizeof(v));
         }
     }
     return same;
 }
 
-/* The slots the last step changed, as far as init's CSpace reaches them. */
+/* The slots the last step changed, as far as the caller's CSpace reaches them. */
 static bool verify_touched(struct run *r, struct failure *f)
 {
     if (r->m.touched_count == 0) {
         return true;
     }
-    view_build(&r->init, &r->m, model_init_root(&r->m));
+    view_build(&r->self, &r->m, model_caller_root(&r->m));
     for (size_t i = 0; i < r->m.touched_count; i++) {
-        uint32_t addr = view_addr_of(&r->init, model_init_root(&r->m), r->m.touched[i]);
+        uint32_t addr = view_addr_of(&r->self, model_caller_root(&r->m), r->m.touched[i]);
         if (addr != 0 && !slot_agrees(r, r->m.touched[i], addr, f)) {
             return false;
         }
@@ -61,19 +62,19 @@ static bool verify_touched(struct run *r, struct failure *f)
     return true;
 }
 
-/* Every slot of every L2 CNode in init's root, and the root's first and last slots. */
+/* Every slot of every L2 CNode in the caller's root, and the root's first and last slots. */
 static bool verify_all(struct run *r, struct failure *f)
 {
-    const struct mcap *root = model_init_root(&r->m);
-    view_build(&r->init, &r->m, root);
-    for (size_t j = 0; j < r->init.l2_count; j++) {
+    const struct mcap *root = model_caller_root(&r->m);
+    view_build(&r->self, &r->m, root);
+    for (size_t j = 0; j < r->self.l2_count; j++) {
         bool first = true;
         for (size_t k = 0; k < j; k++) {
-            first = first && r->init.l2_base[k] != r->init.l2_base[j];
+            first = first && r->self.l2_base[k] != r->self.l2_base[j];
         }
         for (cslot_t s = 0; first && s < L2_CNODE_SLOTS; s++) {
-            uint32_t addr = capaddr_make(r->init.l2_index[j], s);
-            if (addr != 0 && !slot_agrees(r, (struct mloc){r->init.l2_base[j], s}, addr, f)) {
+            uint32_t addr = capaddr_make(r->self.l2_index[j], s);
+            if (addr != 0 && !slot_agrees(r, (struct mloc){r->self.l2_base[j], s}, addr, f)) {
                 return false;
             }
         }
@@ -106,6 +107,11 @@ static bool kernel_check(struct run *r, struct failure *f)
 static bool run_step(struct run *r, const struct step *s, struct failure *f)
 {
     struct sysret want, got;
+    bool ran_as_other = !model_init_runs(&r->m);
+    if (s->kind == STEP_LOAD_ROOT && ran_as_other) {
+        *f = (struct failure){.kind = FAIL_UNSOUND}; /* a shrinking trial moved it */
+        return false;
+    }
     if (s->kind == STEP_LOAD_ROOT) {
         want.error = model_load_root(&r->m, (capaddr_t)s->w[1]);
         got.error = host_machine_load_root((capaddr_t)s->w[1]);
@@ -114,6 +120,7 @@ static bool run_step(struct run *r, const struct step *s, struct failure *f)
         got = host_syscall(s->w);
     }
     r->counts->steps++;
+    r->counts->foreign_steps += ran_as_other;
     size_t row = s->kind == STEP_LOAD_ROOT                        ? CMD_NUM + 1
                  : s->w[0] == SYSCALL_INVOKE && s->w[2] < CMD_NUM ? s->w[2]
                                                                   : CMD_NUM;
@@ -191,7 +198,7 @@ struct failure fuzz_run(struct step *steps, size_t count, bool generate, uint64_
     f.step = i - 1;
     machine_off();
     model_free(&r.m);
-    view_free(&r.init);
+    view_free(&r.self);
     return f;
 }
 
@@ -215,6 +222,7 @@ void fuzz_counts_add(struct fuzz_counts *a, const struct fuzz_counts *b)
     a->checks += b->checks;
     a->identifies += b->identifies;
     a->sequences += b->sequences;
+    a->foreign_steps += b->foreign_steps;
     for (size_t i = 0; i < FUZZ_OUTCOME_ROWS; i++) {
         for (size_t e = 0; e < ERR_NUM_CODES; e++) {
             a->outcome[i][e] += b->outcome[i][e];
