@@ -10,7 +10,8 @@
 #define ROOTCN_SLOT_PHYSADDRCN 2  /* PhysAddr capabilities for device ranges */
 #define ROOTCN_SLOT_SLOT_ALLOC0 3 /* empty, for the domain's first slot allocator */
 #define ROOTCN_SLOT_PAGECN 4      /* the root page table, then the tables and frames of the image */
-#define ROOTCN_SLOTS_USER 5       /* first L1 slot the kernel leaves empty */
+#define ROOTCN_SLOT_MODULECN 5    /* one read-only Frame per boot module (include/bootinfo.h) */
+#define ROOTCN_SLOTS_USER 6       /* first L1 slot the kernel leaves empty */
 
 /* init's root CNode has room for this many L2 CNodes (2M slots in all). */
 #define INIT_ROOTCN_SLOTS 8192
@@ -20,7 +21,8 @@
 
 /* Slots in TASKCN. */
 /* Slot 0 stays empty: capability address 0 is the null capability and names nothing. */
-#define TASKCN_SLOT_ROOTCN 1 /* a copy of the root CNode capability */
+#define TASKCN_SLOT_ROOTCN 1   /* a copy of the root CNode capability */
+#define TASKCN_SLOT_BOOTINFO 2 /* init only: a read-only Frame of struct bootinfo */
 
 /* The address of init's root CNode copy: the CSpace it invokes. */
 #define CAPADDR_ROOTCN (capaddr_make(ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ROOTCN))
