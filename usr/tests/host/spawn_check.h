@@ -3,6 +3,7 @@
 #define HOST_SPAWN_CHECK_H
 
 #include "fixture.h"
+#include <spawn/spawn.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,10 +25,36 @@ void put_file(struct test_archive *a, const char *name, uint32_t mode, const voi
 void put_trailer(struct test_archive *a);
 uint8_t *archive_copy(const struct test_archive *a, size_t len);
 
+/* An ELF image of this machine's class, built in memory (test_spawn_elf.c). */
+struct test_seg {
+    uint32_t type;
+    uint64_t vaddr, filesz, memsz;
+    uint32_t flags;
+};
+
+struct test_elf {
+    uint8_t bytes[64 * 1024];
+    size_t len;
+    uint64_t offset[32]; /* where each segment's file bytes start */
+};
+
+/* Writes headers for segs (file bytes elf_file_byte(i, b)) into e; the entry is entry. */
+void build_elf(struct test_elf *e, const struct test_seg *segs, int n, uint64_t entry);
+uint8_t elf_file_byte(int seg, uint64_t i);
+uint64_t elf_phdr_at(int i);
+
+/* Text, data and bss, a note, and read-only data that crosses a leaf table's border. */
+#define GOOD_SEGS 4
+extern const struct test_seg good_segs[GOOD_SEGS];
+#define GOOD_ENTRY (DOMAIN_IMAGE_BASE + 0x10)
+
 #define MODE_FILE 0100644u
 #define MODE_DIR 0040755u
 
 Suite *cpio_suite(void);
 Suite *bootmods_suite(void);
+Suite *slot_redirect_suite(void);
+Suite *spawn_elf_suite(void);
+Suite *spawn_load_suite(void);
 
 #endif

@@ -9,6 +9,9 @@ int main(void)
            (unsigned long long)host_machine_default_seed());
     SRunner *runner = srunner_create(cpio_suite());
     srunner_add_suite(runner, bootmods_suite());
+    srunner_add_suite(runner, slot_redirect_suite());
+    srunner_add_suite(runner, spawn_elf_suite());
+    srunner_add_suite(runner, spawn_load_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
