@@ -117,6 +117,18 @@ START_TEST(entries_are_read_one_by_one_up_to_the_trailer)
 }
 END_TEST
 
+/* A name as long as the trailer's, but another, is a file like any other. */
+START_TEST(only_the_trailers_own_name_ends_the_archive)
+{
+    put_file(&arch, "TRAILER!!?", MODE_FILE, "x", 1);
+    put_file(&arch, "trailer!!!", MODE_FILE, "y", 1);
+    put_trailer(&arch);
+    struct boot_modules mods;
+    ck_assert_ok(read_modules(&arch, arch.len, &mods));
+    ck_assert_int_eq(mods.count, 2);
+}
+END_TEST
+
 /* The checksum variant and upper-case digits are newc too. */
 START_TEST(the_crc_magic_and_upper_case_hex_are_accepted)
 {
@@ -311,6 +323,7 @@ Suite *cpio_suite(void)
     tcase_add_test(tc, regular_files_become_modules_in_order_and_the_rest_is_skipped);
     tcase_add_test(tc, entries_are_read_one_by_one_up_to_the_trailer);
     tcase_add_test(tc, the_crc_magic_and_upper_case_hex_are_accepted);
+    tcase_add_test(tc, only_the_trailers_own_name_ends_the_archive);
     tcase_add_test(tc, every_prefix_of_an_archive_is_refused);
     tcase_add_loop_test(tc, malformed_archives_are_refused_with_their_error, 0,
                         sizeof(malformed) / sizeof(malformed[0]));

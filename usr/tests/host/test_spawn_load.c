@@ -304,7 +304,10 @@ START_TEST(the_child_cspace_has_inits_layout)
     ck_assert_err(child_copy(capaddr_l1_slot(ROOTCN_SLOT_SLOT_ALLOC0), 9,
                              capaddr_make(ROOTCN_SLOT_PHYSADDRCN, 0)),
                   SYS_ERR_L1_SLOT_EMPTY);
+    ck_assert(capref_is_null(spawn_child_slot(&si, ROOTCN_SLOT_PHYSADDRCN, 0)));
+    ck_assert(capref_is_null(spawn_child_slot(&si, ROOTCN_SLOT_MODULECN, 0)));
     ck_assert_ok(spawn_free(&si)); /* with the child's own copies in its CNodes */
+    ck_assert(capref_is_null(spawn_child_slot(&si, ROOTCN_SLOT_TASKCN, 0))); /* gone */
     struct parent_counts after;
     take(&after);
     assert_same(&before, &after);
@@ -409,6 +412,115 @@ START_TEST(a_heap_failing_at_each_call_leaves_nothing)
 }
 END_TEST
 
+/* ---- Starved parents --------------------------------------------------------------------- */
+
+/* Reserves the parent's free RAM (no capability: libcap's table) until keep bytes are left. */
+static struct ram_piece hoard[256];
+static int hoarded;
+
+static void hoard_ram_except(gensize_t keep)
+{
+    hoarded = 0;
+    gensize_t size = ram_free_bytes() - keep;
+    while (ram_free_bytes() > keep) {
+        gensize_t want = ram_free_bytes() - keep;
+        size = size < want ? size : want;
+        struct ram_piece piece;
+        if (err_is_ok(ram_reserve(size, PAGE, &piece))) {
+            ck_assert_int_lt(hoarded, 256);
+            hoard[hoarded++] = piece;
+        } else {
+            size = size / 2 > PAGE ? (size / 2) & ~(PAGE - 1) : PAGE;
+        }
+    }
+}
+
+static void release_hoard(void)
+{
+    for (int i = 0; i < hoarded; i++) {
+        ck_assert_ok(ram_release(hoard[i].base, hoard[i].bytes));
+    }
+    hoarded = 0;
+}
+
+/* With a page more RAM each time, spawn_load fails at each allocation it makes, then works. */
+START_TEST(too_little_ram_at_every_step_leaves_nothing)
+{
+    struct spawn_options small = {.ram_bytes = 64 * 1024};
+    int failures = 0;
+    for (gensize_t keep = 0;; keep += PAGE) {
+        ck_assert_uint_lt(keep, 4ull << 20);
+        hoard_ram_except(keep);
+        errval_t err = spawn_load(&si, &test_pmap, "child", &small);
+        if (err_is_ok(err)) {
+            ck_assert_ok(spawn_free(&si));
+            release_hoard();
+            break;
+        }
+        ck_assert_err(err, LIB_ERR_SPAWN_LOAD);
+        failures++;
+        release_hoard();
+        struct parent_counts after;
+        take(&after);
+        assert_same(&before, &after);
+    }
+    ck_assert_int_gt(failures, 40); /* CNodes, RAM, frames and tables: every page of them */
+}
+END_TEST
+
+/* A parent with no slot left cannot map the boot information or the module to read them. */
+START_TEST(a_parent_out_of_slots_cannot_open_a_window)
+{
+    slot_alloc_limit_l1(ROOTCN_SLOTS_USER); /* no CNode more */
+    static struct capref held[4 * L2_CNODE_SLOTS];
+    size_t n = 0;
+    while (n < sizeof(held) / sizeof(held[0]) && err_is_ok(slot_alloc(&held[n]))) {
+        n++;
+    }
+    struct spawn_module m;
+    errval_t err = spawn_find_module(&test_pmap, "child", &m);
+    ck_assert_err(err, LIB_ERR_SPAWN_PARENT_MAP);
+    ck_assert_err(err_pop(err), LIB_ERR_PMAP_MAP);
+    err = spawn_load(&si, &test_pmap, "child", NULL);
+    ck_assert_err(err_pop(err), LIB_ERR_SPAWN_PARENT_MAP);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_ok(slot_free(held[i]));
+    }
+    slot_alloc_limit_l1(INIT_ROOTCN_SLOTS);
+    struct parent_counts after;
+    take(&after);
+    assert_same(&before, &after);
+}
+END_TEST
+
+/*
+ * The boot information is the kernel's page; these stand for a kernel that wrote it wrong, which
+ * libspawn must not trust: each is refused, and nothing stays mapped.
+ */
+START_TEST(a_broken_boot_information_is_refused)
+{
+    struct bootinfo *info = host_machine_phys_ptr(host_machine_bootinfo_base());
+    struct spawn_module m;
+    info->magic ^= 1;
+    ck_assert_err(spawn_find_module(&test_pmap, "child", &m), LIB_ERR_SPAWN_BOOTINFO);
+    info->magic ^= 1;
+    info->module_count = BOOTINFO_MODULES_MAX + 1;
+    ck_assert_err(spawn_find_module(&test_pmap, "child", &m), LIB_ERR_SPAWN_BOOTINFO);
+    info->module_count = 5;
+    info->modules[1].bytes = 1 << 20; /* more than its frame */
+    ck_assert_err(spawn_find_module(&test_pmap, "child", &m), LIB_ERR_SPAWN_BOOTINFO);
+    info->modules[1].bytes = child_elf.len;
+    ck_assert_ok(spawn_find_module(&test_pmap, "child", &m));
+    ck_assert_ok(cap_delete(
+        (struct capref){.cnode = cnode_at_l1(ROOTCN_SLOT_TASKCN), .slot = TASKCN_SLOT_BOOTINFO}));
+    ck_assert_err(spawn_find_module(&test_pmap, "child", &m), LIB_ERR_SPAWN_BOOTINFO);
+    struct parent_counts after;
+    take(&after);
+    ck_assert_uint_eq(after.pmap_mappings, before.pmap_mappings);
+    ck_assert_uint_eq(after.r.slots_used, before.r.slots_used);
+}
+END_TEST
+
 Suite *spawn_load_suite(void)
 {
     Suite *s = suite_create("libspawn load and free");
@@ -425,6 +537,9 @@ Suite *spawn_load_suite(void)
     tcase_add_test(tc, failed_loads_name_their_cause_and_leave_nothing);
     tcase_add_test(tc, running_out_of_l1_slots_at_each_cnode_leaves_nothing);
     tcase_add_test(tc, a_heap_failing_at_each_call_leaves_nothing);
+    tcase_add_test(tc, too_little_ram_at_every_step_leaves_nothing);
+    tcase_add_test(tc, a_parent_out_of_slots_cannot_open_a_window);
+    tcase_add_test(tc, a_broken_boot_information_is_refused);
     suite_add_tcase(s, tc);
     return s;
 }
