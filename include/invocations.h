@@ -17,6 +17,7 @@ enum syscall_number {
     SYSCALL_EXIT = 3,    /* (status): the domain is done */
     SYSCALL_DEBUG = 4,   /* (debug_cmd): the kernel's self-checks, for test suites */
     SYSCALL_YIELD = 5,   /* (): the next runnable domain runs; this one is dispatched anew later */
+    SYSCALL_WAIT = 6,    /* (): returns when the domain's receive buffer holds a message */
 };
 
 /* SYSCALL_DEBUG commands. */
@@ -114,6 +115,13 @@ enum invocation_cmd {
     CMD_DISPATCHER_SETUP,
     CMD_DISPATCHER_RUN,
     CMD_DISPATCHER_STOP,
+    /*
+     * Endpoint (needs the write right): SEND(flags, cap, length, w0, w1, w2, w3)
+     * puts length (at most LMP_MSG_WORDS) words, and with LMP_SEND_CAP_COPY or
+     * _MOVE the capability at cap (in the caller's CSpace), into the receive
+     * buffer of the endpoint's domain (include/dispatcher.h), and wakes it.
+     */
+    CMD_ENDPOINT_SEND,
     CMD_NUM
 };
 

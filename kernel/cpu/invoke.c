@@ -218,6 +218,7 @@ static const invocation_handler invocations[ObjType_Num][CMD_NUM] = {
             [CMD_DISPATCHER_RUN] = handle_dispatcher_run,
             [CMD_DISPATCHER_STOP] = handle_dispatcher_stop,
         },
+    [ObjType_Endpoint] = {[CMD_ENDPOINT_SEND] = endpoint_invoke_send},
 };
 
 struct sysret sys_invoke(struct dcb *dcb, uint64_t invoked, uint64_t cmd,

@@ -50,9 +50,43 @@ void sched_remove(struct dcb *dcb)
         dcb->next_runnable = NULL;
     }
     if (dcb == dcb_current) {
-        current_gone = true;
-        switch_pending = true;
+        switch_pending = true; /* its registers are saved on the way out */
     }
+}
+
+void sched_forget(struct dcb *dcb)
+{
+    sched_remove(dcb);
+    sched_remove_live(dcb);
+    if (dcb == dcb_current) {
+        current_gone = true;
+    }
+}
+
+static bool queued(const struct dcb *dcb)
+{
+    for (const struct dcb *d = runnable_head; d != NULL; d = d->next_runnable) {
+        if (d == dcb) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* dcb runs next: it goes right behind the head, which then goes to the back. */
+void sched_donate(struct dcb *dcb)
+{
+    if (dcb == runnable_head || !queued(dcb)) {
+        return; /* running already, or not in the queue */
+    }
+    sched_remove(dcb);
+    struct dcb *head = runnable_head;
+    dcb->next_runnable = head->next_runnable;
+    head->next_runnable = dcb;
+    if (runnable_tail == head) {
+        runnable_tail = dcb;
+    }
+    sched_yield();
 }
 
 /* The head goes to the back: the next one runs. */

@@ -122,6 +122,15 @@ static inline errval_t invoke_dispatcher_run(capaddr_t dispatcher)
     return syscall_invoke(dispatcher, CMD_DISPATCHER_RUN, args).error;
 }
 
+/* Endpoint: SEND(flags, cap, length, w0, w1, w2, w3). */
+static inline errval_t invoke_endpoint_send(capaddr_t endpoint, uint64_t flags, capaddr_t cap,
+                                            size_t length, const uintptr_t words[4])
+{
+    const uintptr_t args[INVOKE_ARGS] = {(uintptr_t)flags, cap,      length,  words[0],
+                                         words[1],         words[2], words[3]};
+    return syscall_invoke(endpoint, CMD_ENDPOINT_SEND, args).error;
+}
+
 static inline errval_t invoke_dispatcher_stop(capaddr_t dispatcher)
 {
     const uintptr_t args[INVOKE_ARGS] = {0};
