@@ -401,6 +401,44 @@ START_TEST(idle_metadata_comes_back_without_churning)
 }
 END_TEST
 
+/*
+ * The smallest trim: two blocks of run nodes, both idle once their runs are unmapped, and far
+ * more than an eighth of the slab. The unmap gives the older back and keeps the newer.
+ */
+START_TEST(two_idle_blocks_of_a_slab_are_enough_for_a_trim)
+{
+    start();
+    struct test_frame *f = new_frame(PAGE, PAGE);
+    struct pmap_stats before, prev, s;
+    pmap_get_stats(&test_pmap, &before);
+    prev = before;
+    size_t pages = 0, grown = 0, per = 0;
+    while (grown < 2) {
+        ck_assert_uint_lt(pages, 100000);
+        ck_assert_ok(pmap_map(&test_pmap, TEST_VA + pages * PAGE, f->cap, 0, PAGE, F_RW));
+        pages++;
+        pmap_get_stats(&test_pmap, &s);
+        if (s.mappings_free > prev.mappings_free) {
+            /* A new block of run nodes, less the one this map took. */
+            per = s.mappings_free - prev.mappings_free + 1;
+            grown++;
+        }
+        prev = s;
+    }
+    struct pmap_stats peak = s;
+    ck_assert_ok(pmap_unmap(&test_pmap, TEST_VA, pages * PAGE));
+    pmap_get_stats(&test_pmap, &s);
+    ck_assert_uint_lt(s.meta_blocks, peak.meta_blocks);
+    /* Every run node is free again: those of the bootstrap area and of one block. */
+    ck_assert_msg(s.mappings_free >= per && s.mappings_free <= before.mappings_free + per,
+                  "%zu free run nodes after the unmap: expected the %zu there were before the "
+                  "maps and one block of %zu",
+                  s.mappings_free, before.mappings_free, per);
+    free_frames();
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(random_operations_agree_with_the_model)
 {
     uint64_t base_seed = env_u64("PMAP_SEED", DEFAULT_SEED);
@@ -582,6 +620,7 @@ Suite *pmap_suite(void)
     tcase_add_test(tc, the_large_flag_falls_back_to_base_pages_where_it_must);
     tcase_add_test(tc, unmapping_everything_reclaims_every_table);
     tcase_add_test(tc, idle_metadata_comes_back_without_churning);
+    tcase_add_test(tc, two_idle_blocks_of_a_slab_are_enough_for_a_trim);
 
     tc = tcase_create("foreign");
     tcase_add_checked_fixture(tc, boot_foreign, pmap_shutdown);
