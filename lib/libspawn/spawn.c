@@ -102,7 +102,7 @@ errval_t spawn_load(struct spawninfo *si, struct pmap *parent, const char *modul
 
 errval_t spawn_start(struct spawninfo *si)
 {
-    (void)si; /* the dispatcher invocations it needs are being written */
+    (void)si; /* the hook for the dispatcher invocations (doc/spawn.md) */
     return LIB_ERR_NOT_IMPLEMENTED;
 }
 

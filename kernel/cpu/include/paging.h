@@ -30,6 +30,12 @@ errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t p
  */
 errval_t paging_check_flags(const struct capability *cap, uint64_t flags);
 
+/*
+ * Does vaddr lie in the user half of an address space of this machine (a root slot the kernel
+ * does not reserve; x86-64: canonical and below the kernel's half)?
+ */
+bool paging_user_vaddr(uint64_t vaddr);
+
 /* Deletion hooks: a mapped copy goes away; a page table's last copy goes away. */
 void paging_unmap_record(struct cte *mapped);
 void paging_table_dying(const struct capability *table);

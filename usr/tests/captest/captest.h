@@ -93,6 +93,7 @@ extern const struct captest captest_pmap_life[];
 extern const struct captest captest_retype[];
 extern const struct captest captest_refusals[];
 extern const struct captest captest_malloc[];
+extern const struct captest captest_domains[];
 extern const struct captest captest_spawn[];
 extern const struct captest captest_arch[];
 extern const struct captest captest_arch_device[];

@@ -96,7 +96,7 @@ static vregion_flags_t seg_flags(const struct seg *s)
            ((s->flags & PF_X) ? VREGION_FLAGS_EXECUTE : 0);
 }
 
-/* ---- CT701: the boot information and the module frames ----------------------------------- */
+/* ---- CT801: the boot information and the module frames ----------------------------------- */
 
 static const char *module_is_read_only_and_apart_from_ram(cslot_t slot, gensize_t bytes)
 {
@@ -150,7 +150,7 @@ static const char *boot_information_names_each_module(void)
     return NULL;
 }
 
-/* ---- CT702: the child's segments and stack ----------------------------------------------- */
+/* ---- CT802: the child's segments and stack ----------------------------------------------- */
 
 /* The page at va of the child holds what the file says, at the segment's rights. */
 static const char *child_page_holds(genvaddr_t va, const struct file *f, const struct seg *s)
@@ -215,7 +215,7 @@ static const char *child_holds_the_files_bytes_at_each_segments_rights(void)
     return NULL;
 }
 
-/* ---- CT703: the child's CSpace ---------------------------------------------------------- */
+/* ---- CT803: the child's CSpace ---------------------------------------------------------- */
 
 struct expected {
     enum objtype type[L2_CNODE_SLOTS];
@@ -308,7 +308,7 @@ static const char *child_cspace_has_inits_layout(void)
     return NULL;
 }
 
-/* ---- CT704, CT705: everything back ------------------------------------------------------ */
+/* ---- CT804, CT805: everything back ------------------------------------------------------ */
 
 struct counts {
     gensize_t ram_free;
@@ -392,16 +392,16 @@ static const char *failed_spawns_name_their_cause_and_leave_nothing(void)
 }
 
 const struct captest captest_spawn[] = {
-    {"CT701",
+    {"CT801",
      "the boot information names init and the child, each a read-only frame apart from RAM",
      boot_information_names_each_module},
-    {"CT702", "a child loaded with libspawn holds its file's bytes at each segment's rights",
+    {"CT802", "a child loaded with libspawn holds its file's bytes at each segment's rights",
      child_holds_the_files_bytes_at_each_segments_rights},
-    {"CT703", "the child's CSpace has init's layout, PAGECN in the kernel's order",
+    {"CT803", "the child's CSpace has init's layout, PAGECN in the kernel's order",
      child_cspace_has_inits_layout},
-    {"CT704", "spawn_free gives back RAM, slots, tables and heap, ten spawns in a row",
+    {"CT804", "spawn_free gives back RAM, slots, tables and heap, ten spawns in a row",
      spawn_free_gives_everything_back_ten_times},
-    {"CT705", "failed spawns name their cause and leave nothing; spawn_start is not there yet",
+    {"CT805", "failed spawns name their cause and leave nothing; spawn_start is not there yet",
      failed_spawns_name_their_cause_and_leave_nothing},
     {NULL, NULL, NULL},
 };

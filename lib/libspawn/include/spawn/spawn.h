@@ -88,8 +88,9 @@ errval_t spawn_load(struct spawninfo *si, struct pmap *parent, const char *modul
                     const struct spawn_options *options);
 
 /*
- * Starts the child: needs the dispatcher invocations, which do not exist yet.
- * Returns LIB_ERR_NOT_IMPLEMENTED and changes nothing.
+ * Starts the child: is to make its Dispatcher and dispatcher frame, set it up
+ * with rootcn, vroot, entry and stack_top, and run it (doc/domains.md). Not
+ * wired yet: returns LIB_ERR_NOT_IMPLEMENTED and changes nothing.
  */
 errval_t spawn_start(struct spawninfo *si);
 
