@@ -95,8 +95,29 @@ enum invocation_cmd {
     /* Frame or DevFrame, on the copy that holds the mapping: MODIFY_FLAGS(first_page, pages,
        flags). */
     CMD_FRAME_MODIFY_FLAGS,
+    /*
+     * Frame, DevFrame or VNode: the mapping this copy holds (the kernel's record of it), so that
+     * a domain handed capabilities that are already mapped can learn its own address space.
+     * value[0]: the physical base of the table it is mapped in; value[1]: the offset into the
+     * object of the first entry (0 for a table); value[2]: the first entry and the count
+     * (IDENTIFY_MAPPING_SLOT/_COUNT); value[3]: the table's type, the flags the entries carry
+     * (VREGION_FLAGS_*; 0 for a table) and IDENTIFY_MAPPING_MIXED when they differ (a
+     * modify_flags of part of the run): then the flags are the first entry's. Errors: lookup
+     * errors, SYS_ERR_ILLEGAL_INVOCATION (another type), SYS_ERR_VM_NOT_MAPPED (this copy holds
+     * no mapping; other copies of the object may).
+     */
+    CMD_IDENTIFY_MAPPING,
     CMD_NUM
 };
+
+/* The words of CMD_IDENTIFY_MAPPING's value[2] and value[3]. */
+#define IDENTIFY_MAPPING_COUNT_SHIFT 16
+#define IDENTIFY_MAPPING_SLOT(word) ((unsigned)((word)&0xffff))
+#define IDENTIFY_MAPPING_COUNT(word) ((unsigned)(((word) >> IDENTIFY_MAPPING_COUNT_SHIFT) & 0xffff))
+#define IDENTIFY_MAPPING_FLAGS_SHIFT 8
+#define IDENTIFY_MAPPING_TABLE_TYPE(word) ((unsigned)((word)&0xff))
+#define IDENTIFY_MAPPING_FLAGS(word) ((unsigned)(((word) >> IDENTIFY_MAPPING_FLAGS_SHIFT) & 0xff))
+#define IDENTIFY_MAPPING_MIXED ((uintptr_t)1 << 16)
 
 struct sysret {
     errval_t error;

@@ -159,14 +159,24 @@ static struct sysret handle_modify_flags(const struct capability *caller, struct
     return sysret_error(paging_modify_flags(frame, args[0], args[1], args[2]));
 }
 
+/* Frame, DevFrame, VNode: IDENTIFY_MAPPING(): the mapping this copy holds. */
+static struct sysret handle_identify_mapping(const struct capability *caller, struct cte *copy,
+                                             const uintptr_t *args)
+{
+    (void)caller;
+    (void)args;
+    return paging_identify_mapping(copy);
+}
+
 #define VNODE_INVOCATIONS                                                                          \
     {                                                                                              \
         [CMD_VNODE_MAP] = handle_map, [CMD_VNODE_UNMAP] = handle_unmap,                            \
-        [CMD_VNODE_DUMP] = handle_dump,                                                            \
+        [CMD_VNODE_DUMP] = handle_dump, [CMD_IDENTIFY_MAPPING] = handle_identify_mapping,          \
     }
 #define FRAME_INVOCATIONS                                                                          \
     {                                                                                              \
-        [CMD_FRAME_MODIFY_FLAGS] = handle_modify_flags                                             \
+        [CMD_FRAME_MODIFY_FLAGS] = handle_modify_flags,                                            \
+        [CMD_IDENTIFY_MAPPING] = handle_identify_mapping,                                          \
     }
 
 static const invocation_handler invocations[ObjType_Num][CMD_NUM] = {

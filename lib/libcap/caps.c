@@ -42,6 +42,12 @@ errval_t cap_identify(struct capref cap, struct cap_identity *ret)
     return err_is_fail(err) ? err_push(err, LIB_ERR_CAP_IDENTIFY) : err;
 }
 
+errval_t cap_identify_mapping(struct capref cap, struct cap_mapping *ret)
+{
+    errval_t err = invoke_cap_identify_mapping(get_cap_addr(cap), ret);
+    return err_is_fail(err) ? err_push(err, LIB_ERR_CAP_IDENTIFY_MAPPING) : err;
+}
+
 errval_t cap_destroy(struct capref cap)
 {
     errval_t err = cap_delete(cap);

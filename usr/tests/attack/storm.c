@@ -108,10 +108,12 @@ static uintptr_t fence(uintptr_t address, bool destroying)
 
 /* Which argument words of each command are capability addresses (-1: none). */
 static const int8_t address_args[CMD_NUM][2] = {
-    [CMD_IDENTIFY] = {-1, -1},           [CMD_CNODE_RETYPE] = {0, 5},  [CMD_CNODE_COPY] = {0, 2},
-    [CMD_CNODE_MINT] = {0, 2},           [CMD_CNODE_DELETE] = {0, -1}, [CMD_CNODE_REVOKE] = {0, -1},
-    [CMD_VNODE_MAP] = {1, -1},           [CMD_VNODE_UNMAP] = {0, -1},  [CMD_VNODE_DUMP] = {-1, -1},
-    [CMD_FRAME_MODIFY_FLAGS] = {-1, -1},
+    [CMD_IDENTIFY] = {-1, -1},         [CMD_CNODE_RETYPE] = {0, 5},
+    [CMD_CNODE_COPY] = {0, 2},         [CMD_CNODE_MINT] = {0, 2},
+    [CMD_CNODE_DELETE] = {0, -1},      [CMD_CNODE_REVOKE] = {0, -1},
+    [CMD_VNODE_MAP] = {1, -1},         [CMD_VNODE_UNMAP] = {0, -1},
+    [CMD_VNODE_DUMP] = {-1, -1},       [CMD_FRAME_MODIFY_FLAGS] = {-1, -1},
+    [CMD_IDENTIFY_MAPPING] = {-1, -1},
 };
 
 /* Arguments a command could accept, so that the storm also gets past the first checks. */

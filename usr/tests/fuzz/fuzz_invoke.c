@@ -111,7 +111,8 @@ static void decode_call(struct fuzz_input *in, uintptr_t regs[SYSCALL_REGS])
 
 static bool reads_only(const uintptr_t regs[SYSCALL_REGS])
 {
-    return regs[0] != SYSCALL_INVOKE || regs[2] == CMD_IDENTIFY || regs[2] == CMD_VNODE_DUMP;
+    return regs[0] != SYSCALL_INVOKE || regs[2] == CMD_IDENTIFY || regs[2] == CMD_VNODE_DUMP ||
+           regs[2] == CMD_IDENTIFY_MAPPING;
 }
 
 static void call(const uintptr_t regs[SYSCALL_REGS], int n)

@@ -125,6 +125,17 @@ struct order_row {
     enum err_code first;
 };
 
+static errval_t identify_mapping_of_ram(void)
+{
+    struct cap_mapping m;
+    return invoke_cap_identify_mapping(RAM_PIECE, &m);
+}
+static errval_t identify_mapping_of_nothing(void)
+{
+    struct cap_mapping m;
+    return invoke_cap_identify_mapping(EMPTY, &m);
+}
+
 static const struct order_row order_rows[] = {
     {"retype: root read-only before src lookup", root_ro_and_src_empty, SYS_ERR_CNODE_NOT_WRITABLE},
     {"retype: src lookup before dest CNode", src_empty_and_dest_not_cnode, SYS_ERR_CAP_NOT_FOUND},
@@ -148,6 +159,8 @@ static const struct order_row order_rows[] = {
     {"map: table write before slot", map_table_read_only_and_slot_bad, SYS_ERR_VNODE_NOT_WRITABLE},
     {"map: slot before count", map_slot_bad_and_count_zero, SYS_ERR_VNODE_SLOT_INVALID},
     {"map: rights before size", map_rights_and_range, SYS_ERR_VM_RIGHTS_EXCEED},
+    {"identify_mapping: type before mapping", identify_mapping_of_ram, SYS_ERR_ILLEGAL_INVOCATION},
+    {"identify_mapping: lookup before type", identify_mapping_of_nothing, SYS_ERR_CAP_NOT_FOUND},
 };
 
 START_TEST(each_invocation_names_its_first_refusal)

@@ -13,6 +13,9 @@ errval_t cap_mint(struct capref dest, struct capref src, caprights_t rights);
 errval_t cap_delete(struct capref cap);
 errval_t cap_revoke(struct capref cap);
 errval_t cap_identify(struct capref cap, struct cap_identity *ret);
+/* The mapping the copy holds (doc/capabilities.md); SYS_ERR_VM_NOT_MAPPED under the push if none.
+ */
+errval_t cap_identify_mapping(struct capref cap, struct cap_mapping *ret);
 
 /* Deletes the capability and returns its slot to the slot allocator. */
 errval_t cap_destroy(struct capref cap);
