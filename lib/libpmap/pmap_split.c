@@ -23,7 +23,8 @@ static errval_t split_run(struct pmap *pmap, struct pmap_vnode *table, struct pm
     gensize_t span = pmap->layout->span_bytes[table->level];
     vregion_flags_t kflags = m->flags & ~VREGION_FLAGS_LARGE;
     *right = *m;
-    right->copy = copy;
+    right->copy = copy; /* ours, even when m's copy is borrowed */
+    right->adopted &= (uint8_t)~RUN_BORROWED;
     right->slot = (cslot_t)(m->slot + at);
     right->pte_count = (uint16_t)(m->pte_count - at);
     right->offset_bytes = m->offset_bytes + at * span;
