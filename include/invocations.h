@@ -107,6 +107,16 @@ enum invocation_cmd {
      * no mapping; other copies of the object may).
      */
     CMD_IDENTIFY_MAPPING,
+    /*
+     * Frame or DevFrame, on the copy that holds the mapping: SPLIT_MAPPING(at, dest). The record
+     * keeps its first `at` entries and dest, an unmapped copy of the same object with at least
+     * this copy's rights (resolved through the caller's CSpace), takes the rest. No entry changes
+     * and nothing is flushed: a run that holds the code, stack or data the caller is running on
+     * can be split. Errors: lookup errors (dest), SYS_ERR_VM_NOT_MAPPED, SYS_ERR_VM_BEYOND_MAPPING
+     * (at is 0 or not below the count), SYS_ERR_VM_SPLIT_NOT_A_COPY, SYS_ERR_VM_RIGHTS_EXCEED,
+     * SYS_ERR_VM_ALREADY_MAPPED (dest holds a mapping).
+     */
+    CMD_FRAME_SPLIT_MAPPING,
     CMD_NUM
 };
 

@@ -168,6 +168,18 @@ static struct sysret handle_identify_mapping(const struct capability *caller, st
     return paging_identify_mapping(copy);
 }
 
+/* Frame, DevFrame: SPLIT_MAPPING(at, dest). */
+static struct sysret handle_split_mapping(const struct capability *caller, struct cte *frame,
+                                          const uintptr_t *args)
+{
+    struct cte *dest;
+    errval_t err = cspace_lookup_cap(caller, args[1], &dest);
+    if (err_is_ok(err)) {
+        err = paging_split_mapping(frame, args[0], dest);
+    }
+    return sysret_error(err);
+}
+
 #define VNODE_INVOCATIONS                                                                          \
     {                                                                                              \
         [CMD_VNODE_MAP] = handle_map, [CMD_VNODE_UNMAP] = handle_unmap,                            \
@@ -177,6 +189,7 @@ static struct sysret handle_identify_mapping(const struct capability *caller, st
     {                                                                                              \
         [CMD_FRAME_MODIFY_FLAGS] = handle_modify_flags,                                            \
         [CMD_IDENTIFY_MAPPING] = handle_identify_mapping,                                          \
+        [CMD_FRAME_SPLIT_MAPPING] = handle_split_mapping,                                          \
     }
 
 static const invocation_handler invocations[ObjType_Num][CMD_NUM] = {

@@ -78,3 +78,9 @@ errval_t vnode_modify_flags(struct capref frame, size_t first_page, size_t pages
     errval_t err = invoke_frame_modify_flags(get_cap_addr(frame), first_page, pages, flags);
     return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_MODIFY_FLAGS) : err;
 }
+
+errval_t vnode_split_mapping(struct capref frame, size_t at, struct capref dest)
+{
+    errval_t err = invoke_frame_split_mapping(get_cap_addr(frame), at, get_cap_addr(dest));
+    return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_SPLIT_MAPPING) : err;
+}

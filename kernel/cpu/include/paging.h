@@ -37,6 +37,14 @@ errval_t paging_check_flags(const struct capability *cap, uint64_t flags);
  */
 struct sysret paging_identify_mapping(const struct cte *copy);
 
+/*
+ * Moves entries [at, pte_count) of the mapping recorded with mapped to dest, an unmapped copy of
+ * the same object with at least mapped's rights; the entries stay as they are. Errors:
+ * SYS_ERR_VM_NOT_MAPPED, SYS_ERR_VM_BEYOND_MAPPING, SYS_ERR_VM_SPLIT_NOT_A_COPY,
+ * SYS_ERR_VM_RIGHTS_EXCEED, SYS_ERR_VM_ALREADY_MAPPED.
+ */
+errval_t paging_split_mapping(struct cte *mapped, uint64_t at, struct cte *dest);
+
 /* Deletion hooks: a mapped copy goes away; a page table's last copy goes away. */
 void paging_unmap_record(struct cte *mapped);
 void paging_table_dying(const struct capability *table);

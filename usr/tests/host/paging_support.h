@@ -73,5 +73,6 @@ Suite *map_index_suite(void);
 Suite *walker_suite(void);
 Suite *translate_suite(void);
 Suite *identify_mapping_suite(void);
+Suite *split_mapping_suite(void);
 
 #endif

@@ -306,6 +306,33 @@ START_TEST(adopted_runs_unmap_split_remap_and_modify_like_mapped_ones)
 }
 END_TEST
 
+/*
+ * Splitting an adopted run leaves the rest of it in the hardware all along: it may hold the code,
+ * stack or pmap running the split. The only flush that touches the run is the unmapped page's.
+ */
+START_TEST(a_split_never_takes_the_rest_of_the_run_out_of_the_hardware)
+{
+    struct space s;
+    build_space(&s);
+    ck_assert_ok(adopt_all(0));
+    host_maintenance_reset();
+    ck_assert_ok(pmap_unmap(&test_pmap, s.a + 3 * PAGE, PAGE));
+    size_t flushes = 0;
+    for (size_t i = 0; i < host_maintenance_count(); i++) {
+        const struct host_maintenance_event *e = host_maintenance_event(i);
+        ck_assert_int_ne(e->kind, HOST_TLB_FLUSH_ALL);
+        if (e->kind == HOST_TLB_FLUSH_RANGE && e->addr < s.a + 8 * PAGE &&
+            s.a < e->addr + e->bytes) {
+            ck_assert_uint_eq(e->addr, s.a + 3 * PAGE);
+            ck_assert_uint_eq(e->bytes, PAGE);
+            flushes++;
+        }
+    }
+    ck_assert_uint_eq(flushes, 1);
+    finish();
+}
+END_TEST
+
 /* What a pmap adopted goes with it, pmap_map's runs in adopted tables included. */
 START_TEST(destroy_takes_adopted_mappings_down)
 {
@@ -631,6 +658,7 @@ Suite *pmap_adopt_suite(void)
     tcase_add_test(tc, adopt_takes_tables_runs_and_large_pages_in_any_order);
     tcase_add_test(tc, adopt_passes_over_what_holds_no_mapping);
     tcase_add_test(tc, adopted_runs_unmap_split_remap_and_modify_like_mapped_ones);
+    tcase_add_test(tc, a_split_never_takes_the_rest_of_the_run_out_of_the_hardware);
     tcase_add_test(tc, destroy_takes_adopted_mappings_down);
     tcase_add_test(tc, destroy_keeps_what_was_adopted_to_be_kept);
     tcase_add_test(tc, a_foreign_pmap_keeps_what_was_adopted_to_be_kept);

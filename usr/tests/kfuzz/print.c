@@ -16,6 +16,7 @@ static const char *const command_names[CMD_NUM] = {
     [CMD_VNODE_DUMP] = "CMD_VNODE_DUMP",
     [CMD_FRAME_MODIFY_FLAGS] = "CMD_FRAME_MODIFY_FLAGS",
     [CMD_IDENTIFY_MAPPING] = "CMD_IDENTIFY_MAPPING",
+    [CMD_FRAME_SPLIT_MAPPING] = "CMD_FRAME_SPLIT_MAPPING",
 };
 
 static const char *type_name(uint64_t type)

@@ -114,6 +114,13 @@ static inline errval_t invoke_cap_identify(capaddr_t cap, struct cap_identity *r
     return r.error;
 }
 
+/* Moves entries [at, count) of the mapping recorded with frame to dest, an unmapped copy. */
+static inline errval_t invoke_frame_split_mapping(capaddr_t frame, size_t at, capaddr_t dest)
+{
+    const uintptr_t args[INVOKE_ARGS] = {at, dest};
+    return syscall_invoke(frame, CMD_FRAME_SPLIT_MAPPING, args).error;
+}
+
 /* The mapping the copy at cap holds; SYS_ERR_VM_NOT_MAPPED if it holds none. */
 static inline errval_t invoke_cap_identify_mapping(capaddr_t cap, struct cap_mapping *ret)
 {
