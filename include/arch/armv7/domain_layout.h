@@ -11,7 +11,8 @@
 #define DOMAIN_STACK_TOP 0x10000000
 #define DOMAIN_STACK_BYTES (64 * 1024)
 
-/* The kernel builds the image's and stack's tables below this address; the pmap takes the rest. */
+/* The kernel maps the image and stack below this address; the pmap adopts them and hands out
+ * addresses from here up first. */
 #define DOMAIN_PMAP_VADDR_MIN 0x10000000
 
 #endif
