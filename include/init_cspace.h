@@ -20,7 +20,11 @@
 
 /* Slots in TASKCN. */
 /* Slot 0 stays empty: capability address 0 is the null capability and names nothing. */
-#define TASKCN_SLOT_ROOTCN 1 /* a copy of the root CNode capability */
+#define TASKCN_SLOT_ROOTCN 1     /* a copy of the root CNode capability */
+#define TASKCN_SLOT_DISPATCHER 2 /* the domain's own Dispatcher capability */
+#define TASKCN_SLOT_DISPFRAME                                                                      \
+    3 /* its dispatcher frame (mapped at DOMAIN_DISPATCHER_FRAME_VADDR)                            \
+       */
 
 /* The address of init's root CNode copy: the CSpace it invokes. */
 #define CAPADDR_ROOTCN (capaddr_make(ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ROOTCN))

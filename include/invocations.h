@@ -16,6 +16,8 @@ enum syscall_number {
     SYSCALL_PUTCHAR = 2, /* (character): writes it to the kernel console */
     SYSCALL_EXIT = 3,    /* (status): the domain is done */
     SYSCALL_DEBUG = 4,   /* (debug_cmd): the kernel's self-checks, for test suites */
+    SYSCALL_YIELD = 5,   /* (): the next runnable domain runs; this one is dispatched anew later */
+    SYSCALL_WAIT = 6,    /* (): returns when the domain's receive buffer holds a message */
 };
 
 /* SYSCALL_DEBUG commands. */
@@ -57,16 +59,20 @@ enum kcheck_invariant {
     KCHECK_RECORD_DANGLING,  /* a record's table is dead, or its entries are absent or differ */
     KCHECK_RIGHTS_EXCEEDED,  /* an entry grants more than its capability's rights allow */
     KCHECK_TABLE_ALIASED,    /* a table is mapped through more than one copy */
-    KCHECK_KERNEL_COPY_LOST, /* a DCB's own copy (CSpace root, root table) is not live */
+    KCHECK_KERNEL_COPY_LOST, /* a DCB's own copy (CSpace root, root table, frame) is not live */
     KCHECK_NUM
 };
 
 #define INVOKE_ARGS 8
 #define SYSCALL_REGS (3 + INVOKE_ARGS)
-#define SYSRET_VALUES 4
+#define SYSRET_VALUES 6
 
 enum invocation_cmd {
-    /* Any capability: values type, base, bytes, rights. */
+    /*
+     * Any capability: values type, base, bytes, rights, and a word of the
+     * type's own (Dispatcher: its state and exit status, DISPATCHER_STATE()
+     * and DISPATCHER_STATUS() of include/dispatcher.h; others: 0).
+     */
     CMD_IDENTIFY = 0,
     /*
      * L1 CNode (the invoked CSpace root; capability addresses in the
@@ -95,6 +101,27 @@ enum invocation_cmd {
     /* Frame or DevFrame, on the copy that holds the mapping: MODIFY_FLAGS(first_page, pages,
        flags). */
     CMD_FRAME_MODIFY_FLAGS,
+    /*
+     * Dispatcher (needs the write right; doc/domains.md). Capability
+     * addresses are resolved through the caller's CSpace.
+     *   SETUP(cspace, vroot, frame, frame_vaddr, entry, stack_top): the
+     *     domain's root CNode, root page table and dispatcher frame (a RAM
+     *     frame of a page or more, read-write), where the domain maps that
+     *     frame, and where it starts (disabled, with frame_vaddr as its first
+     *     argument). The kernel keeps its own copies of the three.
+     *   RUN(): the domain joins the round-robin queue.
+     *   STOP(): it leaves it (and stops at once if it is the caller).
+     */
+    CMD_DISPATCHER_SETUP,
+    CMD_DISPATCHER_RUN,
+    CMD_DISPATCHER_STOP,
+    /*
+     * Endpoint (needs the write right): SEND(flags, cap, length, w0, w1, w2, w3)
+     * puts length (at most LMP_MSG_WORDS) words, and with LMP_SEND_CAP_COPY or
+     * _MOVE the capability at cap (in the caller's CSpace), into the receive
+     * buffer of the endpoint's domain (include/dispatcher.h), and wakes it.
+     */
+    CMD_ENDPOINT_SEND,
     /*
      * Frame, DevFrame or VNode: the mapping this copy holds (the kernel's record of it), so that
      * a domain handed capabilities that are already mapped can learn its own address space.

@@ -18,6 +18,8 @@ typedef uint64_t gensize_t;
 #define L2_CNODE_BITS 8
 #define L2_CNODE_SLOTS (1u << L2_CNODE_BITS)
 #define L2_CNODE_BYTES ((gensize_t)L2_CNODE_SLOTS * CTE_BYTES)
+/* A Dispatcher object: the kernel's control block of one domain. */
+#define DISPATCHER_BYTES ((gensize_t)1024)
 
 enum objtype {
 #define CAPTYPE(name, kind, rank, fixed, granule, align, zeroed, parents) ObjType_##name,
@@ -30,11 +32,13 @@ enum objtype {
 _Static_assert(ObjType_Num <= 32, "objtype parent masks are 32 bits");
 
 enum objkind {
-    OBJKIND_NONE,  /* the empty slot */
-    OBJKIND_MEM,   /* untyped memory: PhysAddr, RAM */
-    OBJKIND_FRAME, /* mappable memory */
-    OBJKIND_CNODE, /* holds capability table entries */
-    OBJKIND_VNODE, /* a hardware page table */
+    OBJKIND_NONE,       /* the empty slot */
+    OBJKIND_MEM,        /* untyped memory: PhysAddr, RAM */
+    OBJKIND_FRAME,      /* mappable memory */
+    OBJKIND_CNODE,      /* holds capability table entries */
+    OBJKIND_VNODE,      /* a hardware page table */
+    OBJKIND_DISPATCHER, /* a domain's control block (doc/domains.md) */
+    OBJKIND_ENDPOINT,   /* a way to send messages to a dispatcher's domain */
 };
 
 struct objtype_info {

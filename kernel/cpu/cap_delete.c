@@ -1,5 +1,6 @@
 /* Delete and revoke: a mapped copy is unmapped, a dying CNode takes its contents along. */
 #include <capabilities.h>
+#include <dispatch.h>
 #include <mdb.h>
 #include <paging.h>
 
@@ -7,11 +8,20 @@
  * Deleting the last copy of a CNode must also delete the capabilities stored
  * in it, and those may include last copies of further CNodes. Instead of
  * recursing (a chain of CNodes would overflow the kernel stack), dying CNodes
- * are queued through a field of their own slot 0 and emptied one by one.
+ * are queued through a field of their own slot 0 and emptied one by one. A
+ * domain that ends queues the kernel's three copies of its DCB the same way:
+ * its CSpace may hold further dispatchers and CNodes.
  */
 struct cleanup_queue {
     struct cte *head;
 };
+
+static void enqueue(struct cleanup_queue *queue, struct cte *first, cslot_t slots)
+{
+    first->cleanup.next = queue->head;
+    first->cleanup.slots = slots;
+    queue->head = first;
+}
 
 static void empty_slot(struct cte *cte, struct cleanup_queue *queue)
 {
@@ -28,10 +38,14 @@ static void empty_slot(struct cte *cte, struct cleanup_queue *queue)
         paging_table_dying(&cap);
     }
     if (last_copy && objtype_is_cnode(cap.type)) {
-        struct cte *first = cnode_slots(&cap);
-        first->cleanup.next = queue->head;
-        first->cleanup.slots = cnode_slot_count(&cap);
-        queue->head = first;
+        enqueue(queue, cnode_slots(&cap), cnode_slot_count(&cap));
+    }
+    if (last_copy && cap.type == ObjType_Dispatcher) {
+        struct cte *held;
+        dispatcher_dying(dcb_of(&cap), &held);
+        if (held != NULL) {
+            enqueue(queue, held, DCB_HELD_COPIES);
+        }
     }
 }
 
@@ -60,6 +74,13 @@ errval_t caps_delete(struct cte *cte)
     empty_slot(cte, &queue);
     empty_dying_cnodes(&queue);
     return SYS_ERR_OK;
+}
+
+void caps_delete_array(struct cte *slots, cslot_t count)
+{
+    struct cleanup_queue queue = {.head = NULL};
+    enqueue(&queue, slots, count);
+    empty_dying_cnodes(&queue);
 }
 
 /* May revoke delete c? Not the target itself, not what it spares, not the kernel's copies. */

@@ -405,14 +405,22 @@ errval_t fdt_memory(const void *blob, struct fdt_range *ranges, int max, int *co
     return err;
 }
 
-errval_t fdt_device(const void *blob, const char *compatible, struct fdt_range *ret)
+errval_t fdt_device_ranges(const void *blob, const char *compatible, struct fdt_range *ranges,
+                           int max, int *count)
 {
-    struct fdt_query q = {.compatible = compatible, .ranges = ret, .max = 1, .count = 0};
+    struct fdt_query q = {.compatible = compatible, .ranges = ranges, .max = max, .count = 0};
     errval_t err = search(blob, &q);
+    *count = q.count;
     if (err_is_ok(err) && q.count == 0) {
         err = SYS_ERR_FDT_NOT_FOUND;
     }
     return err;
+}
+
+errval_t fdt_device(const void *blob, const char *compatible, struct fdt_range *ret)
+{
+    int count;
+    return fdt_device_ranges(blob, compatible, ret, 1, &count);
 }
 
 /* Is a node's name "chosen", with or without a unit address? */

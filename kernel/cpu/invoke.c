@@ -20,16 +20,17 @@ static errval_t cnode_check_writable(const struct cte *root)
     return (root->cap.rights & CAPRIGHTS_WRITE) ? SYS_ERR_OK : SYS_ERR_CNODE_NOT_WRITABLE;
 }
 
-/* Any capability: type, base, bytes and rights. */
+/* Any capability: type, base, bytes, rights, and a word of its type's own. */
 static struct sysret handle_identify(const struct capability *caller, struct cte *invoked,
                                      const uintptr_t *args)
 {
     (void)caller;
     (void)args;
+    const struct capability *cap = &invoked->cap;
     return (struct sysret){
         .error = SYS_ERR_OK,
-        .value = {invoked->cap.type, (uintptr_t)invoked->cap.base, (uintptr_t)invoked->cap.bytes,
-                  invoked->cap.rights},
+        .value = {cap->type, (uintptr_t)cap->base, (uintptr_t)cap->bytes, cap->rights,
+                  cap->type == ObjType_Dispatcher ? dispatcher_identify_word(cap) : 0},
     };
 }
 
@@ -180,6 +181,31 @@ static struct sysret handle_split_mapping(const struct capability *caller, struc
     return sysret_error(err);
 }
 
+/* Dispatcher: SETUP, RUN, STOP (dispatcher.c). */
+static struct sysret handle_dispatcher(const struct capability *caller, struct cte *dispatcher,
+                                       const uintptr_t *args, uint64_t cmd)
+{
+    return dispatcher_invoke(caller, dispatcher, cmd, args);
+}
+
+static struct sysret handle_dispatcher_setup(const struct capability *caller,
+                                             struct cte *dispatcher, const uintptr_t *args)
+{
+    return handle_dispatcher(caller, dispatcher, args, CMD_DISPATCHER_SETUP);
+}
+
+static struct sysret handle_dispatcher_run(const struct capability *caller, struct cte *dispatcher,
+                                           const uintptr_t *args)
+{
+    return handle_dispatcher(caller, dispatcher, args, CMD_DISPATCHER_RUN);
+}
+
+static struct sysret handle_dispatcher_stop(const struct capability *caller, struct cte *dispatcher,
+                                            const uintptr_t *args)
+{
+    return handle_dispatcher(caller, dispatcher, args, CMD_DISPATCHER_STOP);
+}
+
 #define VNODE_INVOCATIONS                                                                          \
     {                                                                                              \
         [CMD_VNODE_MAP] = handle_map, [CMD_VNODE_UNMAP] = handle_unmap,                            \
@@ -209,6 +235,13 @@ static const invocation_handler invocations[ObjType_Num][CMD_NUM] = {
     [ObjType_VNode_x86_64_ptable] = VNODE_INVOCATIONS,
     [ObjType_VNode_ARM_l1] = VNODE_INVOCATIONS,
     [ObjType_VNode_ARM_l2] = VNODE_INVOCATIONS,
+    [ObjType_Dispatcher] =
+        {
+            [CMD_DISPATCHER_SETUP] = handle_dispatcher_setup,
+            [CMD_DISPATCHER_RUN] = handle_dispatcher_run,
+            [CMD_DISPATCHER_STOP] = handle_dispatcher_stop,
+        },
+    [ObjType_Endpoint] = {[CMD_ENDPOINT_SEND] = endpoint_invoke_send},
 };
 
 struct sysret sys_invoke(struct dcb *dcb, uint64_t invoked, uint64_t cmd,

@@ -155,13 +155,32 @@ static bool kernel_copies_live(const struct dcb *dcb)
            (loaded == 0 || (kernel_copy_live(&dcb->vroot) && dcb->vroot.cap.base == loaded));
 }
 
+/* A domain that has not ended: its CSpace, root table and frame are the kernel's (the hosted
+   init has no frame, and no root until a test loads one). */
+static bool domain_held(const struct dcb *d)
+{
+    bool hosted_init = d->is_init && cte_is_empty(&d->frame);
+    return kernel_copy_live(&d->cspace) &&
+           (hosted_init || (kernel_copy_live(&d->vroot) && kernel_copy_live(&d->frame)));
+}
+
+static bool live_domains_held(void)
+{
+    for (const struct dcb *d = sched_first_live(); d != NULL; d = d->next_live) {
+        if (!domain_held(d)) {
+            return false;
+        }
+    }
+    return true;
+}
+
 enum kcheck_invariant kcheck_state(const struct dcb *dcb, const struct cte **culprit)
 {
     struct kcheck k = {.culprit = NULL};
     enum kcheck_invariant broken = KCHECK_OK;
     if (!mdb_check_invariants() || !map_index_check()) {
         broken = KCHECK_INDEX_SHAPE;
-    } else if (dcb != NULL && !kernel_copies_live(dcb)) {
+    } else if ((dcb != NULL && !kernel_copies_live(dcb)) || !live_domains_held()) {
         broken = KCHECK_KERNEL_COPY_LOST;
     } else {
         broken = check_nesting(&k);

@@ -50,9 +50,3 @@ void kcheck_report(const struct dcb *dcb)
         printk("kernel: check: FAILED: %s\n", err_getstring(err));
     }
 }
-
-void dcb_exit(struct dcb *dcb, uint64_t status)
-{
-    kcheck_report(dcb);
-    platform_domain_exit(dcb, status);
-}

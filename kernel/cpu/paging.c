@@ -37,6 +37,14 @@ static errval_t check_table_range(const struct cte *table, uint64_t slot, uint64
     return SYS_ERR_OK;
 }
 
+bool paging_user_vaddr(uint64_t vaddr)
+{
+    enum objtype root = paging_root_type();
+    uint64_t root_slot = vaddr / paging_entry_span_bytes(root);
+    return root_slot < paging_table_entries(root) &&
+           !paging_slot_reserved(root, (cslot_t)root_slot);
+}
+
 errval_t paging_check_flags(const struct capability *cap, uint64_t flags)
 {
     if ((flags & ~(uint64_t)VREGION_FLAGS_MASK) != 0 || !(flags & VREGION_FLAGS_READ)) {

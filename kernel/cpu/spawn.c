@@ -215,16 +215,36 @@ static void hand_out_memory(struct dcb *init, struct boot_memory *mem)
     }
 }
 
-bool spawn_init(struct dcb *init, const void *elf, size_t elf_bytes, struct boot_memory *mem,
-                struct spawn_result *ret)
+/* init's dispatcher frame: a page mapped read-write, its copy in TASKCN for init to name. */
+static const struct cte *map_dispatcher_frame(struct spawn_state *s)
+{
+    uint64_t vaddr = DOMAIN_DISPATCHER_FRAME_VADDR;
+    if (!map_fresh(s, vaddr, vaddr + DISPATCHER_FRAME_BYTES, VREGION_FLAGS_READ_WRITE, NULL,
+                   NULL)) {
+        return NULL;
+    }
+    const struct cte *frame = &s->pagecn[s->next_slot - 1]; /* the frame map_fresh made last */
+    struct cte *taskcn = cnode_slots(&cnode_slots(&s->init->cspace.cap)[ROOTCN_SLOT_TASKCN].cap);
+    caps_copy(&taskcn[TASKCN_SLOT_DISPFRAME], frame, frame->cap.rights);
+    return frame;
+}
+
+struct dcb *spawn_init(const void *elf, size_t elf_bytes, struct boot_memory *mem)
 {
     kcheck_boot(); /* before any domain runs */
-    genpaddr_t cspace = boot_memory_take(mem, INIT_CSPACE_BYTES, BASE_PAGE_BYTES);
+    /* The CSpace, then init's control block: a Dispatcher object in a page of its own. */
+    genpaddr_t cspace = boot_memory_take(mem, INIT_CSPACE_BYTES + BASE_PAGE_BYTES, BASE_PAGE_BYTES);
     if (cspace == 0) {
         printk("kernel: spawn: no memory for init's CSpace\n");
-        return false;
+        return NULL;
     }
+    genpaddr_t dispatcher = cspace + INIT_CSPACE_BYTES;
+    __builtin_memset(phys_to_kernel_ptr(dispatcher), 0, DISPATCHER_BYTES);
+    struct dcb *init = dcb_of(&(struct capability){.base = dispatcher});
     startup_init_cspace(init, cspace);
+    struct cte *taskcn = cnode_slots(&cnode_slots(&init->cspace.cap)[ROOTCN_SLOT_TASKCN].cap);
+    caps_create_from_nothing(&taskcn[TASKCN_SLOT_DISPATCHER], ObjType_Dispatcher, dispatcher,
+                             DISPATCHER_BYTES);
     struct spawn_state s = {
         .init = init,
         .mem = mem,
@@ -234,15 +254,21 @@ bool spawn_init(struct dcb *init, const void *elf, size_t elf_bytes, struct boot
     enum objtype root_type = paging_root_type();
     struct cte *root = new_object(&s, root_type, objtype_info[root_type].fixed_bytes);
     if (root == NULL) {
-        return false;
+        return NULL;
     }
     platform_root_table_created(root->cap.base);
     caps_hold(&init->vroot, root); /* the hardware walks it while init runs */
-    if (!load_elf(&s, elf, elf_bytes, &ret->entry) || !map_stack(&s)) {
-        return false;
+    uint64_t entry;
+    const struct cte *frame;
+    if (!load_elf(&s, elf, elf_bytes, &entry) || !map_stack(&s) ||
+        (frame = map_dispatcher_frame(&s)) == NULL) {
+        return NULL;
     }
     hand_out_memory(init, mem);
-    ret->stack_top = DOMAIN_STACK_TOP;
-    ret->root = root->cap.base;
-    return true;
+    dispatcher_init_domain(init, "init", frame, DOMAIN_DISPATCHER_FRAME_VADDR, entry,
+                           DOMAIN_STACK_TOP);
+    init->is_init = true;
+    init->state = DISPATCHER_RUNNABLE;
+    sched_make_runnable(init);
+    return init;
 }

@@ -6,8 +6,6 @@
 #include <syscall.h>
 #include <translate.h>
 
-struct dcb *dcb_current;
-
 static struct sysret sys_debug(const struct dcb *dcb, uintptr_t cmd, uintptr_t arg)
 {
     struct sysret ret = {.error = SYS_ERR_ILLEGAL_DEBUG_CMD};
@@ -28,7 +26,13 @@ struct sysret sys_syscall(struct dcb *dcb, const uintptr_t regs[SYSCALL_REGS])
         console_putchar_from_domain((char)regs[1]);
         return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_EXIT:
-        dcb_exit(dcb, regs[1]);
+        dispatcher_end(dcb, DISPATCHER_EXITED, regs[1]);
+        return (struct sysret){.error = SYS_ERR_OK};
+    case SYSCALL_YIELD:
+        sched_yield();
+        return (struct sysret){.error = SYS_ERR_OK};
+    case SYSCALL_WAIT:
+        dispatcher_wait(dcb);
         return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_DEBUG:
         return sys_debug(dcb, regs[1], regs[2]);

@@ -38,7 +38,7 @@ void trace_refusal_detail(const char *fmt, ...)
 void trace_refused_invocation(const struct dcb *dcb, const struct capability *invoked, uint64_t cmd,
                               const uintptr_t *args, errval_t err)
 {
-    const char *domain = dcb != NULL && dcb->name != NULL ? dcb->name : "?";
+    const char *domain = dcb != NULL ? dcb->name : "?";
     if (cmd >= CMD_NUM || commands[cmd].name == NULL) {
         printk("kernel: refused %s: command %llu on %s: %s\n", domain, (unsigned long long)cmd,
                invoked != NULL ? objtype_name((enum objtype)invoked->type) : "(nothing)",

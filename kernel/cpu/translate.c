@@ -1,4 +1,5 @@
 /* DEBUG_TRANSLATE: a walk of the caller's own page tables, generic over paging_arch.h. */
+#include <paging.h>
 #include <paging_arch.h>
 #include <translate.h>
 
@@ -30,8 +31,7 @@ struct sysret debug_translate(const struct dcb *dcb, uintptr_t vaddr)
      * address beyond what the root indexes (x86-64: non-canonical, or the kernel's half
      * sign-extended) names no entry of it.
      */
-    uint64_t root_slot = (uint64_t)vaddr / paging_entry_span_bytes(type);
-    if (root_slot >= paging_table_entries(type) || paging_slot_reserved(type, (cslot_t)root_slot)) {
+    if (!paging_user_vaddr(vaddr)) {
         return (struct sysret){.error = SYS_ERR_TRANSLATE_NOT_USER};
     }
     uint64_t rest = vaddr; /* the part of vaddr the current table resolves */

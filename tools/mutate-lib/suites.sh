@@ -96,7 +96,7 @@ run_watched() { # log, re, command...
     (cd "$tree" && exec setsid bash -c '"$@"; exit $?' run "$@") >"$log" 2>&1 &
     running=$!
     while [ -n "$re" ] && kill -0 "$running" 2>/dev/null; do
-        if grep -Eq "$re" "$log"; then
+        if grep -Eqs "$re" "$log"; then # -s: the suite may not have opened its log yet
             stop_suite
             break
         fi

@@ -10,6 +10,8 @@
 #define DOMAIN_IMAGE_BASE 0x400000
 #define DOMAIN_STACK_TOP 0x10000000
 #define DOMAIN_STACK_BYTES (64 * 1024)
+/* A domain's dispatcher frame (include/dispatcher.h), a guard page below the stack. */
+#define DOMAIN_DISPATCHER_FRAME_VADDR (DOMAIN_STACK_TOP - DOMAIN_STACK_BYTES - 2 * 4096)
 
 /* The kernel maps the image and stack below this address; the pmap adopts them and hands out
  * addresses from here up first. */

@@ -71,7 +71,8 @@ armv7_start_high:
     cps #0x1b                            /* undefined mode */
     ldr sp, =exception_stack_top
     cps #0x13                            /* back to supervisor mode */
-    ldr sp, =kernel_stack_top
+    /* The kernel's main runs below the first domain's frame (72 bytes), built at the top. */
+    ldr sp, =kernel_stack_top - 72
     bl armv7_kernel_main
 3:  b 3b
 

@@ -16,7 +16,7 @@ enum exception_kind { EXC_RESET, EXC_UNDEF, EXC_SVC, EXC_PREFETCH, EXC_DATA, EXC
 
 /*
  * In: r0 the call number, r1-r10 the ten words that follow it. Out: r0/r1
- * the error (low, high word), r2-r5 the values.
+ * the error (low, high word), r2-r7 the values.
  */
 void armv7_syscall(struct armv7_frame *f);
 void armv7_syscall(struct armv7_frame *f)
@@ -40,6 +40,7 @@ void armv7_syscall(struct armv7_frame *f)
     for (int i = 0; i < SYSRET_VALUES; i++) {
         f->r[2 + i] = ret.value[i];
     }
+    sched_leave_kernel(); /* f may now hold the next domain's registers */
 }
 
 /* Short-descriptor fault status: translation faults mean "not present". */
@@ -95,6 +96,12 @@ void armv7_exception(struct armv7_frame *f, enum exception_kind kind)
 {
     struct fault_info info;
     struct fault_register regs[18];
+    bool user = (f->cpsr & PSR_MODE_MASK) == PSR_MODE_USR;
+    if (kind == EXC_IRQ && user) {
+        armv7_irq();
+        sched_leave_kernel(); /* the timer may have made another domain's turn */
+        return;
+    }
     if (kind == EXC_UNDEF && (f->cpsr & PSR_THUMB) != 0) {
         f->pc += 2; /* vectors.S took 4 off lr; a Thumb instruction here is 2 bytes before it */
     }
@@ -102,8 +109,9 @@ void armv7_exception(struct armv7_frame *f, enum exception_kind kind)
         describe(f, kind, &info, regs);
         fault_report(&info);
         if (info.user_mode) {
-            printk("kernel: domain %s ended by its fault\n", info.domain);
-            dcb_exit(dcb_current, 0xff);
+            dispatcher_end(dcb_current, DISPATCHER_FAULTED, 0xff); /* init: the machine ends */
+            sched_leave_kernel();
+            return;
         }
     } else {
         printk("kernel: unexpected exception %d at 0x%x\n", (int)kind, (unsigned)f->pc);
@@ -114,23 +122,12 @@ void armv7_exception(struct armv7_frame *f, enum exception_kind kind)
 
 extern char restore_and_return[];
 
-_Noreturn void armv7_enter_user(uint32_t pc, uint32_t sp)
+_Noreturn void armv7_enter_first_domain(void)
 {
-    /* A frame as the entry code would have saved it, returned to by the common exit path. */
-    static struct armv7_frame frame;
-    frame = (struct armv7_frame){
-        .usr_sp = sp,
-        .pc = pc,
-        .cpsr = PSR_MODE_USR | PSR_IRQ_FIQ_MASKED,
-    };
-    extern char kernel_stack_top[];
-    uintptr_t top_addr = (uintptr_t)kernel_stack_top - sizeof(struct armv7_frame);
-    struct armv7_frame *top = (struct armv7_frame *)top_addr;
-    *top = frame;
     __asm__ volatile("mov sp, %0\n"
                      "b restore_and_return\n"
                      :
-                     : "r"(top)
+                     : "r"(armv7_user_frame())
                      : "memory");
     __builtin_unreachable();
 }

@@ -12,7 +12,6 @@
 #include <startup.h>
 
 extern char kernel_image_end[];
-static struct dcb init_dcb = {.name = "init"};
 
 void armv7_uart_set(uint64_t paddr);
 void armv7_selftest(const void *dtb);
@@ -93,22 +92,20 @@ void armv7_kernel_main(void)
     collect_memory(dtb, &mem);
     mdb_init(armv7_boot_seed(dtb)); /* treap priorities no domain can predict */
     open_cycle_counter();
-    struct spawn_result spawned;
-    if (!spawn_init(&init_dcb, phys_to_kernel_ptr(INIT_MODULE_PADDR), INIT_MODULE_MAX_BYTES, &mem,
-                    &spawned)) {
+    struct dcb *init =
+        spawn_init(phys_to_kernel_ptr(INIT_MODULE_PADDR), INIT_MODULE_MAX_BYTES, &mem);
+    if (init == NULL) {
         platform_halt(true);
     }
     /* The UART's page as device memory init may map (uncached), to show it can. */
     if (err_is_ok(fdt_device(dtb, "arm,pl011", &uart))) {
-        startup_hand_memory(&init_dcb, ROOTCN_SLOT_PHYSADDRCN, ObjType_PhysAddr,
+        startup_hand_memory(init, ROOTCN_SLOT_PHYSADDRCN, ObjType_PhysAddr,
                             uart.base & ~(BASE_PAGE_BYTES - 1), BASE_PAGE_BYTES);
     }
-    dcb_current = &init_dcb;
-    write_ttbr0((uint32_t)spawned.root);
-    tlb_invalidate_all();
-    dsb();
-    isb();
-    armv7_selftest_user(dtb, (uint32_t)spawned.entry);
-    printk("kernel: starting init at 0x%llx\n", (unsigned long long)spawned.entry);
-    armv7_enter_user((uint32_t)spawned.entry, (uint32_t)spawned.stack_top);
+    armv7_timer_init(dtb);
+    sched_leave_kernel(); /* loads init's registers and root table */
+    uint32_t entry = armv7_user_frame()->pc;
+    armv7_selftest_user(dtb, entry);
+    printk("kernel: starting init at 0x%llx\n", (unsigned long long)entry);
+    armv7_enter_first_domain();
 }

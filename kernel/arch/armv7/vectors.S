@@ -75,10 +75,10 @@ svc_entry:
     CALL_C armv7_syscall
 /*
  * The only way back to a domain. Whatever the frame says, the domain resumes
- * in user mode with interrupts masked (the kernel takes none yet), Jazelle
+ * in user mode with IRQs on (the timer preempts it), FIQs masked, Jazelle
  * off and asynchronous aborts unmasked: a forged or corrupted saved PSR can
  * never return into a privileged mode. Its own bits (flags, GE, E, T, IT)
- * are kept.
+ * are kept. The frame may be another domain's than the one that entered.
  */
     .globl restore_and_return
 restore_and_return:
@@ -86,7 +86,8 @@ restore_and_return:
     bic r0, r0, #PSR_MODE_MASK
     bic r0, r0, #PSR_A
     bic r0, r0, #PSR_J
-    orr r0, r0, #(PSR_MODE_USR | PSR_I | PSR_F)
+    bic r0, r0, #PSR_I
+    orr r0, r0, #(PSR_MODE_USR | PSR_F)
     str r0, [sp, #FRAME_CPSR]
     ldmib sp, {sp, lr}^
     add sp, sp, #12

@@ -47,11 +47,16 @@ void host_machine_boot(const struct host_machine_config *config)
     host_maintenance_reset();
     host_platform_reset();
 
-    init_dcb = (struct dcb){.name = "init"};
+    init_dcb = (struct dcb){.is_init = true};
     loaded_root = 0;
     kcheck_on = !config->no_kcheck;
+    sched_reset();
     startup_init_cspace(&init_dcb, config->phys_base);
+    dispatcher_init_domain(&init_dcb, "init", NULL, 0, 0, 0);
+    init_dcb.state = DISPATCHER_RUNNABLE;
+    sched_make_runnable(&init_dcb);
     dcb_current = &init_dcb;
+    sched_leave_kernel(); /* init is the current domain: nothing is pending */
     kcheck_boot(); /* as spawn does on hardware: DEBUG_CHECK_KERNEL and exit compare against it */
 
     free_ram_base = config->phys_base + kernel_bytes;
@@ -121,6 +126,7 @@ static bool kcheck_due(void)
 struct sysret host_syscall(const uintptr_t regs[SYSCALL_REGS])
 {
     struct sysret ret = sys_syscall(dcb_current, regs);
+    sched_leave_kernel(); /* the domain that runs next makes the next call */
     const struct cte *culprit;
     enum kcheck_invariant broken = kcheck_due() ? kcheck_state(dcb_current, &culprit) : KCHECK_OK;
     if (broken != KCHECK_OK) {
@@ -136,6 +142,11 @@ struct sysret host_syscall(const uintptr_t regs[SYSCALL_REGS])
 genpaddr_t host_loaded_root(void)
 {
     return loaded_root;
+}
+
+void host_set_loaded_root(genpaddr_t root)
+{
+    loaded_root = root;
 }
 
 genpaddr_t host_machine_free_ram_base(void)

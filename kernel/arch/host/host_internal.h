@@ -21,7 +21,8 @@ void host_mmu_views_flush_all(void);
 void host_mmu_views_destroy(void);
 void host_platform_reset(void);
 
-/* The root host_machine_load_root loaded last (0: none since boot). */
+/* The root host_machine_load_root or a switch between domains loaded last (0: none since boot). */
 genpaddr_t host_loaded_root(void);
+void host_set_loaded_root(genpaddr_t root);
 
 #endif

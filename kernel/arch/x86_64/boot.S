@@ -1,4 +1,5 @@
 /* Multiboot entry: builds the first page tables in 32-bit mode and enters long mode. */
+#include <x86_entry.h>
 #include <x86_layout.h>
 
 #define MB_MAGIC 0x1BADB002
@@ -80,7 +81,8 @@ long_mode_entry:
     movw %ax, %ss
     movw %ax, %fs
     movw %ax, %gs
-    movabsq $kernel_stack_top, %rsp
+    /* The kernel's main runs below the first domain's frame, which it builds at the top. */
+    movabsq $kernel_stack_top - X86_FRAME_BYTES, %rsp
     movl boot_mb_magic, %edi
     movl boot_mb_info, %esi
     movabsq $x86_kernel_main, %rax

@@ -37,6 +37,11 @@ EXCEPTION 19, 0
 EXCEPTION 20, 0
 EXCEPTION 21, 1
 
+/* Interrupts: the timer (LAPIC or PIT through the PIC), and the spurious vectors of both. */
+EXCEPTION 32, 0
+EXCEPTION 39, 0
+EXCEPTION 255, 0
+
     .section .rodata
     .globl x86_exception_stubs
 x86_exception_stubs:
@@ -91,7 +96,11 @@ exception_common:
     pushq $X86_RFLAGS_RESERVED
     popfq
     movq %rsp, %rdi
-    callq x86_exception         /* does not return for faults it cannot resolve */
+    callq x86_exception         /* a fault ends the domain; the frame is then the next one's */
+/* Returns to the frame at rsp with every register it holds: after an exception, an interrupt,
+   or a system call that switched domains (sysret would lose rcx and r11). */
+    .globl x86_frame_return
+x86_frame_return:
     POP_REGS
     addq $16, %rsp
     iretq
@@ -128,6 +137,8 @@ exception_common:
 x86_syscall_entry:
     SYSCALL_FRAME USER_CS, 0, -1 /* vector -1: a system call */
     callq x86_syscall
+    testb %al, %al              /* another domain's registers (or the same one's upcall)? */
+    jnz x86_frame_return
     /*
      * SYSRET loads rip from rcx without a canonical check on Intel until it is back in user
      * mode: a non-canonical rcx raises #GP in ring 0 with the user's rsp already loaded. So
@@ -141,7 +152,7 @@ x86_syscall_entry:
     shrq $X86_USER_TOP_SHIFT, %rax
     jnz bad_return
     andq $X86_USER_FLAGS, X86_FRAME_RFLAGS(%rsp)
-    orq $X86_RFLAGS_RESERVED, X86_FRAME_RFLAGS(%rsp)
+    orq $(X86_RFLAGS_RESERVED | X86_RFLAGS_IF), X86_FRAME_RFLAGS(%rsp)
     POP_REGS
     addq $16, %rsp
     popq %rcx                   /* rip */
@@ -151,8 +162,8 @@ x86_syscall_entry:
     sysretq
 bad_return:
     movq %rsp, %rdi
-    callq x86_syscall_bad_return /* ends the domain with a fault report; does not return */
-    ud2
+    callq x86_syscall_bad_return /* ends the domain with a fault report; the next one runs */
+    jmp x86_frame_return
 
 /*
  * syscall from compatibility mode (MSR_CSTAR). Domains have no 32-bit code segment, so this is
@@ -165,8 +176,8 @@ bad_return:
 x86_compat_syscall_entry:
     /* rip - 2: the syscall instruction itself; vector 6: invalid opcode, as Intel reports it */
     SYSCALL_FRAME USER_COMPAT_CS, 2, 6
-    callq x86_user_fault        /* does not return */
-    ud2
+    callq x86_user_fault        /* ends the domain; the next one runs */
+    jmp x86_frame_return
 
     .data
     .globl tss_kernel_rsp

@@ -1,5 +1,5 @@
-/* The interrupt table: exceptions from user mode end the domain with a report; in the kernel,
- * panic. */
+/* The interrupt table: exceptions from user mode end the domain with a report (in the kernel:
+ * panic); the timer interrupt drives the scheduler. */
 #include <dispatch.h>
 #include <fault.h>
 #include <kcheck.h>
@@ -20,10 +20,11 @@ struct idt_entry {
     uint32_t reserved;
 } __attribute__((packed));
 
-static struct idt_entry idt[EXCEPTIONS];
+static struct idt_entry idt[256];
 
 /* The entry stubs of entry.S, one per vector. */
 extern const uint64_t x86_exception_stubs[EXCEPTIONS];
+extern char x86_exception_32[], x86_exception_39[], x86_exception_255[];
 
 static const char *const names[EXCEPTIONS] = {
     "divide error",
@@ -71,19 +72,26 @@ static uint8_t ist_slot(int vector)
     }
 }
 
+static void set_gate(int vector, uint64_t offset)
+{
+    idt[vector] = (struct idt_entry){
+        .offset_low = (uint16_t)offset,
+        .selector = KERNEL_CS,
+        .ist = ist_slot(vector),
+        .type = 0x8e, /* present, interrupt gate (IF cleared on entry), kernel only */
+        .offset_mid = (uint16_t)(offset >> 16),
+        .offset_high = (uint32_t)(offset >> 32),
+    };
+}
+
 void x86_idt_init(void)
 {
     for (int i = 0; i < EXCEPTIONS; i++) {
-        uint64_t offset = x86_exception_stubs[i];
-        idt[i] = (struct idt_entry){
-            .offset_low = (uint16_t)offset,
-            .selector = KERNEL_CS,
-            .ist = ist_slot(i),
-            .type = 0x8e, /* present, interrupt gate, kernel only */
-            .offset_mid = (uint16_t)(offset >> 16),
-            .offset_high = (uint32_t)(offset >> 32),
-        };
+        set_gate(i, x86_exception_stubs[i]);
     }
+    set_gate(X86_VECTOR_TIMER, (uint64_t)(uintptr_t)x86_exception_32);
+    set_gate(X86_VECTOR_PIC_SPURIOUS, (uint64_t)(uintptr_t)x86_exception_39);
+    set_gate(X86_VECTOR_APIC_SPURIOUS, (uint64_t)(uintptr_t)x86_exception_255);
     struct {
         uint16_t limit;
         uint64_t base;
@@ -120,15 +128,14 @@ static void describe(const struct x86_frame *f, struct fault_info *info,
     };
 }
 
-_Noreturn void x86_user_fault(struct x86_frame *f)
+void x86_user_fault(struct x86_frame *f)
 {
     struct fault_info info;
     struct fault_register regs[18];
     describe(f, &info, regs);
     fault_report(&info);
-    printk("kernel: domain %s ended by its fault\n", info.domain);
-    dcb_exit(dcb_current, 0xff);
-    platform_halt(true); /* one domain: its end is the machine's */
+    dispatcher_end(dcb_current, DISPATCHER_FAULTED, 0xff); /* init's end is the machine's */
+    sched_leave_kernel();                                  /* f is now the next domain's */
 }
 
 /*
@@ -153,8 +160,16 @@ static bool kernel_single_step(struct x86_frame *f)
 void x86_exception(struct x86_frame *f);
 void x86_exception(struct x86_frame *f)
 {
+    if (f->vector >= EXCEPTIONS) {
+        x86_interrupt((int)f->vector);
+        if ((f->cs & 3) == 3) {
+            sched_leave_kernel(); /* the timer may have made another domain's turn */
+        }
+        return;
+    }
     if ((f->cs & 3) == 3) {
         x86_user_fault(f);
+        return;
     }
     if (kernel_single_step(f)) {
         return;

@@ -32,7 +32,6 @@ struct multiboot_module {
 } __attribute__((packed));
 
 extern char kernel_image_end[];
-static struct dcb init_dcb = {.name = "init"};
 
 static void collect_memory(const struct multiboot_info *mbi, struct boot_memory *mem)
 {
@@ -90,16 +89,15 @@ void x86_kernel_main(uint32_t magic, uint32_t mbi_paddr)
     collect_memory(mbi, &mem);
     mdb_init(x86_boot_seed());
     const struct multiboot_module *init_module = phys_to_kernel_ptr(mbi->mods_addr);
-    struct spawn_result spawned;
-    if (!spawn_init(&init_dcb, phys_to_kernel_ptr(init_module->mod_start),
-                    init_module->mod_end - init_module->mod_start, &mem, &spawned)) {
+    struct dcb *init = spawn_init(phys_to_kernel_ptr(init_module->mod_start),
+                                  init_module->mod_end - init_module->mod_start, &mem);
+    if (init == NULL) {
         platform_halt(true);
     }
     /* The VGA text buffer's first page as device memory init may map (uncached), to show it can. */
-    startup_hand_memory(&init_dcb, ROOTCN_SLOT_PHYSADDRCN, ObjType_PhysAddr, 0xb8000,
-                        BASE_PAGE_BYTES);
-    dcb_current = &init_dcb;
-    write_cr3(spawned.root);
-    printk("kernel: starting init at 0x%llx\n", (unsigned long long)spawned.entry);
-    x86_enter_user(spawned.entry, spawned.stack_top);
+    startup_hand_memory(init, ROOTCN_SLOT_PHYSADDRCN, ObjType_PhysAddr, 0xb8000, BASE_PAGE_BYTES);
+    x86_timer_init();
+    sched_leave_kernel(); /* loads init's registers and root table */
+    printk("kernel: starting init at 0x%llx\n", (unsigned long long)x86_user_frame()->rip);
+    x86_enter_first_domain();
 }

@@ -28,8 +28,8 @@ void x86_syscall_init(void)
 
 /*
  * In: rax the call number, then rdi, rsi, rdx, r10, r8, r9, r12, r13, r14,
- * r15 the ten words that follow it. Out: rax the error, rdi, rsi, rdx, r10
- * the values.
+ * r15 the ten words that follow it. Out: rax the error, rdi, rsi, rdx, r10, r8,
+ * r9 the values.
  */
 /*
  * SFMASK and the entry path leave no control flag set in the kernel. One of the domain's found
@@ -47,8 +47,9 @@ static void check_kernel_flags(void)
     }
 }
 
-void x86_syscall(struct x86_frame *f);
-void x86_syscall(struct x86_frame *f)
+/* Returns whether the frame now holds another context (entry.S then returns by iretq). */
+bool x86_syscall(struct x86_frame *f);
+bool x86_syscall(struct x86_frame *f)
 {
     check_kernel_flags();
     const uintptr_t regs[SYSCALL_REGS] = {f->rax, f->rdi, f->rsi, f->rdx, f->r10, f->r8,
@@ -59,14 +60,17 @@ void x86_syscall(struct x86_frame *f)
     f->rsi = ret.value[1];
     f->rdx = ret.value[2];
     f->r10 = ret.value[3];
+    f->r8 = ret.value[4];
+    f->r9 = ret.value[5];
+    return sched_leave_kernel();
 }
 
 /*
  * entry.S found the return frame unfit for SYSRET (rip or rsp outside the lower half): the
  * domain gets the #GP it would get in user mode on AMD, reported at the address it asked for.
  */
-_Noreturn void x86_syscall_bad_return(struct x86_frame *f);
-_Noreturn void x86_syscall_bad_return(struct x86_frame *f)
+void x86_syscall_bad_return(struct x86_frame *f);
+void x86_syscall_bad_return(struct x86_frame *f)
 {
     printk("kernel: refused SYSRET to rip 0x%llx, rsp 0x%llx: not in the lower half\n",
            (unsigned long long)f->rip, (unsigned long long)f->rsp);
@@ -75,43 +79,12 @@ _Noreturn void x86_syscall_bad_return(struct x86_frame *f)
     x86_user_fault(f);
 }
 
-static bool user_half(uint64_t vaddr)
+_Noreturn void x86_enter_first_domain(void)
 {
-    return (vaddr >> X86_USER_TOP_SHIFT) == 0;
-}
-
-_Noreturn void x86_enter_user(uint64_t rip, uint64_t rsp)
-{
-    if (!user_half(rip) || !user_half(rsp)) {
-        /* iretq would raise #GP in ring 0 on a non-canonical rip: refuse before. */
-        printk("kernel: panic: init's entry 0x%llx or stack 0x%llx is outside user space\n",
-               (unsigned long long)rip, (unsigned long long)rsp);
-        platform_halt(true);
-    }
-    /* The domain starts with clean registers: nothing of the kernel's leaks into them. */
-    __asm__ volatile("pushq %0\n"     /* ss */
-                     "pushq %1\n"     /* rsp */
-                     "pushq $0x002\n" /* rflags: interrupts off */
-                     "pushq %2\n"     /* cs */
-                     "pushq %3\n"     /* rip */
-                     "xorl %%eax, %%eax\n"
-                     "xorl %%ebx, %%ebx\n"
-                     "xorl %%ecx, %%ecx\n"
-                     "xorl %%edx, %%edx\n"
-                     "xorl %%esi, %%esi\n"
-                     "xorl %%edi, %%edi\n"
-                     "xorl %%ebp, %%ebp\n"
-                     "xorl %%r8d, %%r8d\n"
-                     "xorl %%r9d, %%r9d\n"
-                     "xorl %%r10d, %%r10d\n"
-                     "xorl %%r11d, %%r11d\n"
-                     "xorl %%r12d, %%r12d\n"
-                     "xorl %%r13d, %%r13d\n"
-                     "xorl %%r14d, %%r14d\n"
-                     "xorl %%r15d, %%r15d\n"
-                     "iretq\n"
+    __asm__ volatile("movq %0, %%rsp\n"
+                     "jmp x86_frame_return\n"
                      :
-                     : "i"(USER_SS), "r"(rsp), "i"(USER_CS), "r"(rip)
+                     : "r"(x86_user_frame())
                      : "memory");
     __builtin_unreachable();
 }

@@ -106,6 +106,9 @@ errval_t caps_copy(struct cte *dest, const struct cte *src, uint64_t rights);
 /* Empties the slot; the last copy of a CNode takes the CNode's contents with it. */
 errval_t caps_delete(struct cte *cte);
 
+/* Empties each non-empty slot of the array as caps_delete does (a DCB's held copies). */
+void caps_delete_array(struct cte *slots, cslot_t count);
+
 /*
  * Deletes every other copy and every descendant of the capability in cte,
  * except spare (may be NULL: the root CNode copy the revoke is invoked

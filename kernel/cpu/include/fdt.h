@@ -37,6 +37,10 @@ errval_t fdt_memory(const void *blob, struct fdt_range *ranges, int max, int *co
 /* The first reg range of the first node whose compatible list contains compatible. */
 errval_t fdt_device(const void *blob, const char *compatible, struct fdt_range *ret);
 
+/* The first up to max reg ranges of that node (a GIC: distributor, CPU interface); *count. */
+errval_t fdt_device_ranges(const void *blob, const char *compatible, struct fdt_range *ranges,
+                           int max, int *count);
+
 /*
  * The value of property in the root's "chosen" node: *value points into the
  * blob, *length is its size. Errors: SYS_ERR_FDT_NOT_FOUND (no such node or

@@ -25,7 +25,4 @@ errval_t kcheck_run(const struct dcb *dcb, uintptr_t *detail);
 /* One line on the console saying whether the kernel is intact: "kernel: check: ...". */
 void kcheck_report(const struct dcb *dcb);
 
-/* A domain ends (exit or fault): the kernel checks itself, then the platform takes over. */
-void dcb_exit(struct dcb *dcb, uint64_t status);
-
 #endif

@@ -45,6 +45,12 @@ struct sysret paging_identify_mapping(const struct cte *copy);
  */
 errval_t paging_split_mapping(struct cte *mapped, uint64_t at, struct cte *dest);
 
+/*
+ * Does vaddr lie in the user half of an address space of this machine (a root slot the kernel
+ * does not reserve; x86-64: canonical and below the kernel's half)?
+ */
+bool paging_user_vaddr(uint64_t vaddr);
+
 /* Deletion hooks: a mapped copy goes away; a page table's last copy goes away. */
 void paging_unmap_record(struct cte *mapped);
 void paging_table_dying(const struct capability *table);

@@ -22,20 +22,15 @@ genpaddr_t boot_memory_take(struct boot_memory *mem, gensize_t bytes, gensize_t 
 /* Removes [base, base + bytes) from the free memory (the kernel image, boot modules). */
 void boot_memory_reserve(struct boot_memory *mem, genpaddr_t base, gensize_t bytes);
 
-struct spawn_result {
-    uint64_t entry;
-    uint64_t stack_top;
-    genpaddr_t root; /* the root page table to switch to */
-};
-
 /*
- * Builds init from the ELF image at elf (elf_bytes long): its CSpace, a
- * root table in PAGECN_SLOT_VROOT with tables and frames (as capabilities
- * in PAGECN) for every loadable segment and the stack, and RAM
- * capabilities for all memory left. Fails with a message (returns false)
- * when the image is not a loadable ELF for this machine or memory runs out.
+ * Builds init from the ELF image at elf (elf_bytes long): its Dispatcher
+ * (TASKCN_SLOT_DISPATCHER), CSpace, a root table in PAGECN_SLOT_VROOT with
+ * tables and frames (as capabilities in PAGECN) for every loadable segment,
+ * the stack and the dispatcher frame (also in TASKCN_SLOT_DISPFRAME), and
+ * RAM capabilities for all memory left; init is then runnable. Returns
+ * init's DCB, or NULL with a message when the image is not a loadable ELF
+ * for this machine or memory runs out.
  */
-bool spawn_init(struct dcb *init, const void *elf, size_t elf_bytes, struct boot_memory *mem,
-                struct spawn_result *ret);
+struct dcb *spawn_init(const void *elf, size_t elf_bytes, struct boot_memory *mem);
 
 #endif

@@ -94,6 +94,7 @@ extern const struct captest captest_pmap_adopt[];
 extern const struct captest captest_retype[];
 extern const struct captest captest_refusals[];
 extern const struct captest captest_malloc[];
+extern const struct captest captest_domains[];
 extern const struct captest captest_arch[];
 extern const struct captest captest_arch_device[];
 extern const struct captest captest_arch_small_tables[];

@@ -22,7 +22,14 @@ struct armv7_frame {
 #define PSR_IRQ_FIQ_MASKED 0xc0
 #define PSR_THUMB (1u << 5)
 
-/* Enters user mode at pc with stack sp and every other register zero; never returns. */
-_Noreturn void armv7_enter_user(uint32_t pc, uint32_t sp);
+/* Enters the first domain: the scheduler has loaded its registers into armv7_user_frame(). */
+_Noreturn void armv7_enter_first_domain(void);
+
+/* The frame every exception from user mode saves at the top of the supervisor stack. */
+struct armv7_frame *armv7_user_frame(void);
+
+/* The timer (timer.c): the virtual generic timer through the GIC the device tree names. */
+void armv7_timer_init(const void *dtb);
+void armv7_irq(void);
 
 #endif

@@ -8,6 +8,7 @@
 #define KERNEL_VOFFSET (KERNEL_VBASE - RAM_PBASE)
 /* The first 256 MiB of the physical address space (devices) is mapped uncached here. */
 #define DEVICE_VBASE 0xB0000000
+#define DEVICE_WINDOW_BYTES 0x10000000
 
 /* QEMU places the device tree at the start of RAM when the image leaves room below itself. */
 #define DTB_PADDR RAM_PBASE

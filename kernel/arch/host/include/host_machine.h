@@ -4,6 +4,7 @@
 
 #include <caps/capaddr.h>
 #include <caps/captypes.h>
+#include <dispatcher.h>
 #include <invocations.h>
 #include <stddef.h>
 
@@ -44,6 +45,12 @@ errval_t host_machine_load_root(capaddr_t root);
  */
 #define HOST_MACHINE_SEED_DEFAULT UINT64_C(0x5eed2024)
 uint64_t host_machine_default_seed(void);
+
+/*
+ * The user registers of the domain that runs now (the hosted CPU's): a switch between domains
+ * saves them into the old domain's dispatcher frame and loads the new one's (doc/domains.md).
+ */
+struct dispatcher_save_area *host_machine_user_registers(void);
 
 /* Releases the simulated memory. */
 void host_machine_shutdown(void);

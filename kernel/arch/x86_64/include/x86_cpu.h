@@ -16,6 +16,7 @@ _Static_assert(__builtin_offsetof(struct x86_frame, rip) == X86_FRAME_RIP, "entr
 _Static_assert(__builtin_offsetof(struct x86_frame, cs) == X86_FRAME_CS, "entry.S frame");
 _Static_assert(__builtin_offsetof(struct x86_frame, rflags) == X86_FRAME_RFLAGS, "entry.S frame");
 _Static_assert(__builtin_offsetof(struct x86_frame, rsp) == X86_FRAME_RSP, "entry.S frame");
+_Static_assert(sizeof(struct x86_frame) == X86_FRAME_BYTES, "boot.S frame");
 
 void x86_gdt_init(void);
 void x86_idt_init(void);
@@ -27,10 +28,20 @@ void x86_protect_init(void);
 /* A seed for the derivation index's priorities, from the best source the CPU has. */
 uint64_t x86_boot_seed(void);
 
-/* A fault the domain caused (f->cs has RPL 3): the standard report, then the domain ends. */
-_Noreturn void x86_user_fault(struct x86_frame *f);
+/*
+ * A fault the domain caused (f->cs has RPL 3): the standard report, then the domain ends and
+ * f holds the next domain's registers (init's end ends the machine).
+ */
+void x86_user_fault(struct x86_frame *f);
 
-/* Enters user mode at rip with stack rsp; never returns. */
-_Noreturn void x86_enter_user(uint64_t rip, uint64_t rsp);
+/* The frame every entry from user mode builds at the top of the kernel stack (context.c). */
+struct x86_frame *x86_user_frame(void);
+
+/* Enters the first domain: the scheduler has loaded its registers into x86_user_frame(). */
+_Noreturn void x86_enter_first_domain(void);
+
+/* The timer (timer.c): the LAPIC's, or the PIT through the PIC on a CPU without one. */
+void x86_timer_init(void);
+void x86_interrupt(int vector);
 
 #endif

@@ -20,6 +20,7 @@
 #define X86_FRAME_CS 144
 #define X86_FRAME_RFLAGS 152
 #define X86_FRAME_RSP 160
+#define X86_FRAME_BYTES 176
 
 #define X86_RFLAGS_RESERVED 0x2 /* bit 1 always reads as one */
 #define X86_RFLAGS_TF 0x100
@@ -39,9 +40,10 @@
 #define X86_CONTROL_FLAGS 0x47700
 
 /*
- * What SYSRET may give back to a domain: the flags a domain can set itself with popf (status
- * flags, TF, DF, NT, AC, ID). IOPL, IF, RF, VM, VIF and VIP never come from a frame: IOPL 3
- * would open the I/O ports, and IF must stay clear because the kernel has no interrupt handlers.
+ * What a return to user mode keeps of a domain's flags: those a domain can set itself with popf
+ * (status flags, TF, DF, NT, AC, ID). IOPL, IF, RF, VM, VIF and VIP never come from a frame:
+ * IOPL 3 would open the I/O ports; IF is always set on the way out (the timer preempts every
+ * domain) and always clear in the kernel.
  */
 #define X86_USER_FLAGS 0x244dd5
 
@@ -51,6 +53,11 @@
 #define X86_IST_DOUBLE_FAULT 3
 #define X86_IST_MACHINE_CHECK 4
 #define X86_IST_STACKS 4
+
+/* The interrupt vectors: the timer, and where the LAPIC and the PIC send spurious ones. */
+#define X86_VECTOR_TIMER 32
+#define X86_VECTOR_PIC_SPURIOUS 39
+#define X86_VECTOR_APIC_SPURIOUS 255
 
 /* The lowest address above user space: a user RIP or RSP must lie below it. */
 #define X86_USER_TOP_SHIFT 47

@@ -19,5 +19,5 @@ struct sysret syscall_raw(const uintptr_t regs[SYSCALL_REGS])
                        "+r"(r7), "+r"(r8), "+r"(r9), "+r"(r10)
                      :
                      : "memory");
-    return (struct sysret){.error = ((errval_t)r1 << 32) | r0, .value = {r2, r3, r4, r5}};
+    return (struct sysret){.error = ((errval_t)r1 << 32) | r0, .value = {r2, r3, r4, r5, r6, r7}};
 }

@@ -19,5 +19,5 @@ struct sysret syscall_raw(const uintptr_t regs[SYSCALL_REGS])
                        "+r"(r12), "+r"(r13), "+r"(r14), "+r"(r15)
                      :
                      : "rcx", "r11", "memory");
-    return (struct sysret){.error = rax, .value = {rdi, rsi, rdx, r10}};
+    return (struct sysret){.error = rax, .value = {rdi, rsi, rdx, r10, r8, r9}};
 }

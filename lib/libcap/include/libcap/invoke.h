@@ -18,6 +18,7 @@ struct cap_identity {
     genpaddr_t base;
     gensize_t bytes;
     caprights_t rights;
+    uintptr_t type_word; /* the type's own word: a Dispatcher's state and exit status */
 };
 
 /* What identify_mapping reports: the mapping a capability copy holds (include/invocations.h). */
@@ -109,6 +110,7 @@ static inline errval_t invoke_cap_identify(capaddr_t cap, struct cap_identity *r
             .base = r.value[1],
             .bytes = r.value[2],
             .rights = (caprights_t)r.value[3],
+            .type_word = r.value[4],
         };
     }
     return r.error;
@@ -138,6 +140,38 @@ static inline errval_t invoke_cap_identify_mapping(capaddr_t cap, struct cap_map
         };
     }
     return r.error;
+}
+
+/* Dispatcher: SETUP(cspace, vroot, frame, frame_vaddr, entry, stack_top). */
+static inline errval_t invoke_dispatcher_setup(capaddr_t dispatcher, capaddr_t cspace,
+                                               capaddr_t vroot, capaddr_t frame,
+                                               uintptr_t frame_vaddr, uintptr_t entry,
+                                               uintptr_t stack_top)
+{
+    const uintptr_t args[INVOKE_ARGS] = {cspace, vroot, frame, frame_vaddr, entry, stack_top};
+    return syscall_invoke(dispatcher, CMD_DISPATCHER_SETUP, args).error;
+}
+
+/* Dispatcher: RUN() and STOP(). */
+static inline errval_t invoke_dispatcher_run(capaddr_t dispatcher)
+{
+    const uintptr_t args[INVOKE_ARGS] = {0};
+    return syscall_invoke(dispatcher, CMD_DISPATCHER_RUN, args).error;
+}
+
+/* Endpoint: SEND(flags, cap, length, w0, w1, w2, w3). */
+static inline errval_t invoke_endpoint_send(capaddr_t endpoint, uint64_t flags, capaddr_t cap,
+                                            size_t length, const uintptr_t words[4])
+{
+    const uintptr_t args[INVOKE_ARGS] = {(uintptr_t)flags, cap,      length,  words[0],
+                                         words[1],         words[2], words[3]};
+    return syscall_invoke(endpoint, CMD_ENDPOINT_SEND, args).error;
+}
+
+static inline errval_t invoke_dispatcher_stop(capaddr_t dispatcher)
+{
+    const uintptr_t args[INVOKE_ARGS] = {0};
+    return syscall_invoke(dispatcher, CMD_DISPATCHER_STOP, args).error;
 }
 
 #endif

@@ -4,6 +4,7 @@
 
 #include <libcap/capref.h>
 #include <libcap/caps.h>
+#include <libcap/dispatcher.h>
 #include <libcap/ram_alloc.h>
 #include <libcap/slot_alloc.h>
 

@@ -1,0 +1,53 @@
+/* Dispatchers from a domain's side: make one, set a domain up on it, run, stop, end it. */
+#ifndef LIBCAP_DISPATCHER_H
+#define LIBCAP_DISPATCHER_H
+
+#include <dispatcher.h>
+#include <errors/errno.h>
+#include <libcap/capref.h>
+#include <stddef.h>
+
+/* A new Dispatcher capability (DISPATCHER_BYTES of RAM in a page of its own). */
+errval_t dispatcher_create(struct capref *ret);
+
+/*
+ * Sets a domain up on disp: it runs in the CSpace rooted at cspace (an L1
+ * CNode) and the address space rooted at vroot, shares frame (read-write,
+ * a page or more; its name field names the domain) with the kernel, which
+ * the domain sees at frame_vaddr, and starts at entry on stack_top, disabled,
+ * with frame_vaddr as its first argument. See doc/domains.md.
+ */
+errval_t dispatcher_setup(struct capref disp, struct capref cspace, struct capref vroot,
+                          struct capref frame, uint64_t frame_vaddr, uint64_t entry,
+                          uint64_t stack_top);
+
+/* The domain joins the round-robin queue, or leaves it. */
+errval_t dispatcher_run(struct capref disp);
+errval_t dispatcher_stop(struct capref disp);
+
+/* What identify says of disp: its state, and the status of a domain that ended. */
+errval_t dispatcher_state(struct capref disp, enum dispatcher_state *state, uint64_t *status);
+
+/*
+ * Revokes and deletes disp (ending its domain if it still runs: the kernel
+ * gives up its copies of the domain's CSpace, root table and frame), frees
+ * the slot and gives the page back.
+ */
+errval_t dispatcher_destroy(struct capref disp);
+
+/*
+ * A new Endpoint capability to disp's domain, in a new slot: retyped from disp (one per
+ * dispatcher; hand out copies, minted without the write right to forbid sending).
+ */
+errval_t endpoint_create(struct capref disp, struct capref *ret);
+
+/*
+ * Sends length words (at most LMP_MSG_WORDS) through ep, and with LMP_SEND_CAP_COPY or
+ * LMP_SEND_CAP_MOVE in flags the capability cap, to ep's domain; LMP_SEND_YIELD gives it the
+ * rest of this turn. The kernel's refusals come back as they are (SYS_ERR_ENDPOINT_BUSY: the
+ * receiver has not taken its last message yet).
+ */
+errval_t endpoint_send(struct capref ep, uint64_t flags, struct capref cap, const uintptr_t *words,
+                       size_t length);
+
+#endif
