@@ -90,6 +90,7 @@ extern const struct captest captest_caps[];
 extern const struct captest captest_paging[];
 extern const struct captest captest_pmap[];
 extern const struct captest captest_pmap_life[];
+extern const struct captest captest_pmap_adopt[];
 extern const struct captest captest_retype[];
 extern const struct captest captest_refusals[];
 extern const struct captest captest_malloc[];

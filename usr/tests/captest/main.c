@@ -87,6 +87,7 @@ int main(void)
     run_table(captest_paging, &tally);
     run_table(captest_pmap, &tally);
     run_table(captest_pmap_life, &tally);
+    run_table(captest_pmap_adopt, &tally);
     run_table(captest_retype, &tally);
     run_table(captest_refusals, &tally);
     run_table(captest_arch, &tally);
