@@ -45,7 +45,8 @@ booted_env = $(if $(2),QEMU_CPU=$(2) QEMU_MEM=$(or $(X86_CPU_MEM.$(2)),512M))
 define booted_round
 	echo "== captest on $(1)$(if $(2), -cpu $(2)) in QEMU" ; \
 	$(booted_env) tools/run-suite tools/qemu-run $(1) $(KERNEL_IMAGE.$(1)) \
-		$(BUILD)/$(1)/bin/captest $(QEMU_TIMEOUT) | tee $(call booted_log,captest,$(1),$(2)) ; \
+		$(BUILD)/$(1)/bin/captest $(QEMU_TIMEOUT) $(BUILD)/$(1)/bin/spawnchild \
+		| tee $(call booted_log,captest,$(1),$(2)) ; \
 	echo "== fault reports on $(1)$(if $(2), -cpu $(2)) in QEMU" ; \
 	$(booted_env) tools/run-suite tools/check-fault-report $(1) $(KERNEL_IMAGE.$(1)) \
 		$(BUILD)/$(1)/bin | tee $(call booted_log,fault,$(1),$(2)) ; \
@@ -98,12 +99,16 @@ soak: setup
 mutate: setup
 	@nice -n 19 tools/mutate
 
-# make run [ARCH=x86_64] [DOMAIN=demo]: boot a domain as init in QEMU.
+# make run [ARCH=x86_64] [DOMAIN=demo] [BOOT_MODULES="a b"]: boot a domain as init in QEMU, with
+# more domains in the boot image that init can spawn (doc/build.md).
 ARCH ?= x86_64
 DOMAIN ?= demo
+BOOT_MODULES ?=
+MODULE_FILES = $(addprefix $(BUILD)/$(ARCH)/bin/,$(BOOT_MODULES))
 run: setup
-	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN)
-	@tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) 300
+	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(MODULE_FILES)
+	@tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) 300 \
+		$(MODULE_FILES)
 
 # The hosted demo: the same kernel inside a Linux process.
 run-host: setup
@@ -112,12 +117,12 @@ run-host: setup
 
 # make debug: QEMU waits for gdb on :1234; `gdb-multiarch -x build/<arch>/gdbinit` loads both images.
 debug: setup
-	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN)
+	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(MODULE_FILES)
 	@printf 'file %s\nadd-symbol-file %s\ntarget remote :1234\n' \
 		$(BUILD)/$(ARCH)/bin/cpu $(BUILD)/$(ARCH)/bin/$(DOMAIN) > $(BUILD)/$(ARCH)/gdbinit
 	@echo "debug: QEMU is waiting; in another terminal: gdb-multiarch -x $(BUILD)/$(ARCH)/gdbinit"
 	@QEMU_EXTRA="-S -s" tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) \
-		$(BUILD)/$(ARCH)/bin/$(DOMAIN) 0
+		$(BUILD)/$(ARCH)/bin/$(DOMAIN) 0 $(MODULE_FILES)
 
 # Each benchmark runs natively (time, and instructions where perf counters
 # exist), then under callgrind for exact instruction counts; then the guest
@@ -152,9 +157,9 @@ fuzz: setup
 # of COVERAGE_DIRS per folder and file, with every uncovered line and its reason, writes the same
 # into doc/coverage.md, and fails if a folder is below COVERAGE_MIN percent. Unoptimised code
 # is slower: Check's timeouts are stretched, and libpmap's random sequences run 16 rounds.
-COVERAGE_DIRS := kernel/cpu lib/libcap lib/libpmap
+COVERAGE_DIRS := kernel/cpu lib/libcap lib/libpmap lib/libspawn
 COVERAGE_MIN ?= 90
-COVERAGE_SUITES := caps_check pmap_check
+COVERAGE_SUITES := caps_check pmap_check spawn_check
 COVERAGE_ENV := CK_TIMEOUT_MULTIPLIER=10 PMAP_ROUNDS=16
 cov_bins = $(foreach m,$(COVERAGE_SUITES),$(BUILD)/$(1)/bin/$(m))
 .PHONY: coverage

@@ -16,6 +16,7 @@
  * stays disabled. The kernel reads every field as untrusted input.
  */
 #define DISPATCHER_NAME_BYTES 16
+#define LMP_MSG_WORDS 4
 
 struct dispatcher_shared {
     dispatcher_word_t disabled;
@@ -26,6 +27,13 @@ struct dispatcher_shared {
     char name[DISPATCHER_NAME_BYTES]; /* read once, by DISPATCHER_SETUP; printable, NUL-padded */
     struct dispatcher_save_area enabled_area;
     struct dispatcher_save_area disabled_area;
+    /* The receive buffer for one message (doc/domains.md, "Endpoints"): the kernel fills it
+       and sets lmp_full; the domain reads it and clears lmp_full to take the next one. */
+    dispatcher_word_t lmp_full;
+    dispatcher_word_t lmp_recv_slot; /* an empty slot of the domain's for a capability; 0: none */
+    dispatcher_word_t lmp_length;    /* words in lmp_words */
+    dispatcher_word_t lmp_has_cap;   /* a capability arrived in lmp_recv_slot */
+    dispatcher_word_t lmp_words[LMP_MSG_WORDS];
 };
 
 _Static_assert(__builtin_offsetof(struct dispatcher_shared, disabled) == DISPATCHER_DISABLED &&
@@ -38,14 +46,22 @@ _Static_assert(__builtin_offsetof(struct dispatcher_shared, disabled) == DISPATC
 _Static_assert(sizeof(struct dispatcher_shared) <= DISPATCHER_FRAME_BYTES, "one page");
 
 /* What identify says of a Dispatcher capability (value[4]): its state, and (from the 8th bit
-   up) the status of a domain that ended. */
+   up) the status of a domain that ended. States from DISPATCHER_EXITED on are ends. */
 enum dispatcher_state {
     DISPATCHER_NEW = 0,  /* retyped, not set up */
     DISPATCHER_STOPPED,  /* set up (or stopped): not scheduled */
     DISPATCHER_RUNNABLE, /* scheduled round-robin */
-    DISPATCHER_EXITED,   /* ended by its exit system call */
+    DISPATCHER_WAITING,  /* runnable, but waiting for a message (SYSCALL_WAIT) */
+    DISPATCHER_EXITED,   /* ended by its exit system call (or its dispatcher was deleted) */
     DISPATCHER_FAULTED,  /* ended by a fault it could not handle */
 };
+
+/* CMD_ENDPOINT_SEND flags: what happens to the capability sent, and whether the sender gives
+   the rest of its turn to the receiver. */
+#define LMP_SEND_CAP_COPY 0x1
+#define LMP_SEND_CAP_MOVE 0x2
+#define LMP_SEND_YIELD 0x4
+#define LMP_SEND_FLAGS (LMP_SEND_CAP_COPY | LMP_SEND_CAP_MOVE | LMP_SEND_YIELD)
 #define DISPATCHER_STATE(word) ((enum dispatcher_state)((word)&0xff))
 #define DISPATCHER_STATUS(word) ((uint64_t)(word) >> 8)
 

@@ -17,6 +17,7 @@ enum syscall_number {
     SYSCALL_EXIT = 3,    /* (status): the domain is done */
     SYSCALL_DEBUG = 4,   /* (debug_cmd): the kernel's self-checks, for test suites */
     SYSCALL_YIELD = 5,   /* (): the next runnable domain runs; this one is dispatched anew later */
+    SYSCALL_WAIT = 6,    /* (): returns when the domain's receive buffer holds a message */
 };
 
 /* SYSCALL_DEBUG commands. */
@@ -114,8 +115,46 @@ enum invocation_cmd {
     CMD_DISPATCHER_SETUP,
     CMD_DISPATCHER_RUN,
     CMD_DISPATCHER_STOP,
+    /*
+     * Endpoint (needs the write right): SEND(flags, cap, length, w0, w1, w2, w3)
+     * puts length (at most LMP_MSG_WORDS) words, and with LMP_SEND_CAP_COPY or
+     * _MOVE the capability at cap (in the caller's CSpace), into the receive
+     * buffer of the endpoint's domain (include/dispatcher.h), and wakes it.
+     */
+    CMD_ENDPOINT_SEND,
+    /*
+     * Frame, DevFrame or VNode: the mapping this copy holds (the kernel's record of it), so that
+     * a domain handed capabilities that are already mapped can learn its own address space.
+     * value[0]: the physical base of the table it is mapped in; value[1]: the offset into the
+     * object of the first entry (0 for a table); value[2]: the first entry and the count
+     * (IDENTIFY_MAPPING_SLOT/_COUNT); value[3]: the table's type, the flags the entries carry
+     * (VREGION_FLAGS_*; 0 for a table) and IDENTIFY_MAPPING_MIXED when they differ (a
+     * modify_flags of part of the run): then the flags are the first entry's. Errors: lookup
+     * errors, SYS_ERR_ILLEGAL_INVOCATION (another type), SYS_ERR_VM_NOT_MAPPED (this copy holds
+     * no mapping; other copies of the object may).
+     */
+    CMD_IDENTIFY_MAPPING,
+    /*
+     * Frame or DevFrame, on the copy that holds the mapping: SPLIT_MAPPING(at, dest). The record
+     * keeps its first `at` entries and dest, an unmapped copy of the same object with at least
+     * this copy's rights (resolved through the caller's CSpace), takes the rest. No entry changes
+     * and nothing is flushed: a run that holds the code, stack or data the caller is running on
+     * can be split. Errors: lookup errors (dest), SYS_ERR_VM_NOT_MAPPED, SYS_ERR_VM_BEYOND_MAPPING
+     * (at is 0 or not below the count), SYS_ERR_VM_SPLIT_NOT_A_COPY, SYS_ERR_VM_RIGHTS_EXCEED,
+     * SYS_ERR_VM_ALREADY_MAPPED (dest holds a mapping).
+     */
+    CMD_FRAME_SPLIT_MAPPING,
     CMD_NUM
 };
+
+/* The words of CMD_IDENTIFY_MAPPING's value[2] and value[3]. */
+#define IDENTIFY_MAPPING_COUNT_SHIFT 16
+#define IDENTIFY_MAPPING_SLOT(word) ((unsigned)((word)&0xffff))
+#define IDENTIFY_MAPPING_COUNT(word) ((unsigned)(((word) >> IDENTIFY_MAPPING_COUNT_SHIFT) & 0xffff))
+#define IDENTIFY_MAPPING_FLAGS_SHIFT 8
+#define IDENTIFY_MAPPING_TABLE_TYPE(word) ((unsigned)((word)&0xff))
+#define IDENTIFY_MAPPING_FLAGS(word) ((unsigned)(((word) >> IDENTIFY_MAPPING_FLAGS_SHIFT) & 0xff))
+#define IDENTIFY_MAPPING_MIXED ((uintptr_t)1 << 16)
 
 struct sysret {
     errval_t error;

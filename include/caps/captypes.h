@@ -38,6 +38,7 @@ enum objkind {
     OBJKIND_CNODE,      /* holds capability table entries */
     OBJKIND_VNODE,      /* a hardware page table */
     OBJKIND_DISPATCHER, /* a domain's control block (doc/domains.md) */
+    OBJKIND_ENDPOINT,   /* a way to send messages to a dispatcher's domain */
 };
 
 struct objtype_info {

@@ -13,7 +13,7 @@ struct dcb *dcb_of(const struct capability *dispatcher)
     return phys_to_kernel_ptr(dispatcher->base);
 }
 
-static struct dispatcher_shared *shared_frame(const struct dcb *dcb)
+struct dispatcher_shared *dcb_frame(const struct dcb *dcb)
 {
     return phys_to_kernel_ptr(dcb->frame.cap.base);
 }
@@ -39,7 +39,7 @@ void dispatcher_init_domain(struct dcb *dcb, const char *name, const struct cte 
     dcb->state = DISPATCHER_STOPPED;
     if (frame != NULL) {
         caps_hold(&dcb->frame, frame);
-        struct dispatcher_shared *s = shared_frame(dcb);
+        struct dispatcher_shared *s = dcb_frame(dcb);
         s->disabled = 1;
         save_area_start(&s->disabled_area, (dispatcher_word_t)entry, (dispatcher_word_t)stack_top,
                         (dispatcher_word_t)frame_vaddr);
@@ -111,7 +111,9 @@ static errval_t dispatcher_run(struct dcb *dcb)
         return SYS_ERR_DISPATCHER_RUNNABLE;
     case DISPATCHER_STOPPED:
         dcb->state = DISPATCHER_RUNNABLE;
-        sched_make_runnable(dcb);
+        if (!dcb->waiting) {
+            sched_make_runnable(dcb);
+        }
         return SYS_ERR_OK;
     default:
         return SYS_ERR_DISPATCHER_ENDED;
@@ -155,7 +157,30 @@ struct sysret dispatcher_invoke(const struct capability *caller, struct cte *dis
 uintptr_t dispatcher_identify_word(const struct capability *dispatcher)
 {
     const struct dcb *dcb = dcb_of(dispatcher);
-    return (uintptr_t)dcb->state | (uintptr_t)(dcb->status << 8);
+    enum dispatcher_state state = (enum dispatcher_state)dcb->state;
+    if (state == DISPATCHER_RUNNABLE && dcb->waiting) {
+        state = DISPATCHER_WAITING;
+    }
+    return (uintptr_t)state | (uintptr_t)(dcb->status << 8);
+}
+
+void dispatcher_wait(struct dcb *dcb)
+{
+    if (cte_is_empty(&dcb->frame) || dcb_frame(dcb)->lmp_full != 0) {
+        return; /* the hosted init has no buffer; a message is there already */
+    }
+    dcb->waiting = true;
+    sched_remove(dcb);
+}
+
+void dispatcher_wake(struct dcb *dcb)
+{
+    if (dcb->waiting) {
+        dcb->waiting = false;
+        if (dcb->state == DISPATCHER_RUNNABLE) {
+            sched_make_runnable(dcb);
+        }
+    }
 }
 
 /* Queues the kernel's copies for deletion, once; cap_delete.c empties them. */
@@ -182,8 +207,7 @@ void dispatcher_end(struct dcb *dcb, enum dispatcher_state how, uint64_t status)
         printk("kernel: domain %s exited with status %llu\n", dcb->name,
                (unsigned long long)status);
     }
-    sched_remove(dcb);
-    sched_remove_live(dcb);
+    sched_forget(dcb);
     dcb->state = (uint8_t)how;
     dcb->status = status;
     struct cte *held = release_held(dcb);
@@ -196,9 +220,13 @@ void dispatcher_dying(struct dcb *dcb, struct cte **held)
 {
     if (dcb->state != DISPATCHER_NEW && dcb->state < DISPATCHER_EXITED) {
         printk("kernel: domain %s ended: its last dispatcher capability was deleted\n", dcb->name);
-        sched_remove(dcb);
-        sched_remove_live(dcb);
+        if (dcb->is_init) {
+            kcheck_report(dcb);
+            platform_domain_exit(dcb, 0xff);
+        }
+        sched_forget(dcb);
     }
     dcb->state = DISPATCHER_EXITED;
+    dcb->status = 0xff;
     *held = release_held(dcb);
 }

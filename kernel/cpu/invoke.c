@@ -160,6 +160,27 @@ static struct sysret handle_modify_flags(const struct capability *caller, struct
     return sysret_error(paging_modify_flags(frame, args[0], args[1], args[2]));
 }
 
+/* Frame, DevFrame, VNode: IDENTIFY_MAPPING(): the mapping this copy holds. */
+static struct sysret handle_identify_mapping(const struct capability *caller, struct cte *copy,
+                                             const uintptr_t *args)
+{
+    (void)caller;
+    (void)args;
+    return paging_identify_mapping(copy);
+}
+
+/* Frame, DevFrame: SPLIT_MAPPING(at, dest). */
+static struct sysret handle_split_mapping(const struct capability *caller, struct cte *frame,
+                                          const uintptr_t *args)
+{
+    struct cte *dest;
+    errval_t err = cspace_lookup_cap(caller, args[1], &dest);
+    if (err_is_ok(err)) {
+        err = paging_split_mapping(frame, args[0], dest);
+    }
+    return sysret_error(err);
+}
+
 /* Dispatcher: SETUP, RUN, STOP (dispatcher.c). */
 static struct sysret handle_dispatcher(const struct capability *caller, struct cte *dispatcher,
                                        const uintptr_t *args, uint64_t cmd)
@@ -188,11 +209,13 @@ static struct sysret handle_dispatcher_stop(const struct capability *caller, str
 #define VNODE_INVOCATIONS                                                                          \
     {                                                                                              \
         [CMD_VNODE_MAP] = handle_map, [CMD_VNODE_UNMAP] = handle_unmap,                            \
-        [CMD_VNODE_DUMP] = handle_dump,                                                            \
+        [CMD_VNODE_DUMP] = handle_dump, [CMD_IDENTIFY_MAPPING] = handle_identify_mapping,          \
     }
 #define FRAME_INVOCATIONS                                                                          \
     {                                                                                              \
-        [CMD_FRAME_MODIFY_FLAGS] = handle_modify_flags                                             \
+        [CMD_FRAME_MODIFY_FLAGS] = handle_modify_flags,                                            \
+        [CMD_IDENTIFY_MAPPING] = handle_identify_mapping,                                          \
+        [CMD_FRAME_SPLIT_MAPPING] = handle_split_mapping,                                          \
     }
 
 static const invocation_handler invocations[ObjType_Num][CMD_NUM] = {
@@ -218,6 +241,7 @@ static const invocation_handler invocations[ObjType_Num][CMD_NUM] = {
             [CMD_DISPATCHER_RUN] = handle_dispatcher_run,
             [CMD_DISPATCHER_STOP] = handle_dispatcher_stop,
         },
+    [ObjType_Endpoint] = {[CMD_ENDPOINT_SEND] = endpoint_invoke_send},
 };
 
 struct sysret sys_invoke(struct dcb *dcb, uint64_t invoked, uint64_t cmd,

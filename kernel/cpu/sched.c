@@ -11,12 +11,13 @@ struct dcb *dcb_current;
 static struct dcb *runnable_head, *runnable_tail;
 static struct dcb *live_head;
 static bool switch_pending;
+static bool current_gone; /* the current domain stopped or ended: nothing of it to save */
 
 void sched_reset(void)
 {
     dcb_current = NULL;
     runnable_head = runnable_tail = live_head = NULL;
-    switch_pending = false;
+    switch_pending = current_gone = false;
 }
 
 void sched_make_runnable(struct dcb *dcb)
@@ -28,7 +29,7 @@ void sched_make_runnable(struct dcb *dcb)
         runnable_tail->next_runnable = dcb;
     }
     runnable_tail = dcb;
-    if (dcb_current == NULL) {
+    if (dcb_current == NULL || current_gone) {
         switch_pending = true;
     }
 }
@@ -49,8 +50,43 @@ void sched_remove(struct dcb *dcb)
         dcb->next_runnable = NULL;
     }
     if (dcb == dcb_current) {
-        switch_pending = true;
+        switch_pending = true; /* its registers are saved on the way out */
     }
+}
+
+void sched_forget(struct dcb *dcb)
+{
+    sched_remove(dcb);
+    sched_remove_live(dcb);
+    if (dcb == dcb_current) {
+        current_gone = true;
+    }
+}
+
+static bool queued(const struct dcb *dcb)
+{
+    for (const struct dcb *d = runnable_head; d != NULL; d = d->next_runnable) {
+        if (d == dcb) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* dcb runs next: it goes right behind the head, which then goes to the back. */
+void sched_donate(struct dcb *dcb)
+{
+    if (dcb == runnable_head || !queued(dcb)) {
+        return; /* running already, or not in the queue */
+    }
+    sched_remove(dcb);
+    struct dcb *head = runnable_head;
+    dcb->next_runnable = head->next_runnable;
+    head->next_runnable = dcb;
+    if (runnable_tail == head) {
+        runnable_tail = dcb;
+    }
+    sched_yield();
 }
 
 /* The head goes to the back: the next one runs. */
@@ -149,18 +185,15 @@ bool sched_leave_kernel(void)
     if (!switch_pending) {
         return false;
     }
-    /*
-     * The domain that ran is saved even when it stopped itself, so that RUN resumes it where it
-     * stopped; one that ended has given its frame back, and may have taken its tables along:
-     * its root (then 0) is switched away from in any case.
-     */
-    struct dcb *from = dcb_current;
+    struct dcb *from = current_gone ? NULL : dcb_current;
     if (from != NULL && !cte_is_empty(&from->frame)) {
         save_domain(from);
     }
+    /* A domain that ended may have taken its tables along: switch away from them in any case. */
     genpaddr_t loaded = from != NULL ? from->vroot.cap.base : 0;
     for (;;) {
         switch_pending = false;
+        current_gone = false;
         struct dcb *to = runnable_head;
         if (to == NULL) {
             printk("kernel: no domain left to run\n");

@@ -8,7 +8,7 @@ void startup_init_cspace(struct dcb *init, genpaddr_t base)
 {
     static const cslot_t l2_slots[INIT_L2_CNODES] = {
         ROOTCN_SLOT_TASKCN,      ROOTCN_SLOT_SUPERCN, ROOTCN_SLOT_PHYSADDRCN,
-        ROOTCN_SLOT_SLOT_ALLOC0, ROOTCN_SLOT_PAGECN,
+        ROOTCN_SLOT_SLOT_ALLOC0, ROOTCN_SLOT_PAGECN,  ROOTCN_SLOT_MODULECN,
     };
     gensize_t root_bytes = (gensize_t)INIT_ROOTCN_SLOTS * CTE_BYTES;
 

@@ -31,6 +31,9 @@ struct sysret sys_syscall(struct dcb *dcb, const uintptr_t regs[SYSCALL_REGS])
     case SYSCALL_YIELD:
         sched_yield();
         return (struct sysret){.error = SYS_ERR_OK};
+    case SYSCALL_WAIT:
+        dispatcher_wait(dcb);
+        return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_DEBUG:
         return sys_debug(dcb, regs[1], regs[2]);
     default:

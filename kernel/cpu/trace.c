@@ -21,6 +21,8 @@ static const struct command_info commands[CMD_NUM] = {
     [CMD_VNODE_UNMAP] = {"unmap", {"src", "slot", "pte_count"}},
     [CMD_VNODE_DUMP] = {"dump", {NULL}},
     [CMD_FRAME_MODIFY_FLAGS] = {"modify_flags", {"first_page", "pages", "flags"}},
+    [CMD_IDENTIFY_MAPPING] = {"identify_mapping", {NULL}},
+    [CMD_FRAME_SPLIT_MAPPING] = {"split_mapping", {"at", "dest"}},
 };
 
 void trace_refusal_detail(const char *fmt, ...)

@@ -42,6 +42,12 @@ errval_t cap_identify(struct capref cap, struct cap_identity *ret)
     return err_is_fail(err) ? err_push(err, LIB_ERR_CAP_IDENTIFY) : err;
 }
 
+errval_t cap_identify_mapping(struct capref cap, struct cap_mapping *ret)
+{
+    errval_t err = invoke_cap_identify_mapping(get_cap_addr(cap), ret);
+    return err_is_fail(err) ? err_push(err, LIB_ERR_CAP_IDENTIFY_MAPPING) : err;
+}
+
 errval_t cap_destroy(struct capref cap)
 {
     errval_t err = cap_delete(cap);
@@ -71,4 +77,10 @@ errval_t vnode_modify_flags(struct capref frame, size_t first_page, size_t pages
 {
     errval_t err = invoke_frame_modify_flags(get_cap_addr(frame), first_page, pages, flags);
     return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_MODIFY_FLAGS) : err;
+}
+
+errval_t vnode_split_mapping(struct capref frame, size_t at, struct capref dest)
+{
+    errval_t err = invoke_frame_split_mapping(get_cap_addr(frame), at, get_cap_addr(dest));
+    return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_SPLIT_MAPPING) : err;
 }

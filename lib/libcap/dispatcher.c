@@ -78,3 +78,32 @@ errval_t dispatcher_destroy(struct capref disp)
     }
     return err_is_fail(err) ? err_push(err, LIB_ERR_DISPATCHER_DESTROY) : err;
 }
+
+errval_t endpoint_create(struct capref disp, struct capref *ret)
+{
+    struct capref slot;
+    errval_t err = slot_alloc(&slot);
+    if (err_is_ok(err)) {
+        err = cap_retype(slot, disp, 0, ObjType_Endpoint, DISPATCHER_BYTES, 1);
+        if (err_is_fail(err)) {
+            slot_free(slot);
+        }
+    }
+    if (err_is_fail(err)) {
+        return err_push(err, LIB_ERR_ENDPOINT_CREATE);
+    }
+    *ret = slot;
+    return SYS_ERR_OK;
+}
+
+errval_t endpoint_send(struct capref ep, uint64_t flags, struct capref cap, const uintptr_t *words,
+                       size_t length)
+{
+    uintptr_t w[LMP_MSG_WORDS] = {0};
+    for (size_t i = 0; i < length && i < LMP_MSG_WORDS; i++) {
+        w[i] = words[i];
+    }
+    bool with_cap = (flags & (LMP_SEND_CAP_COPY | LMP_SEND_CAP_MOVE)) != 0;
+    return invoke_endpoint_send(get_cap_addr(ep), flags, with_cap ? get_cap_addr(cap) : 0, length,
+                                w);
+}

@@ -17,7 +17,10 @@ static struct {
     uint32_t empty_count;
     uint32_t retired[INIT_ROOTCN_SLOTS]; /* L1 slots whose CNode was given back */
     uint32_t retired_count;
-    uint32_t next_l1; /* the next never-used L1 slot */
+    bool lent[INIT_ROOTCN_SLOTS]; /* L1 slots slot_alloc_l1 handed out */
+    size_t lent_count;
+    struct slot_redirect *redirect; /* where slot_alloc goes instead, if set */
+    uint32_t next_l1;               /* the next never-used L1 slot */
     uint32_t l1_end;
     size_t used;
     size_t free_slots;
@@ -48,7 +51,10 @@ void slot_alloc_init(void)
         sa.installed[i] = false;
         sa.on_stack[i] = false;
         sa.on_empty[i] = false;
+        sa.lent[i] = false;
     }
+    sa.lent_count = 0;
+    sa.redirect = NULL;
     sa.stack_depth = 0;
     sa.empty_count = 0;
     sa.retired_count = 0;
@@ -117,8 +123,67 @@ static cslot_t take_free_slot(uint32_t l1)
     return 0; /* unreachable: free_count said there was one */
 }
 
+errval_t slot_alloc_l1(uint32_t *ret)
+{
+    if (!free_l1(ret)) {
+        return LIB_ERR_SLOT_ALLOC_NO_SPACE;
+    }
+    sa.lent[*ret] = true;
+    sa.lent_count++;
+    return SYS_ERR_OK;
+}
+
+errval_t slot_free_l1(uint32_t l1)
+{
+    if (l1 >= INIT_ROOTCN_SLOTS || !sa.lent[l1]) {
+        return LIB_ERR_SLOT_FREE;
+    }
+    sa.lent[l1] = false;
+    sa.lent_count--;
+    sa.retired[sa.retired_count++] = l1;
+    return SYS_ERR_OK;
+}
+
+size_t slot_alloc_l1_lent(void)
+{
+    return sa.lent_count;
+}
+
+struct slot_redirect *slot_alloc_redirect(struct slot_redirect *r)
+{
+    struct slot_redirect *previous = sa.redirect;
+    sa.redirect = r;
+    return previous;
+}
+
+static errval_t redirected_alloc(struct slot_redirect *r, struct capref *ret)
+{
+    for (cslot_t slot = 0; slot < L2_CNODE_SLOTS; slot++) {
+        uint32_t bit = UINT32_C(1) << (slot % 32);
+        if (!(r->used[slot / 32] & bit)) {
+            r->used[slot / 32] |= bit;
+            *ret = (struct capref){.cnode = cnode_at_l1(r->l1), .slot = slot};
+            return SYS_ERR_OK;
+        }
+    }
+    return err_push(LIB_ERR_SLOT_REDIRECT_FULL, LIB_ERR_SLOT_ALLOC);
+}
+
+static errval_t redirected_free(struct slot_redirect *r, struct capref cap)
+{
+    uint32_t bit = UINT32_C(1) << (cap.slot % 32);
+    if (cap.slot >= L2_CNODE_SLOTS || !(r->used[cap.slot / 32] & bit)) {
+        return LIB_ERR_SLOT_FREE;
+    }
+    r->used[cap.slot / 32] &= ~bit;
+    return SYS_ERR_OK;
+}
+
 errval_t slot_alloc(struct capref *ret)
 {
+    if (sa.redirect != NULL) {
+        return redirected_alloc(sa.redirect, ret);
+    }
     while (sa.stack_depth > 0 && (sa.free_count[sa.stack[sa.stack_depth - 1]] == 0 ||
                                   !sa.installed[sa.stack[sa.stack_depth - 1]])) {
         sa.on_stack[sa.stack[--sa.stack_depth]] = false;
@@ -171,6 +236,9 @@ static void retire_spare_cnodes(void)
 errval_t slot_free(struct capref cap)
 {
     uint32_t l1 = cap.cnode.l1_index;
+    if (sa.redirect != NULL && l1 == sa.redirect->l1) {
+        return redirected_free(sa.redirect, cap);
+    }
     if (l1 >= INIT_ROOTCN_SLOTS || !sa.installed[l1] || cap.slot >= L2_CNODE_SLOTS) {
         return LIB_ERR_SLOT_FREE;
     }

@@ -30,6 +30,12 @@ void sys_yield(void)
     syscall_raw(regs);
 }
 
+void sys_wait(void)
+{
+    const uintptr_t regs[SYSCALL_REGS] = {SYSCALL_WAIT};
+    syscall_raw(regs);
+}
+
 errval_t sys_debug_check_kernel(uintptr_t *detail)
 {
     const uintptr_t regs[SYSCALL_REGS] = {SYSCALL_DEBUG, DEBUG_CHECK_KERNEL};

@@ -56,10 +56,25 @@ errval_t mapping_copy_destroy(struct pmap *pmap, struct capref copy)
     return err_is_fail(err) ? err_push(err, LIB_ERR_CAP_DESTROY) : err;
 }
 
+/* Ends the kernel's mapping of a run: a borrowed copy is unmapped and stays the caller's. */
+static errval_t release_copy(struct pmap *pmap, struct pmap_vnode *table,
+                             const struct pmap_mapping *m)
+{
+    if (!(m->adopted & RUN_BORROWED)) {
+        /* Deleting our copy removes the kernel's mapping with it, TLB flush included. */
+        return mapping_copy_destroy(pmap, m->copy);
+    }
+    errval_t err = vnode_unmap(table->cap, m->copy, m->slot, m->pte_count);
+    if (copy_was_revoked(err)) {
+        pmap->stats.runs_revoked++; /* the kernel already took the mapping down with it */
+        err = SYS_ERR_OK;
+    }
+    return err;
+}
+
 errval_t mapping_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m)
 {
-    /* Deleting our copy removes the kernel's mapping with it, TLB flush included. */
-    errval_t err = mapping_copy_destroy(pmap, m->copy);
+    errval_t err = release_copy(pmap, table, m);
     if (err_is_fail(err)) {
         return err;
     }

@@ -15,12 +15,15 @@ static errval_t visit_print(struct pmap *pmap, struct pmap_vnode *table, struct 
     char line[160];
     format_snprintf(line, sizeof(line),
                     "  0x%012llx..0x%012llx  level %d slots %u..%u  %u x %llu KiB  frame+0x%llx  "
-                    "flags 0x%x",
+                    "flags 0x%x%s",
                     (unsigned long long)run_vaddr,
                     (unsigned long long)(run_vaddr + m->pte_count * span), table->level,
                     (unsigned)m->slot, (unsigned)(m->slot + m->pte_count - 1),
                     (unsigned)m->pte_count, (unsigned long long)(span >> 10),
-                    (unsigned long long)m->offset_bytes, (unsigned)m->flags);
+                    (unsigned long long)m->offset_bytes, (unsigned)m->flags,
+                    (m->adopted & RUN_KEPT)       ? "  adopted, kept"
+                    : (m->adopted & RUN_BORROWED) ? "  adopted"
+                                                  : "");
     d->print(line);
     return SYS_ERR_OK;
 }

@@ -72,7 +72,7 @@ errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_opti
     *pmap = (struct pmap){.layout = l, .root_cap = root, .root_base = id.base};
     pmap->options = options != NULL ? *options : (struct pmap_options){0};
     bootstrap_slabs(pmap);
-    *pmap->root = (struct pmap_vnode){.cap = root};
+    *pmap->root = (struct pmap_vnode){.cap = root, .base = id.base};
     __builtin_memset(pmap->root->child, 0, l->entries[0] * sizeof(uintptr_t));
     pmap->meta_base = pmap->options.meta_base != 0 ? pmap->options.meta_base : l->meta_base_default;
     gensize_t window = pmap->options.meta_window_bytes != 0 ? pmap->options.meta_window_bytes
@@ -88,8 +88,19 @@ errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_opti
 errval_t pmap_init_self(struct pmap *pmap)
 {
     struct capref root = {.cnode = cnode_at_l1(ROOTCN_SLOT_PAGECN), .slot = PAGECN_SLOT_VROOT};
-    struct pmap_options options = {.vaddr_min = DOMAIN_PMAP_VADDR_MIN};
-    return pmap_init(pmap, root, &options);
+    errval_t err = pmap_init(pmap, root, NULL);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    /* Hand out addresses above the image and stack first: the low ones only when that is full. */
+    pmap->addr_hint = DOMAIN_PMAP_VADDR_MIN;
+    struct capref image = {.cnode = root.cnode, .slot = PAGECN_SLOT_VROOT + 1};
+    err = pmap_adopt(pmap, image, L2_CNODE_SLOTS - image.slot, PMAP_ADOPT_KEEP);
+    if (err_is_fail(err)) {
+        pmap_destroy(pmap); /* gives back the metadata a refill may have taken */
+        return err_push(err, LIB_ERR_PMAP_INIT);
+    }
+    return SYS_ERR_OK;
 }
 
 void pmap_get_stats(const struct pmap *pmap, struct pmap_stats *ret)

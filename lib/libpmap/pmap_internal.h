@@ -18,7 +18,10 @@ struct pmap_vnode {
     cslot_t parent_slot;
     uint16_t used; /* non-empty entries */
     uint8_t level;
-    bool claimed; /* pmap_destroy: a metadata block has taken this table down with it */
+    bool claimed;    /* pmap_destroy: a metadata block has taken this table down with it */
+    bool borrowed;   /* adopted: cap is the caller's, so taking the table down only unmaps it */
+    bool pinned;     /* pmap_destroy: a run it keeps lies below, so the table stays */
+    genpaddr_t base; /* the table's physical base, for adoption (root and adopted tables) */
     uintptr_t child[];
 };
 
@@ -30,8 +33,15 @@ struct pmap_mapping {
     cslot_t slot;
     uint16_t pte_count;
     uint8_t level;
+    uint8_t adopted; /* RUN_* bits: how pmap_adopt found this run */
     vregion_flags_t flags;
 };
+
+/* The copy is the caller's capability that held the mapping when adopted: it is unmapped, never
+ * deleted or freed. A split gives the other part a copy of the pmap's own. */
+#define RUN_BORROWED 1u
+/* Adopted with PMAP_ADOPT_KEEP: pmap_destroy leaves the run mapped (both parts of a split). */
+#define RUN_KEPT 2u
 
 _Static_assert(sizeof(struct pmap_mapping) <= PMAP_MAPPING_BYTES_MAX, "mapping node too big");
 
@@ -110,6 +120,12 @@ errval_t vnode_get_or_create(struct pmap *pmap, genvaddr_t vaddr, int level,
 /* Reclaims empty tables from vnode upwards (never the root). */
 errval_t vnode_reclaim_if_empty(struct pmap *pmap, struct pmap_vnode *vnode);
 
+/*
+ * Takes a table below the root down: destroys the pmap's own (which unmaps it from its parent),
+ * unmaps a borrowed one from its parent at slot (the capability stays the caller's).
+ */
+errval_t vnode_take_down(struct capref cap, bool borrowed, struct capref parent, cslot_t slot);
+
 /* Installs a run: the kernel mapping through a fresh copy, and the shadow entries. */
 errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t slot,
                          struct capref frame, gensize_t offset_bytes, size_t pte_count,
@@ -183,6 +199,12 @@ errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref fr
 errval_t pmap_unmap_internal(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes);
 
 /*
+ * pmap_destroy's first step: unmaps every run in the range except those adopted to be kept,
+ * which it leaves mapped and pins the tables above them, so that nothing takes those down.
+ */
+errval_t pmap_unmap_all_but_kept(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes);
+
+/*
  * The header of each metadata block: the list of blocks, what backs this one and, filled in by
  * pmap_destroy while every block is still mapped, everything needed to take it down without
  * reading any other block: its run's copy and the tables that go with it, root side first.
@@ -198,7 +220,11 @@ struct meta_block {
     /* The run that maps this block lives in the block itself: no other block is pinned by it. */
     struct pmap_mapping self_run;
     struct capref copy;
-    struct capref tables[PMAP_MAX_LEVELS];
+    struct {
+        struct capref cap, parent; /* the table, and the one it is mapped in at slot */
+        cslot_t slot;
+        bool borrowed;
+    } tables[PMAP_MAX_LEVELS];
     uint8_t table_count;
 };
 

@@ -19,26 +19,23 @@ static errval_t split_run(struct pmap *pmap, struct pmap_vnode *table, struct pm
     if (err_is_fail(err)) {
         return err;
     }
+    /*
+     * The kernel hands the tail of the record to the new copy and leaves every entry as it is:
+     * the run may hold the code, stack or data running this (an adopted image does).
+     */
+    err = vnode_split_mapping(m->copy, at, copy);
+    if (err_is_fail(err)) {
+        cap_destroy(copy);
+        return err; /* the kernel refused a split of a record it holds: a bug */
+    }
     struct pmap_mapping *right = meta_alloc(pmap, META_KIND_MAPPING);
     gensize_t span = pmap->layout->span_bytes[table->level];
-    vregion_flags_t kflags = m->flags & ~VREGION_FLAGS_LARGE;
     *right = *m;
-    right->copy = copy;
+    right->copy = copy; /* ours, even when m's copy is borrowed */
+    right->adopted &= (uint8_t)~RUN_BORROWED;
     right->slot = (cslot_t)(m->slot + at);
     right->pte_count = (uint16_t)(m->pte_count - at);
     right->offset_bytes = m->offset_bytes + at * span;
-    /* The kernel records whole runs: replace the one by two. */
-    err = vnode_unmap(table->cap, m->copy, m->slot, m->pte_count);
-    if (err_is_ok(err)) {
-        err = vnode_map(table->cap, m->slot, m->copy, kflags, m->offset_bytes, at);
-    }
-    if (err_is_ok(err)) {
-        err =
-            vnode_map(table->cap, right->slot, copy, kflags, right->offset_bytes, right->pte_count);
-    }
-    if (err_is_fail(err)) {
-        return err; /* the kernel refused what it accepted a moment ago: a bug */
-    }
     m->pte_count = (uint16_t)at;
     for (cslot_t i = right->slot; i < (cslot_t)right->slot + right->pte_count; i++) {
         table->child[i] = (uintptr_t)right | CHILD_MAPPING_TAG;

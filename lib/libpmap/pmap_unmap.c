@@ -1,12 +1,18 @@
 /* pmap_unmap and pmap_modify_flags: split at the borders, then act on whole runs. */
 #include "pmap_internal.h"
 
+/* arg: whether runs adopted to be kept stay (pmap_destroy), pinning the tables above them. */
 static errval_t visit_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
                              genvaddr_t run_vaddr, void *arg, bool *stop)
 {
     (void)run_vaddr;
-    (void)arg;
     (void)stop;
+    if (*(const bool *)arg && (m->adopted & RUN_KEPT)) {
+        for (struct pmap_vnode *v = table; v != NULL && !v->pinned; v = v->parent) {
+            v->pinned = true;
+        }
+        return SYS_ERR_OK;
+    }
     errval_t err = mapping_remove(pmap, table, m);
     return err_is_ok(err) ? vnode_reclaim_if_empty(pmap, table) : err;
 }
@@ -21,16 +27,26 @@ static errval_t split_borders(struct pmap *pmap, genvaddr_t vaddr, gensize_t byt
     return err;
 }
 
-errval_t pmap_unmap_internal(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+static errval_t unmap_range(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes, bool spare_kept)
 {
     errval_t err = pmap_check_range(pmap, vaddr, bytes);
     if (err_is_ok(err)) {
         err = split_borders(pmap, vaddr, bytes);
     }
     if (err_is_ok(err)) {
-        err = pmap_walk_range(pmap, vaddr, vaddr + bytes, visit_remove, NULL);
+        err = pmap_walk_range(pmap, vaddr, vaddr + bytes, visit_remove, &spare_kept);
     }
     return err;
+}
+
+errval_t pmap_unmap_internal(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    return unmap_range(pmap, vaddr, bytes, false);
+}
+
+errval_t pmap_unmap_all_but_kept(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    return unmap_range(pmap, vaddr, bytes, true);
 }
 
 errval_t pmap_unmap(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)

@@ -33,9 +33,13 @@ static errval_t claim_block_path(struct pmap *pmap, struct meta_block *b)
             return SYS_ERR_OK;
         }
         v = child_table(c);
-        if (!v->claimed) {
+        if (!v->claimed && !v->pinned) { /* a pinned table stays, for the runs kept below it */
             v->claimed = true;
-            b->tables[b->table_count++] = v->cap;
+            b->tables[b->table_count].cap = v->cap;
+            b->tables[b->table_count].parent = v->parent->cap;
+            b->tables[b->table_count].slot = v->parent_slot;
+            b->tables[b->table_count].borrowed = v->borrowed;
+            b->table_count++;
         }
     }
 }
@@ -47,7 +51,8 @@ static errval_t destroy_block(struct pmap *pmap, struct meta_block *b, struct me
     *next = h.next;
     errval_t err = mapping_copy_destroy(pmap, h.copy);
     for (int i = h.table_count - 1; i >= 0 && err_is_ok(err); i--) {
-        err = vnode_destroy(h.tables[i]);
+        err = vnode_take_down(h.tables[i].cap, h.tables[i].borrowed, h.tables[i].parent,
+                              h.tables[i].slot);
     }
     return err_is_ok(err) ? frame_free(h.frame) : err;
 }
@@ -73,12 +78,15 @@ static errval_t destroy_self_metadata(struct pmap *pmap)
     return err;
 }
 
-/* Destroys the tables below vnode, deepest first (a foreign pmap: its nodes are on the heap). */
+/*
+ * Takes the tables below vnode down, deepest first (a foreign pmap: its nodes are on the heap),
+ * all but the pinned ones, which kept runs still use.
+ */
 static errval_t destroy_tables(struct pmap *pmap, struct pmap_vnode *vnode)
 {
     for (cslot_t i = 0; i < pmap->layout->entries[vnode->level]; i++) {
         uintptr_t c = vnode->child[i];
-        if (c != 0 && !child_is_mapping(c)) {
+        if (c != 0 && !child_is_mapping(c) && !child_table(c)->pinned) {
             errval_t err = destroy_tables(pmap, child_table(c));
             if (err_is_fail(err)) {
                 return err;
@@ -86,7 +94,10 @@ static errval_t destroy_tables(struct pmap *pmap, struct pmap_vnode *vnode)
         }
         vnode->child[i] = 0;
     }
-    return vnode->parent != NULL ? vnode_destroy(vnode->cap) : SYS_ERR_OK;
+    struct pmap_vnode *parent = vnode->parent;
+    return parent != NULL
+               ? vnode_take_down(vnode->cap, vnode->borrowed, parent->cap, vnode->parent_slot)
+               : SYS_ERR_OK;
 }
 
 static errval_t destroy_heap_metadata(struct pmap *pmap)
@@ -115,10 +126,10 @@ errval_t pmap_destroy(struct pmap *pmap)
     /* Everything but the metadata: runs and the tables they leave empty. */
     errval_t err =
         pmap->meta_base > pmap->vaddr_min
-            ? pmap_unmap_internal(pmap, pmap->vaddr_min, pmap->meta_base - pmap->vaddr_min)
+            ? pmap_unmap_all_but_kept(pmap, pmap->vaddr_min, pmap->meta_base - pmap->vaddr_min)
             : SYS_ERR_OK;
     if (err_is_ok(err) && meta_end < l->user_end) {
-        err = pmap_unmap_internal(pmap, meta_end, l->user_end - meta_end);
+        err = pmap_unmap_all_but_kept(pmap, meta_end, l->user_end - meta_end);
     }
     if (err_is_ok(err)) {
         err = self ? destroy_self_metadata(pmap) : destroy_heap_metadata(pmap);

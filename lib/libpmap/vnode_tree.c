@@ -52,6 +52,9 @@ static errval_t vnode_create_child(struct pmap *pmap, struct pmap_vnode *parent,
     node->used = 0;
     node->level = (uint8_t)level;
     node->claimed = false;
+    node->borrowed = false;
+    node->pinned = false;
+    node->base = 0; /* not needed: only adoption looks tables up by their base */
     __builtin_memset(node->child, 0, pmap->layout->entries[level] * sizeof(uintptr_t));
     parent->child[slot] = (uintptr_t)node;
     parent->used++;
@@ -83,12 +86,21 @@ errval_t vnode_get_or_create(struct pmap *pmap, genvaddr_t vaddr, int level,
     return SYS_ERR_OK;
 }
 
+errval_t vnode_take_down(struct capref cap, bool borrowed, struct capref parent, cslot_t slot)
+{
+    if (!borrowed) {
+        return vnode_destroy(cap); /* destroying our capability also unmaps it from the parent */
+    }
+    errval_t err = vnode_unmap(parent, cap, slot, 1);
+    return copy_was_revoked(err) ? SYS_ERR_OK : err; /* gone: the kernel unmapped it with it */
+}
+
 errval_t vnode_reclaim_if_empty(struct pmap *pmap, struct pmap_vnode *vnode)
 {
     while (vnode->parent != NULL && vnode->used == 0) {
         struct pmap_vnode *parent = vnode->parent;
-        /* Destroying the table's capability also unmaps it from the parent. */
-        errval_t err = vnode_destroy(vnode->cap);
+        errval_t err =
+            vnode_take_down(vnode->cap, vnode->borrowed, parent->cap, vnode->parent_slot);
         if (err_is_fail(err)) {
             return err;
         }

@@ -40,8 +40,8 @@ suite_targets() { # suite
         echo "build/host-${1#*-}/bin/caps_check" $(cd "$tree" && for d in tools/dts/*.dts; do
             echo "build/dtb/$(basename "${d%.dts}").dtb"; done) ;;
     pmap-*) echo "build/host-${1#*-}/bin/pmap_check" ;;
-    captest-x86_64) echo "build/x86_64/bin/cpu.elf32 build/x86_64/bin/captest" ;;
-    captest-armv7) echo "build/armv7/bin/cpu build/armv7/bin/captest" ;;
+    captest-x86_64) echo "build/x86_64/bin/cpu.elf32 build/x86_64/bin/captest build/x86_64/bin/spawnchild" ;;
+    captest-armv7) echo "build/armv7/bin/cpu build/armv7/bin/captest build/armv7/bin/spawnchild" ;;
     esac
 }
 
@@ -96,7 +96,7 @@ run_watched() { # log, re, command...
     (cd "$tree" && exec setsid bash -c '"$@"; exit $?' run "$@") >"$log" 2>&1 &
     running=$!
     while [ -n "$re" ] && kill -0 "$running" 2>/dev/null; do
-        if grep -Eq "$re" "$log"; then
+        if grep -Eqs "$re" "$log"; then # -s: the suite may not have opened its log yet
             stop_suite
             break
         fi
@@ -134,8 +134,11 @@ run_suite() { # suite, log
         status=$?
         detail=$(check_failure "$log") ;;
     captest-*)
-        # shellcheck disable=SC2046
-        run_watched "$log" "" tools/qemu-run "${s#captest-}" $(suite_targets "$s") "$BOOT_SECONDS"
+        # kernel, captest as init, then the boot modules it spawns (make test's boot image)
+        local t
+        read -r -a t <<<"$(suite_targets "$s")"
+        run_watched "$log" "" tools/qemu-run "${s#captest-}" "${t[0]}" "${t[1]}" "$BOOT_SECONDS" \
+            "${t[@]:2}"
         status=$?
         detail=$(grep -Em1 '^FAIL |^kernel: (check: FAILED|panic)|^qemu-run:' "$log") ;;
     esac

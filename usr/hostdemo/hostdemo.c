@@ -38,8 +38,8 @@ static void print_l2_slot(capaddr_t addr)
 
 static void print_cspace(void)
 {
-    static const char *const names[ROOTCN_SLOTS_USER] = {"TASKCN", "SUPERCN", "PHYSADDRCN",
-                                                         "SLOT_ALLOC0", "PAGECN"};
+    static const char *const names[ROOTCN_SLOTS_USER] = {"TASKCN",      "SUPERCN", "PHYSADDRCN",
+                                                         "SLOT_ALLOC0", "PAGECN",  "MODULECN"};
     for (uint32_t l1 = 0; l1 < ROOTCN_SLOTS_USER; l1++) {
         char label[32];
         snprintf(label, sizeof(label), "L1[%u] %s", l1, names[l1]);

@@ -13,7 +13,8 @@
 /* A domain's dispatcher frame (include/dispatcher.h), a guard page below the stack. */
 #define DOMAIN_DISPATCHER_FRAME_VADDR (DOMAIN_STACK_TOP - DOMAIN_STACK_BYTES - 2 * 4096)
 
-/* The kernel builds the image's and stack's tables below this address; the pmap takes the rest. */
+/* The kernel maps the image and stack below this address; the pmap adopts them and hands out
+ * addresses from here up first. */
 #define DOMAIN_PMAP_VADDR_MIN 0x10000000
 
 #endif

@@ -15,7 +15,8 @@
 
 /*
  * The kernel builds the image's and stack's tables below this address
- * (PML4 slot 0); a domain's pmap manages everything from here up.
+ * (PML4 slot 0); a domain's pmap adopts them and hands out addresses from
+ * here up first.
  */
 #define DOMAIN_PMAP_VADDR_MIN 0x8000000000
 

@@ -1,8 +1,9 @@
-/* The QEMU virt kernel's start: the device tree, free memory, and init from the loaded image. */
+/* The QEMU virt kernel's start: the device tree, free memory, the boot archive, and init. */
 #include <armv7.h>
 #include <armv7_cpu.h>
 #include <armv7_layout.h>
 #include <armv7_paging.h>
+#include <bootmods.h>
 #include <fdt.h>
 #include <mdb.h>
 #include <phys_mem.h>
@@ -19,7 +20,7 @@ void armv7_protect_init(void);
 uint64_t armv7_boot_seed(const void *dtb);
 void armv7_selftest_user(const void *dtb, uint32_t user_entry);
 
-static void boot_fail(const char *what, errval_t err)
+_Noreturn static void boot_fail(const char *what, errval_t err)
 {
     char text[160];
     err_format(err, text, sizeof(text));
@@ -27,7 +28,7 @@ static void boot_fail(const char *what, errval_t err)
     platform_halt(true);
 }
 
-/* RAM from the device tree, less the tree itself, the kernel image and init's image. */
+/* RAM from the device tree, less the tree itself and the kernel image. */
 static void collect_memory(const void *dtb, struct boot_memory *mem)
 {
     struct fdt_range ram[8];
@@ -47,7 +48,34 @@ static void collect_memory(const void *dtb, struct boot_memory *mem)
     /* The image from its boot section up: everything below kernel_image_end. */
     genpaddr_t image_end = (genpaddr_t)(uintptr_t)kernel_image_end - KERNEL_VOFFSET;
     boot_memory_reserve(mem, RAM_PBASE + 0x100000, image_end - (RAM_PBASE + 0x100000));
-    boot_memory_reserve(mem, INIT_MODULE_PADDR, INIT_MODULE_MAX_BYTES);
+}
+
+/*
+ * The boot modules: the files of the cpio archive at BOOT_ARCHIVE_PADDR, read no further than
+ * BOOT_ARCHIVE_MAX_BYTES nor past the free RAM it lies in; then claimed out of free memory.
+ */
+static void collect_modules(struct boot_memory *mem, struct boot_modules *mods)
+{
+    size_t window = 0;
+    for (int i = 0; i < mem->count; i++) {
+        genpaddr_t end = mem->base[i] + mem->bytes[i];
+        if (BOOT_ARCHIVE_PADDR >= mem->base[i] && BOOT_ARCHIVE_PADDR < end) {
+            window = end - BOOT_ARCHIVE_PADDR < BOOT_ARCHIVE_MAX_BYTES ? end - BOOT_ARCHIVE_PADDR
+                                                                       : BOOT_ARCHIVE_MAX_BYTES;
+        }
+    }
+    if (window == 0) {
+        boot_fail("the boot archive at 0x48000000 lies outside free RAM",
+                  SYS_ERR_BOOT_MODULE_RANGE);
+    }
+    errval_t err = boot_modules_from_cpio(mods, phys_to_kernel_ptr(BOOT_ARCHIVE_PADDR), window,
+                                          BOOT_ARCHIVE_PADDR);
+    if (err_is_ok(err)) {
+        err = boot_modules_claim(mods, mem);
+    }
+    if (err_is_fail(err)) {
+        boot_fail("the boot archive at 0x48000000", err);
+    }
 }
 
 /* Starts the cycle counter and lets user mode read it (guestbench, under QEMU -icount). */
@@ -90,13 +118,20 @@ void armv7_kernel_main(void)
     armv7_selftest(dtb);
     static struct boot_memory mem;
     collect_memory(dtb, &mem);
+    static struct boot_modules mods;
+    collect_modules(&mem, &mods);
+    const struct boot_module *init_module = boot_modules_find(&mods, "init");
+    if (init_module == NULL) {
+        boot_fail("the boot archive at 0x48000000", SYS_ERR_BOOT_NO_INIT);
+    }
     mdb_init(armv7_boot_seed(dtb)); /* treap priorities no domain can predict */
     open_cycle_counter();
     struct dcb *init =
-        spawn_init(phys_to_kernel_ptr(INIT_MODULE_PADDR), INIT_MODULE_MAX_BYTES, &mem);
+        spawn_init(phys_to_kernel_ptr(init_module->base), (size_t)init_module->bytes, &mem);
     if (init == NULL) {
         platform_halt(true);
     }
+    startup_hand_modules(init, &mods);
     /* The UART's page as device memory init may map (uncached), to show it can. */
     if (err_is_ok(fdt_device(dtb, "arm,pl011", &uart))) {
         startup_hand_memory(init, ROOTCN_SLOT_PHYSADDRCN, ObjType_PhysAddr,

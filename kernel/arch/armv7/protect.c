@@ -177,6 +177,12 @@ void armv7_protect_init(void)
     platform_tlb_flush_all();
     __asm__ volatile("mcr p15, 0, %0, c7, c5, 6\n dsb\n isb" : : "r"(0) : "memory"); /* BPIALL */
     check_no_wx(l1);
+    /*
+     * No domain has VFP/NEON state: the kernel saves none at a switch, so registers one domain
+     * left would be read by the next. CPACR without cp10/cp11 access makes every VFP and NEON
+     * instruction undefined (AT440); reset leaves it so, and the kernel does not rely on that.
+     */
+    __asm__ volatile("mcr p15, 0, %0, c1, c0, 2\n isb" : : "r"(0) : "memory");
     bool uwxn = enable_uwxn();
     printk("kernel: protections:%s%s text r-x, rodata r--, data/bss/stacks rw- XN, "
            "direct map rw- XN, devices XN\n",

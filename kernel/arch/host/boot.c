@@ -1,4 +1,5 @@
 /* Boots the hosted machine: simulated memory, kernel state, the init domain and its trap. */
+#include <bootmods.h>
 #include <cspace.h>
 #include <host_machine.h>
 #include <kcheck.h>
@@ -7,6 +8,7 @@
 #include <startup.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <syscall.h>
 
 #include "host_internal.h"
@@ -15,6 +17,7 @@ static struct dcb init_dcb;
 static genpaddr_t free_ram_base;
 static gensize_t free_ram_bytes;
 static genpaddr_t device_base;
+static genpaddr_t bootinfo_base;
 static genpaddr_t loaded_root; /* what the simulated MMU would walk: set by load_root */
 static bool kcheck_on;
 
@@ -32,9 +35,47 @@ uint64_t host_machine_default_seed(void)
     return env != NULL ? strtoull(env, NULL, 0) : HOST_MACHINE_SEED_DEFAULT;
 }
 
+static gensize_t page_up(gensize_t bytes)
+{
+    return (bytes + BASE_PAGE_BYTES - 1) & ~(BASE_PAGE_BYTES - 1);
+}
+
+/*
+ * The boot information page, then each module from a page boundary, copied in from the host, at
+ * the end of RAM (so that init's RAM starts right after its CSpace, aligned as before); returns
+ * where they start.
+ */
+static genpaddr_t place_modules(const struct host_machine_config *config, genpaddr_t ram_start)
+{
+    gensize_t bytes = BASE_PAGE_BYTES;
+    for (size_t i = 0; i < config->module_count; i++) {
+        bytes += page_up(config->modules[i].size);
+    }
+    genpaddr_t end = config->phys_base + config->ram_bytes;
+    if (bytes >= end - ram_start) {
+        fprintf(stderr, "host boot: no room in RAM for the boot modules\n");
+        exit(EXIT_FAILURE);
+    }
+    static struct boot_modules mods;
+    mods = (struct boot_modules){.bootinfo = end - bytes};
+    genpaddr_t next = mods.bootinfo + BASE_PAGE_BYTES;
+    for (size_t i = 0; i < config->module_count; i++) {
+        const struct host_boot_module *m = &config->modules[i];
+        errval_t err = boot_modules_add(&mods, m->name, strlen(m->name), next, m->size);
+        if (err_is_fail(err)) {
+            boot_fail("adding a boot module", err);
+        }
+        memcpy(host_machine_phys_ptr(next), m->bytes, m->size);
+        next += page_up(m->size);
+    }
+    startup_hand_modules(&init_dcb, &mods);
+    bootinfo_base = mods.bootinfo;
+    return mods.bootinfo;
+}
+
 void host_machine_boot(const struct host_machine_config *config)
 {
-    gensize_t kernel_bytes = INIT_CSPACE_BYTES;
+    gensize_t kernel_bytes = INIT_CSPACE_BYTES + BASE_PAGE_BYTES; /* and the boot information */
     if (config->phys_base == 0 || config->phys_base % BASE_PAGE_BYTES != 0 ||
         config->ram_bytes % BASE_PAGE_BYTES != 0 || config->device_bytes % BASE_PAGE_BYTES != 0 ||
         config->ram_bytes <= kernel_bytes) {
@@ -59,8 +100,8 @@ void host_machine_boot(const struct host_machine_config *config)
     sched_leave_kernel(); /* init is the current domain: nothing is pending */
     kcheck_boot(); /* as spawn does on hardware: DEBUG_CHECK_KERNEL and exit compare against it */
 
-    free_ram_base = config->phys_base + kernel_bytes;
-    free_ram_bytes = config->ram_bytes - kernel_bytes;
+    free_ram_base = config->phys_base + INIT_CSPACE_BYTES;
+    free_ram_bytes = place_modules(config, free_ram_base) - free_ram_base;
     device_base = config->phys_base + config->ram_bytes;
     errval_t err = startup_hand_memory(&init_dcb, ROOTCN_SLOT_SUPERCN, ObjType_RAM, free_ram_base,
                                        free_ram_bytes);
@@ -162,4 +203,9 @@ gensize_t host_machine_free_ram_bytes(void)
 genpaddr_t host_machine_device_base(void)
 {
     return device_base;
+}
+
+genpaddr_t host_machine_bootinfo_base(void)
+{
+    return bootinfo_base;
 }

@@ -1,5 +1,5 @@
-/* The PC kernel's start: CPU set-up, the memory map from Multiboot, and init from the first module.
- */
+/* The PC kernel's start: CPU set-up, memory and boot modules from Multiboot, and init. */
+#include <bootmods.h>
 #include <mdb.h>
 #include <paging_arch.h>
 #include <phys_mem.h>
@@ -47,10 +47,41 @@ static void collect_memory(const struct multiboot_info *mbi, struct boot_memory 
     }
     genpaddr_t image_end = (genpaddr_t)(uintptr_t)kernel_image_end - KERNEL_IMAGE_VBASE;
     boot_memory_reserve(mem, 0, image_end);
-    const struct multiboot_module *mods = phys_to_kernel_ptr(mbi->mods_addr);
-    for (uint32_t i = 0; i < mbi->mods_count; i++) {
-        boot_memory_reserve(mem, mods[i].mod_start, mods[i].mod_end - mods[i].mod_start);
+}
+
+/* A module's string is "PATH [NAME]" (tools/qemu-run names init "init"); read at most this much. */
+#define MODULE_STRING_MAX 4096
+
+/* The Multiboot modules as boot modules, before anything is taken from free memory. */
+static errval_t collect_modules(const struct multiboot_info *mbi, struct boot_modules *mods)
+{
+    if (!(mbi->flags & MB_INFO_MODS) || mbi->mods_count == 0) {
+        return SYS_ERR_BOOT_NO_INIT;
     }
+    if (mbi->mods_count > BOOTINFO_MODULES_MAX) {
+        return SYS_ERR_BOOT_MODULES_TOO_MANY;
+    }
+    const struct multiboot_module *m = phys_to_kernel_ptr(mbi->mods_addr);
+    for (uint32_t i = 0; i < mbi->mods_count; i++) {
+        if (m[i].mod_end < m[i].mod_start) {
+            return SYS_ERR_BOOT_MODULE_RANGE;
+        }
+        const char *string = m[i].string != 0 ? phys_to_kernel_ptr(m[i].string) : "";
+        errval_t err = boot_modules_add_cmdline(mods, string, MODULE_STRING_MAX, m[i].mod_start,
+                                                m[i].mod_end - m[i].mod_start);
+        if (err_is_fail(err)) {
+            return err;
+        }
+    }
+    return SYS_ERR_OK;
+}
+
+_Noreturn static void boot_fail(const char *what, errval_t err)
+{
+    char text[160];
+    err_format(err, text, sizeof(text));
+    printk("kernel: panic: %s: %s\n", what, text);
+    platform_halt(true);
 }
 
 /* 1 GiB pages only where CPUID 0x80000001 EDX[26] has them: elsewhere the entry would fault. */
@@ -80,20 +111,31 @@ void x86_kernel_main(uint32_t magic, uint32_t mbi_paddr)
     x86_protect_init();
     detect_page_sizes();
     const struct multiboot_info *mbi = phys_to_kernel_ptr(mbi_paddr);
-    if (magic != MULTIBOOT_BOOTLOADER_MAGIC || !(mbi->flags & MB_INFO_MEM_MAP) ||
-        !(mbi->flags & MB_INFO_MODS) || mbi->mods_count == 0) {
-        printk("kernel: panic: boot loader gave no memory map or no init module\n");
+    if (magic != MULTIBOOT_BOOTLOADER_MAGIC || !(mbi->flags & MB_INFO_MEM_MAP)) {
+        printk("kernel: panic: boot loader gave no memory map\n");
         platform_halt(true);
     }
     static struct boot_memory mem;
     collect_memory(mbi, &mem);
+    static struct boot_modules mods;
+    errval_t err = collect_modules(mbi, &mods);
+    if (err_is_ok(err)) {
+        err = boot_modules_claim(&mods, &mem);
+    }
+    if (err_is_fail(err)) {
+        boot_fail("the Multiboot modules", err);
+    }
+    const struct boot_module *init_module = boot_modules_find(&mods, "init");
+    if (init_module == NULL) {
+        boot_fail("the Multiboot modules", SYS_ERR_BOOT_NO_INIT);
+    }
     mdb_init(x86_boot_seed());
-    const struct multiboot_module *init_module = phys_to_kernel_ptr(mbi->mods_addr);
-    struct dcb *init = spawn_init(phys_to_kernel_ptr(init_module->mod_start),
-                                  init_module->mod_end - init_module->mod_start, &mem);
+    struct dcb *init =
+        spawn_init(phys_to_kernel_ptr(init_module->base), (size_t)init_module->bytes, &mem);
     if (init == NULL) {
         platform_halt(true);
     }
+    startup_hand_modules(init, &mods);
     /* The VGA text buffer's first page as device memory init may map (uncached), to show it can. */
     startup_hand_memory(init, ROOTCN_SLOT_PHYSADDRCN, ObjType_PhysAddr, 0xb8000, BASE_PAGE_BYTES);
     x86_timer_init();

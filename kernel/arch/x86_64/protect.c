@@ -7,6 +7,8 @@
 #include <x86_layout.h>
 
 #define CR0_WP (UINT64_C(1) << 16)
+#define CR0_EM (UINT64_C(1) << 2)
+#define CR0_MP (UINT64_C(1) << 1)
 #define CR4_SMEP (UINT64_C(1) << 20)
 #define CR4_SMAP (UINT64_C(1) << 21)
 #define MSR_EFER 0xC0000080
@@ -109,6 +111,12 @@ void x86_protect_init(void)
     direct_map_no_execute();
     write_cr3(read_cr3());
     write_cr0(read_cr0() | CR0_WP); /* boot.S sets it too; the kernel relies on it from here */
+    /*
+     * No domain has FPU state: the kernel saves none at a switch, so x87 registers left by one
+     * domain would be read by the next. EM makes every x87 instruction fault (#NM, "no FPU");
+     * SSE and MMX fault as invalid opcodes, since CR4.OSFXSR stays clear (AT309).
+     */
+    write_cr0((read_cr0() | CR0_EM) & ~CR0_MP);
     uint64_t cr4 = enable_smep_smap();
     printk("kernel: protections:%s%s NX WP\n", (cr4 & CR4_SMEP) ? " SMEP" : "",
            (cr4 & CR4_SMAP) ? " SMAP" : "");

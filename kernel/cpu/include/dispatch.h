@@ -20,7 +20,8 @@ struct dcb {
     uint64_t status;           /* the exit status, once ended */
     struct dcb *next_runnable; /* the round-robin queue (sched.c) */
     struct dcb *next_live;     /* every set-up domain that has not ended (kcheck) */
-    uint8_t state;             /* enum dispatcher_state */
+    uint8_t state;             /* enum dispatcher_state (never WAITING: see waiting) */
+    bool waiting;              /* off the queue until a message arrives (SYSCALL_WAIT) */
     bool held_released;        /* its three copies have been queued for deletion */
     bool is_init;              /* its end is the machine's */
     char name[DISPATCHER_NAME_BYTES];
@@ -57,6 +58,19 @@ void dispatcher_init_domain(struct dcb *dcb, const char *name, const struct cte 
  */
 void dispatcher_end(struct dcb *dcb, enum dispatcher_state how, uint64_t status);
 
+/* The frame a set-up domain shares with the kernel. */
+struct dispatcher_shared *dcb_frame(const struct dcb *dcb);
+
+/* SYSCALL_WAIT: returns at once if a message waits in the receive buffer, else off the queue. */
+void dispatcher_wait(struct dcb *dcb);
+
+/* A message arrived for dcb: a waiting domain joins the queue again (if it is runnable). */
+void dispatcher_wake(struct dcb *dcb);
+
+/* Endpoint invocation (endpoint.c): SEND. */
+struct sysret endpoint_invoke_send(const struct capability *caller, struct cte *endpoint,
+                                   const uintptr_t *args);
+
 /* The last Dispatcher capability of dcb is being deleted (cap_delete.c); *held: its copies to
    delete, or NULL. */
 void dispatcher_dying(struct dcb *dcb, struct cte **held);
@@ -64,9 +78,11 @@ void dispatcher_dying(struct dcb *dcb, struct cte **held);
 /* The scheduler (sched.c); sched_reset forgets every domain (a hosted machine boots anew). */
 void sched_reset(void);
 void sched_make_runnable(struct dcb *dcb);
-void sched_remove(struct dcb *dcb);
-void sched_yield(void);      /* the current domain goes to the back of the queue */
-void sched_timer_tick(void); /* the same, from the timer */
+void sched_remove(struct dcb *dcb); /* leaves the queue (stop, wait): registers saved */
+void sched_forget(struct dcb *dcb); /* ended: leaves the queue and the live list, unsaved */
+void sched_donate(struct dcb *dcb); /* a runnable dcb runs next (a send's yield) */
+void sched_yield(void);             /* the current domain goes to the back of the queue */
+void sched_timer_tick(void);        /* the same, from the timer */
 void sched_add_live(struct dcb *dcb);
 void sched_remove_live(struct dcb *dcb);
 struct dcb *sched_first_live(void);

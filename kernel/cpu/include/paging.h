@@ -3,6 +3,7 @@
 #define KERNEL_PAGING_H
 
 #include <capabilities.h>
+#include <invocations.h>
 #include <paging_flags.h>
 
 /* Above this many pages a change flushes the whole TLB instead of a range. */
@@ -29,6 +30,20 @@ errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t p
  * SYS_ERR_VM_FLAGS_INVALID, SYS_ERR_VM_RIGHTS_EXCEED. Used by map and modify_flags.
  */
 errval_t paging_check_flags(const struct capability *cap, uint64_t flags);
+
+/*
+ * CMD_IDENTIFY_MAPPING: the record copy holds, and the flags its entries carry (invocations.h).
+ * Errors: SYS_ERR_VM_NOT_MAPPED.
+ */
+struct sysret paging_identify_mapping(const struct cte *copy);
+
+/*
+ * Moves entries [at, pte_count) of the mapping recorded with mapped to dest, an unmapped copy of
+ * the same object with at least mapped's rights; the entries stay as they are. Errors:
+ * SYS_ERR_VM_NOT_MAPPED, SYS_ERR_VM_BEYOND_MAPPING, SYS_ERR_VM_SPLIT_NOT_A_COPY,
+ * SYS_ERR_VM_RIGHTS_EXCEED, SYS_ERR_VM_ALREADY_MAPPED.
+ */
+errval_t paging_split_mapping(struct cte *mapped, uint64_t at, struct cte *dest);
 
 /*
  * Does vaddr lie in the user half of an address space of this machine (a root slot the kernel

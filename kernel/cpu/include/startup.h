@@ -6,7 +6,7 @@
 #include <init_cspace.h>
 
 /* The kernel-created CNodes of init: the root and one L2 CNode per ROOTCN_SLOT_*. */
-#define INIT_L2_CNODES 5
+#define INIT_L2_CNODES 6
 #define INIT_CSPACE_BYTES                                                                          \
     ((gensize_t)INIT_ROOTCN_SLOTS * CTE_BYTES + INIT_L2_CNODES * L2_CNODE_BYTES)
 

@@ -108,10 +108,12 @@ static uintptr_t fence(uintptr_t address, bool destroying)
 
 /* Which argument words of each command are capability addresses (-1: none). */
 static const int8_t address_args[CMD_NUM][2] = {
-    [CMD_IDENTIFY] = {-1, -1},           [CMD_CNODE_RETYPE] = {0, 5},  [CMD_CNODE_COPY] = {0, 2},
-    [CMD_CNODE_MINT] = {0, 2},           [CMD_CNODE_DELETE] = {0, -1}, [CMD_CNODE_REVOKE] = {0, -1},
-    [CMD_VNODE_MAP] = {1, -1},           [CMD_VNODE_UNMAP] = {0, -1},  [CMD_VNODE_DUMP] = {-1, -1},
-    [CMD_FRAME_MODIFY_FLAGS] = {-1, -1},
+    [CMD_IDENTIFY] = {-1, -1},         [CMD_CNODE_RETYPE] = {0, 5},
+    [CMD_CNODE_COPY] = {0, 2},         [CMD_CNODE_MINT] = {0, 2},
+    [CMD_CNODE_DELETE] = {0, -1},      [CMD_CNODE_REVOKE] = {0, -1},
+    [CMD_VNODE_MAP] = {1, -1},         [CMD_VNODE_UNMAP] = {0, -1},
+    [CMD_VNODE_DUMP] = {-1, -1},       [CMD_FRAME_MODIFY_FLAGS] = {-1, -1},
+    [CMD_IDENTIFY_MAPPING] = {-1, -1}, [CMD_FRAME_SPLIT_MAPPING] = {1, -1},
 };
 
 /* Arguments a command could accept, so that the storm also gets past the first checks. */
@@ -150,6 +152,10 @@ static void plausible_args(unsigned cmd, uintptr_t args[INVOKE_ARGS])
         args[1] = rng() % 512;
         args[2] = pages;
         break;
+    case CMD_FRAME_SPLIT_MAPPING:
+        args[0] = pages;
+        args[1] = scratch_slot();
+        break;
     default: /* delete and revoke take a scratch slot; modify_flags a page range and flags */
         args[0] = cmd == CMD_FRAME_MODIFY_FLAGS ? rng() % 4 : scratch_slot();
         args[1] = pages;
@@ -185,12 +191,13 @@ static void one_invocation(void)
 
 /*
  * A raw system call other than an invocation: an unknown number, or SYSCALL_DEBUG with any
- * command and arguments (DEBUG_TRANSLATE of edge and kernel-half addresses above all). PUTCHAR
- * and EXIT are left out (a flood, the end). NULL, or the refusal that was not the named one.
+ * command and arguments (DEBUG_TRANSLATE of edge and kernel-half addresses above all). PUTCHAR,
+ * EXIT and WAIT are left out (a flood, the end, a wait for a message nobody sends); YIELD is
+ * harmless alone. NULL, or the refusal that was not the named one.
  */
 static const char *one_raw_syscall(void)
 {
-    static const uintptr_t unknown[] = {0, SYSCALL_YIELD + 1, 0xff, ~(uintptr_t)0};
+    static const uintptr_t unknown[] = {0, 0x40, 0xff, ~(uintptr_t)0};
     uintptr_t regs[SYSCALL_REGS];
     for (int i = 0; i < SYSCALL_REGS; i++) {
         regs[i] = rng() % 2 ? edge_value() : random_address();

@@ -87,6 +87,7 @@ int main(void)
     run_table(captest_paging, &tally);
     run_table(captest_pmap, &tally);
     run_table(captest_pmap_life, &tally);
+    run_table(captest_pmap_adopt, &tally);
     run_table(captest_retype, &tally);
     run_table(captest_refusals, &tally);
     run_table(captest_arch, &tally);
@@ -100,6 +101,7 @@ int main(void)
     heap_init(&self_pmap);
     run_table(captest_malloc, &tally);
     run_table(captest_domains, &tally); /* the twins' stacks come from malloc */
+    run_table(captest_spawn, &tally);
     printf("%d passed, %d failed, %d skipped\n", tally.passed, tally.failed, tally.skipped);
     return tally.failed == 0 ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 #include "captest.h"
 #include <domain_layout.h>
 #include <init_cspace.h>
+#include <lmp.h>
 #include <stdlib.h>
 
 #define TWIN_STACK_BYTES (16 * 1024)
@@ -151,6 +152,27 @@ static void twin_mix(struct dispatcher_shared *frame)
     sys_exit(0);
 }
 
+/* The echo twin: answers each message through echo_reply with its first word plus one, the
+   length, whether a capability came and that capability's rights; a first word 0 ends it. */
+static struct capref echo_reply, echo_slot;
+
+static void twin_echo(struct dispatcher_shared *frame)
+{
+    struct lmp_msg m;
+    for (;;) {
+        lmp_recv_on(frame, &m);
+        if (m.words[0] == 0) {
+            sys_exit(5);
+        }
+        struct cap_identity id = {.rights = 0};
+        if (m.has_cap && err_is_fail(cap_identify(echo_slot, &id))) {
+            id.rights = 0xff;
+        }
+        uintptr_t w[LMP_MSG_WORDS] = {m.words[0] + 1, m.length, m.has_cap, id.rights};
+        lmp_send(echo_reply, 0, NULL_CAP, w, LMP_MSG_WORDS);
+    }
+}
+
 /* ---- the tests --------------------------------------------------------------------------- */
 
 static const char *a_second_domain_runs_yields_and_exits(void)
@@ -291,6 +313,138 @@ static const char *dispatcher_refusals_are_named(void)
     return NULL;
 }
 
+static struct capref own_dispatcher(void)
+{
+    return (struct capref){.cnode = cnode_at_l1(ROOTCN_SLOT_TASKCN),
+                           .slot = TASKCN_SLOT_DISPATCHER};
+}
+
+/* An echo twin and the endpoints both ways; twin_ep leads to the twin. */
+static const char *echo_start(struct twin *t, struct capref *twin_ep)
+{
+    FAIL_IF_ERR(slot_alloc(&echo_slot));
+    RUN(twin_make(t, "echo"));
+    ((struct dispatcher_shared *)(uintptr_t)t->frame_va)->lmp_recv_slot = get_cap_addr(echo_slot);
+    RUN(twin_setup(t, twin_echo));
+    FAIL_IF_ERR(endpoint_create(t->disp, twin_ep));
+    FAIL_IF_ERR(dispatcher_run(t->disp));
+    return NULL;
+}
+
+static const char *echo_stop(struct twin *t, struct capref twin_ep)
+{
+    uintptr_t bye[1] = {0};
+    FAIL_IF_ERR(lmp_send(twin_ep, 0, NULL_CAP, bye, 1));
+    FAIL_IF(!yield_until_ended(t));
+    uint64_t status;
+    FAIL_IF(state_of(t, &status) != DISPATCHER_EXITED || status != 5);
+    EXPECT_ERR(lmp_send(twin_ep, 0, NULL_CAP, bye, 1), SYS_ERR_ENDPOINT_DEAD);
+    FAIL_IF_ERR(cap_destroy(twin_ep));
+    RUN(twin_free(t));
+    FAIL_IF_ERR(slot_free(echo_slot));
+    return NULL;
+}
+
+static const char *messages_go_both_ways(void)
+{
+    gensize_t ram = ram_free_bytes();
+    size_t slots = slot_alloc_used();
+    FAIL_IF_ERR(endpoint_create(own_dispatcher(), &echo_reply));
+    struct twin t;
+    struct capref twin_ep;
+    RUN(echo_start(&t, &twin_ep));
+    for (uintptr_t i = 1; i <= 200; i++) {
+        uintptr_t w[2] = {i * 7, i};
+        FAIL_IF_ERR(lmp_send(twin_ep, i % 2 ? LMP_SEND_YIELD : 0, NULL_CAP, w, 2));
+        struct lmp_msg m;
+        lmp_recv(&m);
+        FAIL_IF(m.length != LMP_MSG_WORDS || m.words[0] != i * 7 + 1 || m.words[1] != 2 ||
+                m.has_cap);
+        if (i == 100) {
+            FAIL_IF(state_of(&t, NULL) != DISPATCHER_WAITING); /* it waits for the next */
+        }
+    }
+    RUN(echo_stop(&t, twin_ep));
+    FAIL_IF_ERR(cap_destroy(echo_reply));
+    FAIL_IF(ram_free_bytes() != ram || slot_alloc_used() != slots);
+    return NULL;
+}
+
+static const char *capabilities_travel_with_the_rights_minted(void)
+{
+    FAIL_IF_ERR(endpoint_create(own_dispatcher(), &echo_reply));
+    struct twin t;
+    struct capref twin_ep, frame, ro;
+    RUN(echo_start(&t, &twin_ep));
+    FAIL_IF_ERR(frame_alloc(&frame, 4096, NULL));
+    FAIL_IF_ERR(slot_alloc(&ro));
+    FAIL_IF_ERR(cap_mint(ro, frame, CAPRIGHTS_READ));
+    uintptr_t w[1] = {40};
+    struct lmp_msg m;
+    /* a copy: it arrives read-only in the slot the twin named; the sender keeps its own */
+    FAIL_IF_ERR(lmp_send(twin_ep, LMP_SEND_CAP_COPY, ro, w, 1));
+    lmp_recv(&m);
+    FAIL_IF(m.words[0] != 41 || m.words[2] != 1 || m.words[3] != CAPRIGHTS_READ);
+    struct cap_identity id;
+    FAIL_IF_ERR(cap_identify(ro, &id));
+    FAIL_IF_ERR(cap_destroy(echo_slot));
+    FAIL_IF_ERR(slot_alloc(&echo_slot)); /* the same slot, empty again */
+    /* a move: the sender's slot is empty afterwards, the rights are kept */
+    FAIL_IF_ERR(lmp_send(twin_ep, LMP_SEND_CAP_MOVE, ro, w, 1));
+    lmp_recv(&m);
+    FAIL_IF(m.words[2] != 1 || m.words[3] != CAPRIGHTS_READ);
+    EXPECT_ERR(err_pop(cap_identify(ro, &id)), SYS_ERR_CAP_NOT_FOUND);
+    /* the slot the twin named is full now: nothing more can come with a capability */
+    EXPECT_ERR(lmp_send(twin_ep, LMP_SEND_CAP_COPY, frame, w, 1), SYS_ERR_ENDPOINT_NO_RECV_SLOT);
+    FAIL_IF_ERR(cap_destroy(echo_slot));
+    FAIL_IF_ERR(slot_alloc(&echo_slot));
+    FAIL_IF_ERR(slot_free(ro));
+    RUN(echo_stop(&t, twin_ep));
+    FAIL_IF_ERR(frame_free(frame));
+    FAIL_IF_ERR(cap_destroy(echo_reply));
+    return NULL;
+}
+
+/* Every refusal of SEND, in the kernel's order, and nothing delivered by any of them. */
+static const char *endpoint_refusals_are_named(void)
+{
+    struct twin t;
+    RUN(twin_make(&t, "deaf"));
+    struct capref ep, weak, frame;
+    FAIL_IF_ERR(endpoint_create(t.disp, &ep));
+    uintptr_t w[LMP_MSG_WORDS + 1] = {1, 2, 3, 4, 5};
+    EXPECT_ERR(endpoint_send(ep, 0, NULL_CAP, w, 1), SYS_ERR_ENDPOINT_NO_DOMAIN);
+    RUN(twin_setup(&t, twin_spin)); /* set up, stopped: it can receive, never takes */
+    FAIL_IF_ERR(slot_alloc(&weak));
+    FAIL_IF_ERR(cap_mint(weak, ep, CAPRIGHTS_READ));
+    EXPECT_ERR(endpoint_send(weak, 0, NULL_CAP, w, 1), SYS_ERR_ENDPOINT_NOT_WRITABLE);
+    EXPECT_ERR(endpoint_send(ep, 0x80, NULL_CAP, w, 1), SYS_ERR_INVALID_ARGS);
+    EXPECT_ERR(endpoint_send(ep, LMP_SEND_CAP_COPY | LMP_SEND_CAP_MOVE, weak, w, 1),
+               SYS_ERR_INVALID_ARGS);
+    EXPECT_ERR(invoke_endpoint_send(get_cap_addr(ep), 0, 0, LMP_MSG_WORDS + 1, w),
+               SYS_ERR_INVALID_ARGS);
+    EXPECT_ERR(endpoint_send(ep, LMP_SEND_CAP_COPY, weak, w, 1), SYS_ERR_ENDPOINT_NO_RECV_SLOT);
+    /* a frame mapped into a leaf table of its own (not in the address space): it holds a mapping */
+    const struct pmap_layout *l = pmap_arch_layout();
+    struct capref leaf;
+    FAIL_IF_ERR(frame_alloc(&frame, 4096, NULL));
+    FAIL_IF_ERR(vnode_create(&leaf, l->table_type[l->levels - 1]));
+    FAIL_IF_ERR(vnode_map(leaf, 0, frame, VREGION_FLAGS_READ, 0, 1));
+    EXPECT_ERR(endpoint_send(ep, LMP_SEND_CAP_MOVE, frame, w, 1), SYS_ERR_ENDPOINT_CAP_MAPPED);
+    const volatile struct dispatcher_shared *s = (const void *)(uintptr_t)t.frame_va;
+    FAIL_IF(s->lmp_full != 0);
+    FAIL_IF_ERR(endpoint_send(ep, 0, NULL_CAP, w, 3));
+    FAIL_IF(s->lmp_full != 1 || s->lmp_length != 3 || s->lmp_words[2] != 3);
+    EXPECT_ERR(endpoint_send(ep, 0, NULL_CAP, w, 1), SYS_ERR_ENDPOINT_BUSY);
+    FAIL_IF(s->lmp_words[0] != 1 || s->lmp_length != 3); /* the first message is intact */
+    FAIL_IF_ERR(frame_free(frame));
+    FAIL_IF_ERR(vnode_destroy(leaf));
+    FAIL_IF_ERR(cap_destroy(weak));
+    FAIL_IF_ERR(cap_destroy(ep));
+    RUN(twin_free(&t));
+    return NULL;
+}
+
 const struct captest captest_domains[] = {
     {"CT701", "a second domain runs, yields, exits; everything comes back",
      a_second_domain_runs_yields_and_exits},
@@ -300,5 +454,10 @@ const struct captest captest_domains[] = {
     {"CT704", "a fault ends only the faulting domain, reported with its name",
      a_fault_ends_only_the_faulting_domain},
     {"CT705", "dispatcher refusals are named and change nothing", dispatcher_refusals_are_named},
+    {"CT706", "messages go both ways between two domains, the receiver waiting off the queue",
+     messages_go_both_ways},
+    {"CT707", "capabilities travel copied or moved, with the rights minted, into the named slot",
+     capabilities_travel_with_the_rights_minted},
+    {"CT708", "endpoint refusals are named and deliver nothing", endpoint_refusals_are_named},
     {NULL, NULL, NULL},
 };

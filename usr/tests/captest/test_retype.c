@@ -112,6 +112,8 @@ static bool allowed(enum objtype src, uint64_t dst)
     case ObjType_Frame:
     case ObjType_DevFrame:
         return dst == src;
+    case ObjType_Dispatcher:
+        return dst == ObjType_Endpoint;
     default:
         return false;
     }
@@ -170,6 +172,10 @@ static errval_t make_source(enum objtype type, struct capref *src, struct capref
     if (type == ObjType_Frame) {
         return frame_alloc(src, 64 * KiB, NULL);
     }
+    if (type == ObjType_Endpoint) { /* from a Dispatcher, the one type it comes from */
+        errval_t err = dispatcher_create(parent);
+        return err_is_ok(err) ? endpoint_create(*parent, src) : err;
+    }
     errval_t err = ram_alloc_aligned(parent, 64 * KiB, 64 * KiB);
     if (err_is_ok(err)) {
         err = slot_alloc(src);
@@ -191,7 +197,14 @@ static errval_t free_source(struct capref src, struct capref parent)
         return id.type == ObjType_RAM ? ram_free(src) : frame_free(src);
     }
     errval_t err = cap_destroy(src);
-    return err_is_ok(err) ? ram_free(parent) : err;
+    struct cap_identity id;
+    if (err_is_ok(err)) {
+        err = cap_identify(parent, &id);
+    }
+    if (err_is_ok(err)) {
+        err = id.type == ObjType_Dispatcher ? dispatcher_destroy(parent) : ram_free(parent);
+    }
+    return err;
 }
 
 static const char *pair_reason(enum objtype src, uint64_t dst, enum err_code want, errval_t got)

@@ -81,9 +81,9 @@ static uintptr_t decode_word(struct fuzz_input *in)
 static unsigned words_of(uint64_t cmd)
 {
     static const unsigned words[CMD_NUM] = {
-        [CMD_CNODE_RETYPE] = 7, [CMD_CNODE_COPY] = 3,        [CMD_CNODE_MINT] = 4,
-        [CMD_CNODE_DELETE] = 1, [CMD_CNODE_REVOKE] = 1,      [CMD_VNODE_MAP] = 5,
-        [CMD_VNODE_UNMAP] = 3,  [CMD_FRAME_MODIFY_FLAGS] = 3};
+        [CMD_CNODE_RETYPE] = 7, [CMD_CNODE_COPY] = 3,         [CMD_CNODE_MINT] = 4,
+        [CMD_CNODE_DELETE] = 1, [CMD_CNODE_REVOKE] = 1,       [CMD_VNODE_MAP] = 5,
+        [CMD_VNODE_UNMAP] = 3,  [CMD_FRAME_MODIFY_FLAGS] = 3, [CMD_FRAME_SPLIT_MAPPING] = 2};
     return cmd < CMD_NUM ? words[cmd] : INVOKE_ARGS;
 }
 
@@ -111,7 +111,8 @@ static void decode_call(struct fuzz_input *in, uintptr_t regs[SYSCALL_REGS])
 
 static bool reads_only(const uintptr_t regs[SYSCALL_REGS])
 {
-    return regs[0] != SYSCALL_INVOKE || regs[2] == CMD_IDENTIFY || regs[2] == CMD_VNODE_DUMP;
+    return regs[0] != SYSCALL_INVOKE || regs[2] == CMD_IDENTIFY || regs[2] == CMD_VNODE_DUMP ||
+           regs[2] == CMD_IDENTIFY_MAPPING;
 }
 
 static void call(const uintptr_t regs[SYSCALL_REGS], int n)

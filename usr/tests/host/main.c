@@ -22,6 +22,8 @@ int main(void)
     srunner_add_suite(runner, paging_delete_suite());
     srunner_add_suite(runner, translate_suite());
     srunner_add_suite(runner, map_index_suite());
+    srunner_add_suite(runner, identify_mapping_suite());
+    srunner_add_suite(runner, split_mapping_suite());
     srunner_add_suite(runner, trace_suite());
     srunner_add_suite(runner, fdt_suite());
     srunner_add_suite(runner, libcap_suite());

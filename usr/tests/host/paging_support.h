@@ -72,5 +72,7 @@ Suite *paging_delete_suite(void);
 Suite *map_index_suite(void);
 Suite *walker_suite(void);
 Suite *translate_suite(void);
+Suite *identify_mapping_suite(void);
+Suite *split_mapping_suite(void);
 
 #endif

@@ -38,5 +38,6 @@ void assert_no_leaks(void);
 Suite *pmap_suite(void);
 Suite *pmap_errors_suite(void);
 Suite *pmap_setup_suite(void);
+Suite *pmap_adopt_suite(void);
 
 #endif

@@ -10,6 +10,7 @@ int main(void)
     SRunner *runner = srunner_create(pmap_suite());
     srunner_add_suite(runner, pmap_errors_suite());
     srunner_add_suite(runner, pmap_setup_suite());
+    srunner_add_suite(runner, pmap_adopt_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

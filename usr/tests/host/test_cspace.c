@@ -176,9 +176,11 @@ START_TEST(the_machine_size_and_physical_base_are_configurable)
     host_console_capture(kernel_console, sizeof(kernel_console));
     host_machine_boot(&config);
     struct cap_identity ram = identify(RAM_CAP);
-    /* The kernel keeps the start of RAM for init's CNodes and hands out the rest. */
+    /* The kernel keeps the start of RAM for init's CNodes, the last page for the boot
+     * information, and hands out the rest between them. */
     ck_assert_uint_eq(ram.base, config.phys_base + INIT_CSPACE_BYTES);
-    ck_assert_uint_eq(ram.base + ram.bytes, config.phys_base + config.ram_bytes);
+    ck_assert_uint_eq(ram.base + ram.bytes, config.phys_base + config.ram_bytes - BASE_PAGE_BYTES);
+    ck_assert_uint_eq(host_machine_bootinfo_base(), ram.base + ram.bytes);
     ck_assert(slot_is_empty(PHYSADDR_CAP));
     /* All of it is usable: one frame spanning the whole RAM capability. */
     ck_assert_ok(retype_from_ram(0, ObjType_Frame, ram.bytes, 1, 0));

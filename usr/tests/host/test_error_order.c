@@ -184,6 +184,47 @@ struct order_row {
     enum err_code first;
 };
 
+static errval_t identify_mapping_of_ram(void)
+{
+    struct cap_mapping m;
+    return invoke_cap_identify_mapping(RAM_PIECE, &m);
+}
+static errval_t identify_mapping_of_nothing(void)
+{
+    struct cap_mapping m;
+    return invoke_cap_identify_mapping(EMPTY, &m);
+}
+
+/* FRAME mapped in the loose leaf TABLE, for the split rows. */
+static void map_frame(void)
+{
+    ck_assert_ok(invoke_vnode_map(TABLE, 0, FRAME, VREGION_FLAGS_READ, 0, 4));
+}
+static errval_t split_dest_empty_and_not_mapped(void)
+{
+    return invoke_frame_split_mapping(FRAME, 0, EMPTY);
+}
+static errval_t split_not_mapped_and_at_zero(void)
+{
+    return invoke_frame_split_mapping(FRAME, 0, RAM_PIECE);
+}
+static errval_t split_at_zero_and_not_a_copy(void)
+{
+    map_frame();
+    return invoke_frame_split_mapping(FRAME, 0, RAM_PIECE);
+}
+static errval_t split_not_a_copy_and_rights(void)
+{
+    map_frame();
+    return invoke_frame_split_mapping(FRAME, 1, TABLE_RO);
+}
+static errval_t split_rights_and_dest_mapped(void)
+{
+    map_frame();
+    ck_assert_ok(invoke_vnode_map(TABLE, 8, FRAME_RO, VREGION_FLAGS_READ, 0, 1));
+    return invoke_frame_split_mapping(FRAME, 1, FRAME_RO);
+}
+
 static const struct order_row order_rows[] = {
     {"retype: root read-only before src lookup", root_ro_and_src_empty, SYS_ERR_CNODE_NOT_WRITABLE},
     {"retype: src lookup before dest CNode", src_empty_and_dest_not_cnode, SYS_ERR_CAP_NOT_FOUND},
@@ -224,6 +265,13 @@ static const struct order_row order_rows[] = {
      SYS_ERR_DISPATCHER_NOT_WRITABLE},
     {"stop: write right before state", stop_read_only_and_not_set_up,
      SYS_ERR_DISPATCHER_NOT_WRITABLE},
+    {"identify_mapping: type before mapping", identify_mapping_of_ram, SYS_ERR_ILLEGAL_INVOCATION},
+    {"identify_mapping: lookup before type", identify_mapping_of_nothing, SYS_ERR_CAP_NOT_FOUND},
+    {"split: dest lookup before mapping", split_dest_empty_and_not_mapped, SYS_ERR_CAP_NOT_FOUND},
+    {"split: mapping before range", split_not_mapped_and_at_zero, SYS_ERR_VM_NOT_MAPPED},
+    {"split: range before copy", split_at_zero_and_not_a_copy, SYS_ERR_VM_BEYOND_MAPPING},
+    {"split: copy before rights", split_not_a_copy_and_rights, SYS_ERR_VM_SPLIT_NOT_A_COPY},
+    {"split: rights before dest mapped", split_rights_and_dest_mapped, SYS_ERR_VM_RIGHTS_EXCEED},
 };
 
 START_TEST(each_invocation_names_its_first_refusal)

@@ -89,6 +89,25 @@ START_TEST(a_view_page_dies_with_its_mapping)
 }
 END_TEST
 
+/* An unmap of the view's later pages only: the flush starts inside the view, not at its start. */
+START_TEST(a_flush_starting_inside_a_view_kills_the_pages_it_covers)
+{
+    capaddr_t leaf = table_for(VA, LEAF);
+    capaddr_t head = map_frame_at(VA, 1);
+    capaddr_t tail = map_frame_at(VA + PAGE, 2);
+    volatile uint8_t *view = host_mmu_view(root_base(), VA, 2 * PAGE);
+    ck_assert(view != NULL);
+    view[0] = 1;
+    view[PAGE] = 2;
+    ck_assert_ok(invoke_vnode_unmap(leaf, tail, slot_of(VA + PAGE, LEAF), 2));
+    ck_assert(readable(view));
+    ck_assert(!readable(view + PAGE));
+    ck_assert_uint_eq(view[0], 1);
+    ck_assert_ok(invoke_vnode_unmap(leaf, head, slot_of(VA, LEAF), 1));
+    ck_assert(!readable(view));
+}
+END_TEST
+
 START_TEST(a_view_page_dies_with_its_frame)
 {
     capaddr_t frame = map_frame_at(VA, 1);
@@ -120,6 +139,7 @@ Suite *mmu_view_suite(void)
     tcase_add_test(live, a_view_outlives_flushes_that_leave_its_pages_mapped);
     TCase *dead = paging_tcase(s, "dead");
     tcase_add_test(dead, a_view_page_dies_with_its_mapping);
+    tcase_add_test(dead, a_flush_starting_inside_a_view_kills_the_pages_it_covers);
     tcase_add_test(dead, a_view_page_dies_with_its_frame);
     tcase_add_test(dead, a_view_page_dies_with_its_table);
     return s;

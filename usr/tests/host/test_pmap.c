@@ -401,6 +401,83 @@ START_TEST(idle_metadata_comes_back_without_churning)
 }
 END_TEST
 
+/*
+ * Maps single pages from va on until the slab of run nodes has grown by times blocks; returns the
+ * pages mapped and sets *per to the nodes a block adds.
+ */
+static size_t map_until_run_blocks_grow(const struct test_frame *f, genvaddr_t va, int times,
+                                        size_t *per)
+{
+    struct pmap_stats prev, s;
+    pmap_get_stats(&test_pmap, &prev);
+    size_t pages = 0;
+    for (int grown = 0; grown < times; pages++) {
+        ck_assert_uint_lt(pages, 100000);
+        ck_assert_ok(pmap_map(&test_pmap, va + pages * PAGE, f->cap, 0, PAGE, F_RW));
+        pmap_get_stats(&test_pmap, &s);
+        if (s.mappings_free > prev.mappings_free) {
+            /* A new block of run nodes, less the one this map took. */
+            *per = s.mappings_free - prev.mappings_free + 1;
+            grown++;
+        }
+        prev = s;
+    }
+    return pages;
+}
+
+/*
+ * The smallest trim: two blocks of run nodes, both idle once their runs are unmapped, and far
+ * more than an eighth of the slab. The unmap gives the older back and keeps the newer.
+ */
+START_TEST(two_idle_blocks_of_a_slab_are_enough_for_a_trim)
+{
+    start();
+    struct test_frame *f = new_frame(PAGE, PAGE);
+    struct pmap_stats before, peak, s;
+    pmap_get_stats(&test_pmap, &before);
+    size_t per;
+    size_t pages = map_until_run_blocks_grow(f, TEST_VA, 2, &per);
+    pmap_get_stats(&test_pmap, &peak);
+    ck_assert_ok(pmap_unmap(&test_pmap, TEST_VA, pages * PAGE));
+    pmap_get_stats(&test_pmap, &s);
+    ck_assert_uint_lt(s.meta_blocks, peak.meta_blocks);
+    /* Every run node is free again: those of the bootstrap area and of one block. */
+    ck_assert_msg(s.mappings_free >= per && s.mappings_free <= before.mappings_free + per,
+                  "%zu free run nodes after the unmap: expected the %zu there were before the "
+                  "maps and one block of %zu",
+                  s.mappings_free, before.mappings_free, per);
+    free_frames();
+    assert_no_leaks();
+}
+END_TEST
+
+/*
+ * Rounds of maps, each up to a new block of run nodes, and unmaps: the trims leave holes in the
+ * window, the newest blocks fill the lowest, and a hole comes to lie just below the window's
+ * top. Each new block takes a hole, so the window never grows past its first peak.
+ */
+START_TEST(new_blocks_fill_the_holes_trimmed_blocks_left)
+{
+    start();
+    struct test_frame *f = new_frame(PAGE, PAGE);
+    size_t per;
+    const int rounds[] = {3, 1, 1, 1};
+    genvaddr_t peak_next = 0;
+    for (size_t r = 0; r < sizeof(rounds) / sizeof(rounds[0]); r++) {
+        size_t pages = map_until_run_blocks_grow(f, TEST_VA, rounds[r], &per);
+        peak_next = r == 0 ? test_pmap.meta_next : peak_next;
+        ck_assert_msg(test_pmap.meta_next <= peak_next,
+                      "round %zu: the window's top at %#llx, above its first peak %#llx", r,
+                      (ull)test_pmap.meta_next, (ull)peak_next);
+        ck_assert_ok(pmap_unmap(&test_pmap, TEST_VA, pages * PAGE));
+        snprintf(where, sizeof(where), "round %zu, %zu pages unmapped", r, pages);
+        check_against_model(); /* the blocks tile the window but for the holes counted */
+    }
+    free_frames();
+    assert_no_leaks();
+}
+END_TEST
+
 START_TEST(random_operations_agree_with_the_model)
 {
     uint64_t base_seed = env_u64("PMAP_SEED", DEFAULT_SEED);
@@ -582,6 +659,8 @@ Suite *pmap_suite(void)
     tcase_add_test(tc, the_large_flag_falls_back_to_base_pages_where_it_must);
     tcase_add_test(tc, unmapping_everything_reclaims_every_table);
     tcase_add_test(tc, idle_metadata_comes_back_without_churning);
+    tcase_add_test(tc, two_idle_blocks_of_a_slab_are_enough_for_a_trim);
+    tcase_add_test(tc, new_blocks_fill_the_holes_trimmed_blocks_left);
 
     tc = tcase_create("foreign");
     tcase_add_checked_fixture(tc, boot_foreign, pmap_shutdown);

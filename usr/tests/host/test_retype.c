@@ -17,6 +17,8 @@ static bool allowed(enum objtype src, enum objtype dst)
     case ObjType_Frame:
     case ObjType_DevFrame:
         return dst == src;
+    case ObjType_Dispatcher:
+        return dst == ObjType_Endpoint;
     default:
         return false;
     }
@@ -82,6 +84,11 @@ static bool make_source(enum objtype src)
     case ObjType_DevFrame:
         ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, PHYSADDR_CAP, 0, ObjType_DevFrame,
                                          64 * 1024, 1, WORK_CNODE, slot));
+        return true;
+    case ObjType_Endpoint: /* from a Dispatcher, the one type it comes from */
+        ck_assert_ok(retype_from_ram(at, ObjType_Dispatcher, DISPATCHER_BYTES, 1, slot + 1));
+        ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(slot + 1), 0, ObjType_Endpoint,
+                                         DISPATCHER_BYTES, 1, WORK_CNODE, slot));
         return true;
     case ObjType_Null:
         return false;

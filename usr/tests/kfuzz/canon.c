@@ -100,8 +100,9 @@ static void rename_step(struct canon *c, struct step *s)
     bool found = err_is_ok(model_lookup_cap(&c->m, c->root, s->w[1], &invoked));
     struct mcap root = found ? *invoked : (struct mcap){0};
     uint64_t cmd = s->w[2];
-    bool slot_counts =
-        cmd == CMD_FRAME_MODIFY_FLAGS || cmd == CMD_CNODE_DELETE || cmd == CMD_CNODE_REVOKE;
+    bool slot_counts = cmd == CMD_FRAME_MODIFY_FLAGS || cmd == CMD_CNODE_DELETE ||
+                       cmd == CMD_CNODE_REVOKE || cmd == CMD_IDENTIFY_MAPPING ||
+                       cmd == CMD_FRAME_SPLIT_MAPPING;
     rename_word(c, c->root, &s->w[1], !slot_counts);
     if (cmd == CMD_VNODE_MAP) {
         rename_word(c, c->root, &s->w[4], false);
@@ -111,6 +112,8 @@ static void rename_step(struct canon *c, struct step *s)
         for (size_t i = 3; i < 6; i++) { /* the kernel's copies take object and rights only */
             rename_word(c, c->root, &s->w[i], true);
         }
+    } else if (cmd == CMD_FRAME_SPLIT_MAPPING) {
+        rename_word(c, c->root, &s->w[4], false);
     } else if (found && root.type == ObjType_L1CNode &&
                (cmd == CMD_CNODE_RETYPE || cmd == CMD_CNODE_COPY || cmd == CMD_CNODE_MINT)) {
         rename_cnode_command(c, s, &root);

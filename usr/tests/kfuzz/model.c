@@ -41,12 +41,12 @@ struct mcap *model_add(struct model *m, struct mloc loc, enum objtype type, capr
     return c;
 }
 
-void model_boot(struct model *m, genpaddr_t phys_base, genpaddr_t ram_base, gensize_t ram_bytes,
-                genpaddr_t dev_base, gensize_t dev_bytes)
+void model_boot(struct model *m, genpaddr_t phys_base, genpaddr_t bootinfo_base,
+                genpaddr_t ram_base, gensize_t ram_bytes, genpaddr_t dev_base, gensize_t dev_bytes)
 {
-    static const cslot_t l2_slots[] = {ROOTCN_SLOT_TASKCN, ROOTCN_SLOT_SUPERCN,
+    static const cslot_t l2_slots[] = {ROOTCN_SLOT_TASKCN,     ROOTCN_SLOT_SUPERCN,
                                        ROOTCN_SLOT_PHYSADDRCN, ROOTCN_SLOT_SLOT_ALLOC0,
-                                       ROOTCN_SLOT_PAGECN};
+                                       ROOTCN_SLOT_PAGECN,     ROOTCN_SLOT_MODULECN};
     model_free(m);
     m->next_held = MODEL_HELD_FIRST_DOMAIN;
     m->queue = model_grow(NULL, &m->queue_capacity, sizeof(*m->queue));
@@ -67,6 +67,8 @@ void model_boot(struct model *m, genpaddr_t phys_base, genpaddr_t ram_base, gens
     }
     model_add(m, (struct mloc){l2_base[ROOTCN_SLOT_TASKCN], TASKCN_SLOT_ROOTCN}, ObjType_L1CNode,
               CAPRIGHTS_ALLRIGHTS, phys_base, root_bytes);
+    model_add(m, (struct mloc){l2_base[ROOTCN_SLOT_TASKCN], TASKCN_SLOT_BOOTINFO}, ObjType_Frame,
+              CAPRIGHTS_READ, bootinfo_base, BASE_PAGE_BYTES);
     model_add(m, (struct mloc){l2_base[ROOTCN_SLOT_SUPERCN], 0}, ObjType_RAM, CAPRIGHTS_ALLRIGHTS,
               ram_base, ram_bytes);
     if (dev_bytes != 0) {

@@ -77,8 +77,8 @@ struct model {
 };
 
 /* The model of a freshly booted host machine (include/init_cspace.h). */
-void model_boot(struct model *m, genpaddr_t phys_base, genpaddr_t ram_base, gensize_t ram_bytes,
-                genpaddr_t dev_base, gensize_t dev_bytes);
+void model_boot(struct model *m, genpaddr_t phys_base, genpaddr_t bootinfo_base,
+                genpaddr_t ram_base, gensize_t ram_bytes, genpaddr_t dev_base, gensize_t dev_bytes);
 void model_free(struct model *m);
 
 /* The capability at loc; NULL if the slot is empty. */

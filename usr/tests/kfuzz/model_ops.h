@@ -12,5 +12,6 @@ errval_t model_delete_or_revoke(struct model *m, const struct mcap *root, struct
 errval_t model_map(struct model *m, struct mcap *table, const uintptr_t *args);
 errval_t model_unmap(struct model *m, struct mcap *table, const uintptr_t *args);
 errval_t model_modify_flags(struct mcap *frame, const uintptr_t *args);
+errval_t model_split_mapping(struct model *m, struct mcap *frame, const uintptr_t *args);
 
 #endif

@@ -151,6 +151,39 @@ errval_t model_unmap(struct model *m, struct mcap *table, const uintptr_t *a)
     return SYS_ERR_OK;
 }
 
+/* SPLIT_MAPPING(at, dest) on the mapped frame copy: dest takes entries [at, count). */
+errval_t model_split_mapping(struct model *m, struct mcap *frame, const uintptr_t *a)
+{
+    struct mcap *dest;
+    errval_t err = model_lookup_cap(m, model_caller_root(m), a[1], &dest);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (frame->map_count == 0) {
+        return SYS_ERR_VM_NOT_MAPPED;
+    }
+    if (a[0] == 0 || a[0] >= frame->map_count) {
+        return SYS_ERR_VM_BEYOND_MAPPING;
+    }
+    if (dest->type != frame->type || dest->base != frame->base || dest->bytes != frame->bytes) {
+        return SYS_ERR_VM_SPLIT_NOT_A_COPY;
+    }
+    if ((frame->rights & ~dest->rights) != 0) {
+        return SYS_ERR_VM_RIGHTS_EXCEED;
+    }
+    if (dest->map_count != 0) {
+        return SYS_ERR_VM_ALREADY_MAPPED;
+    }
+    gensize_t page = fmt_span((enum objtype)frame->map_table_type);
+    dest->map_table = frame->map_table;
+    dest->map_table_type = frame->map_table_type;
+    dest->map_slot = frame->map_slot + a[0];
+    dest->map_count = frame->map_count - a[0];
+    dest->map_offset = frame->map_offset + a[0] * page;
+    frame->map_count = a[0];
+    return SYS_ERR_OK;
+}
+
 /* MODIFY_FLAGS(first_page, pages, flags) on the mapped frame copy. */
 errval_t model_modify_flags(struct mcap *frame, const uintptr_t *a)
 {

@@ -19,11 +19,14 @@ static bool has_command(enum objtype type, uint64_t cmd)
     case CMD_VNODE_DUMP:
         return objtype_is_vnode(type);
     case CMD_FRAME_MODIFY_FLAGS:
+    case CMD_FRAME_SPLIT_MAPPING:
         return type == ObjType_Frame || type == ObjType_DevFrame;
     case CMD_DISPATCHER_SETUP:
     case CMD_DISPATCHER_RUN:
     case CMD_DISPATCHER_STOP:
         return type == ObjType_Dispatcher;
+    case CMD_IDENTIFY_MAPPING:
+        return type == ObjType_Frame || type == ObjType_DevFrame || objtype_is_vnode(type);
     default:
         return false;
     }
@@ -51,6 +54,10 @@ static errval_t invoke(struct model *m, struct mcap *invoked, uint64_t cmd, cons
     case CMD_DISPATCHER_RUN:
     case CMD_DISPATCHER_STOP:
         return model_dispatcher(m, &root, cmd, a);
+    case CMD_FRAME_SPLIT_MAPPING:
+        return model_split_mapping(m, invoked, a);
+    case CMD_IDENTIFY_MAPPING: /* its values are checked by caps_check, not here */
+        return invoked->map_count != 0 ? SYS_ERR_OK : SYS_ERR_VM_NOT_MAPPED;
     default: /* CMD_VNODE_DUMP prints and changes nothing */
         return SYS_ERR_OK;
     }

@@ -18,6 +18,8 @@ static const char *const command_names[CMD_NUM] = {
     [CMD_DISPATCHER_SETUP] = "CMD_DISPATCHER_SETUP",
     [CMD_DISPATCHER_RUN] = "CMD_DISPATCHER_RUN",
     [CMD_DISPATCHER_STOP] = "CMD_DISPATCHER_STOP",
+    [CMD_IDENTIFY_MAPPING] = "CMD_IDENTIFY_MAPPING",
+    [CMD_FRAME_SPLIT_MAPPING] = "CMD_FRAME_SPLIT_MAPPING",
 };
 
 static const char *type_name(uint64_t type)

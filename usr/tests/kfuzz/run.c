@@ -154,8 +154,8 @@ static void boot(struct model *m)
     config.no_kcheck = true; /* the fuzzer runs the checker itself, as a system call */
     host_console_capture(console, sizeof(console));
     host_machine_boot(&config);
-    model_boot(m, config.phys_base, host_machine_free_ram_base(), host_machine_free_ram_bytes(),
-               host_machine_device_base(), config.device_bytes);
+    model_boot(m, config.phys_base, host_machine_bootinfo_base(), host_machine_free_ram_base(),
+               host_machine_free_ram_bytes(), host_machine_device_base(), config.device_bytes);
 }
 
 static void machine_off(void)

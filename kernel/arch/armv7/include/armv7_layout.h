@@ -13,8 +13,8 @@
 /* QEMU places the device tree at the start of RAM when the image leaves room below itself. */
 #define DTB_PADDR RAM_PBASE
 #define DTB_MAX_BYTES 0x100000
-/* The init domain's ELF file, put there by QEMU's generic loader (tools/qemu-run). */
-#define INIT_MODULE_PADDR 0x48000000
-#define INIT_MODULE_MAX_BYTES 0x1000000
+/* The boot image, a cpio newc archive put there by QEMU's generic loader (tools/qemu-run). */
+#define BOOT_ARCHIVE_PADDR 0x48000000
+#define BOOT_ARCHIVE_MAX_BYTES 0x1000000
 
 #endif

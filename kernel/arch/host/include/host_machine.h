@@ -8,12 +8,21 @@
 #include <invocations.h>
 #include <stddef.h>
 
+/* A boot module for the hosted machine: the boot copies its bytes into simulated RAM. */
+struct host_boot_module {
+    const char *name;
+    const void *bytes;
+    size_t size;
+};
+
 struct host_machine_config {
     genpaddr_t phys_base;   /* first simulated physical address; not zero, page-aligned */
     gensize_t ram_bytes;    /* simulated RAM from phys_base on */
     gensize_t device_bytes; /* a device window right after RAM, handed out as PhysAddr */
     uint64_t random_seed; /* seeds the kernel's treap priorities; 0: host_machine_default_seed() */
     bool no_kcheck;       /* benchmarks: no invariant checker after system calls */
+    const struct host_boot_module *modules; /* handed to init as on hardware (bootinfo.h) */
+    size_t module_count;
 };
 
 #define HOST_MACHINE_DEFAULT_CONFIG                                                                \
@@ -23,8 +32,10 @@ struct host_machine_config {
 /*
  * Boots a fresh machine: allocates the simulated memory (lazily, so large
  * sizes cost only what is touched), resets the kernel's state and creates
- * the init domain, whose CSpace gets one RAM capability for all RAM the
- * kernel did not use and one PhysAddr capability for the device window.
+ * the init domain, whose CSpace gets the boot information page and the boot
+ * modules (copied into RAM after the CSpace, each from a page boundary) as on
+ * hardware, one RAM capability for all RAM the kernel did not use and one
+ * PhysAddr capability for the device window.
  * Any previous machine must have been shut down. Exits the process with a
  * message if the host cannot provide the memory.
  */
@@ -62,6 +73,9 @@ struct sysret host_syscall(const uintptr_t regs[SYSCALL_REGS]);
 genpaddr_t host_machine_free_ram_base(void);
 gensize_t host_machine_free_ram_bytes(void);
 genpaddr_t host_machine_device_base(void);
+
+/* Where the boot information page lies (TASKCN_SLOT_BOOTINFO's frame). */
+genpaddr_t host_machine_bootinfo_base(void);
 
 /*
  * The maintenance log: every TLB flush and cache clean the kernel asked

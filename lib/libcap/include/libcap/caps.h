@@ -13,6 +13,9 @@ errval_t cap_mint(struct capref dest, struct capref src, caprights_t rights);
 errval_t cap_delete(struct capref cap);
 errval_t cap_revoke(struct capref cap);
 errval_t cap_identify(struct capref cap, struct cap_identity *ret);
+/* The mapping the copy holds (doc/capabilities.md); SYS_ERR_VM_NOT_MAPPED under the push if none.
+ */
+errval_t cap_identify_mapping(struct capref cap, struct cap_mapping *ret);
 
 /* Deletes the capability and returns its slot to the slot allocator. */
 errval_t cap_destroy(struct capref cap);
@@ -23,5 +26,7 @@ errval_t vnode_map(struct capref table, cslot_t slot, struct capref src, vregion
 errval_t vnode_unmap(struct capref table, struct capref src, cslot_t slot, size_t pte_count);
 errval_t vnode_modify_flags(struct capref frame, size_t first_page, size_t pages,
                             vregion_flags_t flags);
+/* The mapping frame holds keeps entries [0, at); dest, an unmapped copy, takes the rest. */
+errval_t vnode_split_mapping(struct capref frame, size_t at, struct capref dest);
 
 #endif

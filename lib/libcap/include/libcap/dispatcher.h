@@ -3,7 +3,9 @@
 #define LIBCAP_DISPATCHER_H
 
 #include <dispatcher.h>
+#include <errors/errno.h>
 #include <libcap/capref.h>
+#include <stddef.h>
 
 /* A new Dispatcher capability (DISPATCHER_BYTES of RAM in a page of its own). */
 errval_t dispatcher_create(struct capref *ret);
@@ -32,5 +34,20 @@ errval_t dispatcher_state(struct capref disp, enum dispatcher_state *state, uint
  * the slot and gives the page back.
  */
 errval_t dispatcher_destroy(struct capref disp);
+
+/*
+ * A new Endpoint capability to disp's domain, in a new slot: retyped from disp (one per
+ * dispatcher; hand out copies, minted without the write right to forbid sending).
+ */
+errval_t endpoint_create(struct capref disp, struct capref *ret);
+
+/*
+ * Sends length words (at most LMP_MSG_WORDS) through ep, and with LMP_SEND_CAP_COPY or
+ * LMP_SEND_CAP_MOVE in flags the capability cap, to ep's domain; LMP_SEND_YIELD gives it the
+ * rest of this turn. The kernel's refusals come back as they are (SYS_ERR_ENDPOINT_BUSY: the
+ * receiver has not taken its last message yet).
+ */
+errval_t endpoint_send(struct capref ep, uint64_t flags, struct capref cap, const uintptr_t *words,
+                       size_t length);
 
 #endif

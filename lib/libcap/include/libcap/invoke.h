@@ -21,6 +21,17 @@ struct cap_identity {
     uintptr_t type_word; /* the type's own word: a Dispatcher's state and exit status */
 };
 
+/* What identify_mapping reports: the mapping a capability copy holds (include/invocations.h). */
+struct cap_mapping {
+    genpaddr_t table_base; /* the physical base of the table it is mapped in */
+    enum objtype table_type;
+    cslot_t slot; /* the first entry */
+    size_t pte_count;
+    gensize_t offset_bytes; /* into the object, of the first entry (0 for a table) */
+    vregion_flags_t flags;  /* what the entries allow (the first entry's when mixed); 0: a table */
+    bool flags_mixed;       /* the entries carry different flags */
+};
+
 /* Makes count objects of obj_bytes each in dest_cnode's slots from dest_slot on. */
 static inline errval_t invoke_cnode_retype(capaddr_t root, capaddr_t src, gensize_t offset_bytes,
                                            enum objtype type, gensize_t obj_bytes, size_t count,
@@ -105,6 +116,32 @@ static inline errval_t invoke_cap_identify(capaddr_t cap, struct cap_identity *r
     return r.error;
 }
 
+/* Moves entries [at, count) of the mapping recorded with frame to dest, an unmapped copy. */
+static inline errval_t invoke_frame_split_mapping(capaddr_t frame, size_t at, capaddr_t dest)
+{
+    const uintptr_t args[INVOKE_ARGS] = {at, dest};
+    return syscall_invoke(frame, CMD_FRAME_SPLIT_MAPPING, args).error;
+}
+
+/* The mapping the copy at cap holds; SYS_ERR_VM_NOT_MAPPED if it holds none. */
+static inline errval_t invoke_cap_identify_mapping(capaddr_t cap, struct cap_mapping *ret)
+{
+    const uintptr_t args[INVOKE_ARGS] = {0};
+    struct sysret r = syscall_invoke(cap, CMD_IDENTIFY_MAPPING, args);
+    if (err_is_ok(r.error)) {
+        *ret = (struct cap_mapping){
+            .table_base = r.value[0],
+            .table_type = (enum objtype)IDENTIFY_MAPPING_TABLE_TYPE(r.value[3]),
+            .slot = IDENTIFY_MAPPING_SLOT(r.value[2]),
+            .pte_count = IDENTIFY_MAPPING_COUNT(r.value[2]),
+            .offset_bytes = r.value[1],
+            .flags = IDENTIFY_MAPPING_FLAGS(r.value[3]),
+            .flags_mixed = (r.value[3] & IDENTIFY_MAPPING_MIXED) != 0,
+        };
+    }
+    return r.error;
+}
+
 /* Dispatcher: SETUP(cspace, vroot, frame, frame_vaddr, entry, stack_top). */
 static inline errval_t invoke_dispatcher_setup(capaddr_t dispatcher, capaddr_t cspace,
                                                capaddr_t vroot, capaddr_t frame,
@@ -120,6 +157,15 @@ static inline errval_t invoke_dispatcher_run(capaddr_t dispatcher)
 {
     const uintptr_t args[INVOKE_ARGS] = {0};
     return syscall_invoke(dispatcher, CMD_DISPATCHER_RUN, args).error;
+}
+
+/* Endpoint: SEND(flags, cap, length, w0, w1, w2, w3). */
+static inline errval_t invoke_endpoint_send(capaddr_t endpoint, uint64_t flags, capaddr_t cap,
+                                            size_t length, const uintptr_t words[4])
+{
+    const uintptr_t args[INVOKE_ARGS] = {(uintptr_t)flags, cap,      length,  words[0],
+                                         words[1],         words[2], words[3]};
+    return syscall_invoke(endpoint, CMD_ENDPOINT_SEND, args).error;
 }
 
 static inline errval_t invoke_dispatcher_stop(capaddr_t dispatcher)

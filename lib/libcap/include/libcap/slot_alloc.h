@@ -30,4 +30,36 @@ size_t slot_alloc_cnodes(void);
 /* For tests: use no L1 slot at or above l1_end for new CNodes. */
 void slot_alloc_limit_l1(uint32_t l1_end);
 
+/*
+ * An empty L1 slot of the root for an L2 CNode the caller makes and fills
+ * itself (libspawn: a child's CNodes, reachable through the parent's root
+ * while it builds them); the allocator leaves it alone until slot_free_l1.
+ * Errors: LIB_ERR_SLOT_ALLOC_NO_SPACE.
+ */
+errval_t slot_alloc_l1(uint32_t *ret);
+
+/* Takes back an L1 slot of slot_alloc_l1, emptied; LIB_ERR_SLOT_FREE if it was not lent. */
+errval_t slot_free_l1(uint32_t l1);
+
+/* L1 slots lent by slot_alloc_l1 and not given back. */
+size_t slot_alloc_l1_lent(void);
+
+/*
+ * Redirection: while r is set, slot_alloc hands out the slots of the L2
+ * CNode at L1 slot r->l1 (one of slot_alloc_l1's), lowest free first, so that
+ * whatever libcap and libpmap make lands there in the order they make it
+ * (libspawn fills a child's PAGECN this way); slot_free of a slot there
+ * returns it to r, and other slots go to the allocator as usual. r->used
+ * (the caller's memory) says which slots are taken; it starts zeroed, or as a
+ * previous redirection left it. Returns the redirection it replaces (NULL:
+ * none), so that a caller can suspend it around work for itself.
+ * slot_alloc errors while redirected: LIB_ERR_SLOT_ALLOC over
+ * LIB_ERR_SLOT_REDIRECT_FULL.
+ */
+struct slot_redirect {
+    uint32_t l1;
+    uint32_t used[L2_CNODE_SLOTS / 32];
+};
+struct slot_redirect *slot_alloc_redirect(struct slot_redirect *r);
+
 #endif

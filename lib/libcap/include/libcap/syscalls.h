@@ -18,6 +18,9 @@ void sys_exit(uint64_t status);
 /* Lets the next runnable domain run; this one is dispatched anew later (doc/domains.md). */
 void sys_yield(void);
 
+/* Returns once the domain's receive buffer holds a message (at once if it does already). */
+void sys_wait(void);
+
 /*
  * Asks the kernel to check itself (DEBUG_CHECK_KERNEL): SYS_ERR_OK, or
  * SYS_ERR_KERNEL_INVARIANT with the invariant's number in *detail, or

@@ -10,11 +10,7 @@ struct pmap_vnode;
 
 /* Where a pmap's own metadata (shadow nodes) comes from, and which addresses it manages. */
 struct pmap_options {
-    /*
-     * The lowest address the pmap maps or hands out (0: the layout's
-     * user_min). A domain started by the kernel passes DOMAIN_PMAP_VADDR_MIN:
-     * below it lie the tables the kernel built for its image and stack.
-     */
+    /* The lowest address the pmap maps, adopts or hands out (0: the layout's user_min). */
     genvaddr_t vaddr_min;
     /*
      * Self-paging (heap_alloc NULL): metadata lives in frames the pmap maps
@@ -90,14 +86,35 @@ errval_t pmap_init(struct pmap *pmap, struct capref root, const struct pmap_opti
 
 /*
  * pmap_init for a domain the kernel started (init): its own root table
- * (PAGECN_SLOT_VROOT) from DOMAIN_PMAP_VADDR_MIN up, where nothing the
- * kernel built for the image and stack lies; self-paging metadata.
+ * (PAGECN_SLOT_VROOT), self-paging metadata, the whole user part of the
+ * address space; the image and stack the kernel mapped are adopted from
+ * PAGECN with PMAP_ADOPT_KEEP, and address selection starts at
+ * DOMAIN_PMAP_VADDR_MIN, above them. Errors: LIB_ERR_PMAP_INIT over the cause.
  */
 errval_t pmap_init_self(struct pmap *pmap);
 
+/* pmap_adopt flags: pmap_destroy leaves these mappings in place (the domain's own image). */
+#define PMAP_ADOPT_KEEP 1u
+
+/*
+ * Takes over mappings made before the pmap existed (by a parent, or the kernel for init): the
+ * capabilities in slots [first.slot, first.slot + count) of first.cnode that hold a mapping in
+ * this pmap's address space, tables and frames in any order. Each table must be mapped in the
+ * root or in another adopted table; slots that are empty, or hold an unmapped copy or something
+ * unmappable, are passed over. Afterwards lookup, unmap, modify_flags and address selection
+ * treat them as if pmap_map had made them. The capabilities stay the caller's: taking an adopted
+ * table or run down unmaps it and leaves the capability in its slot. Only the shadow tree
+ * changes (and metadata refills); on failure it is as before. Errors: LIB_ERR_PMAP_ADOPT over
+ * LIB_ERR_PMAP_FLAGS_INVALID (unknown flags), _ADOPT_SLOTS, _ADOPT_FLAGS_MIXED,
+ * _ADOPT_UNREACHABLE, _ADOPT_OVERLAP, _ADDR_OUT_OF_RANGE, _ADDR_RESERVED (a run in the
+ * metadata window), or the identify or refill that failed.
+ */
+errval_t pmap_adopt(struct pmap *pmap, struct capref first, size_t count, unsigned flags);
+
 /*
  * Unmaps everything, reclaims every table below the root and gives back
- * the metadata blocks; the root capability stays the caller's.
+ * the metadata blocks; the root capability stays the caller's. Runs adopted
+ * with PMAP_ADOPT_KEEP stay mapped, with the tables above them.
  */
 errval_t pmap_destroy(struct pmap *pmap);
 

@@ -11,20 +11,22 @@ disp_run_entry:
 
 /*
  * disp_resume(frame): loads every register of frame->enabled_area and continues there, enabled.
- * iretq (allowed from user to user mode) restores rip, rflags and rsp together. From the
- * moment disabled is cleared until iretq has left, a preempted pc lies in [crit_start,
+ * rflags and rip go on the resumed stack, just below its rsp (domains have no red zone), so
+ * that popfq and ret restore them last. (iretq from user mode would do it in one, but QEMU
+ * reads its stack as a supervisor access, which SMAP refuses on CPUs that have it.) From the
+ * moment disabled is cleared until ret has left, a preempted pc lies in [crit_start,
  * crit_end): the kernel then saves into the disabled area, and the resumed code finishes this.
  */
     .globl disp_resume, disp_resume_crit_start, disp_resume_crit_end
 disp_resume:
     leaq DISPATCHER_ENABLED_AREA(%rdi), %rsi
-    movl %ss, %eax
-    pushq %rax
-    pushq SAVE_AREA_RSP(%rsi)
-    pushq SAVE_AREA_RFLAGS(%rsi)
-    movl %cs, %eax
-    pushq %rax
-    pushq SAVE_AREA_RIP(%rsi)
+    movq SAVE_AREA_RSP(%rsi), %rax
+    subq $16, %rax
+    movq SAVE_AREA_RIP(%rsi), %rcx
+    movq %rcx, 8(%rax)
+    movq SAVE_AREA_RFLAGS(%rsi), %rcx
+    movq %rcx, 0(%rax)
+    movq %rax, %rsp
 disp_resume_crit_start:
     movq $0, DISPATCHER_DISABLED(%rdi)
     movq 0(%rsi), %rax
@@ -42,7 +44,8 @@ disp_resume_crit_start:
     movq 112(%rsi), %r14
     movq 120(%rsi), %r15
     movq SAVE_AREA_RSI(%rsi), %rsi
-    iretq
+    popfq
+    ret
 disp_resume_crit_end:
 
     .section .note.GNU-stack, "", @progbits

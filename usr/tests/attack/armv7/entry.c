@@ -1,4 +1,5 @@
-/* Attacks on the ARMv7 system-call entry and exit that must have no effect (AT401..AT407). */
+/* Attacks on the ARMv7 system-call entry and exit that must have no effect (AT401..AT407). A
+ * system call returns its error in r0-r1 and results in r2-r7; every other register is kept. */
 #include "psr.h"
 #include <attack.h>
 #include <stdio.h>
@@ -32,20 +33,20 @@ static void forged_mode_bits(void)
 static void registers_kept(void)
 {
     bool kept = out[14] == (uint32_t)(uintptr_t)&out[14];
-    for (int r = 6; r <= 13; r++) {
+    for (int r = 8; r <= 13; r++) {
         kept = kept && out[r] == loaded[r];
     }
-    attack_verdict("AT402", "r6-r12, sp and lr come back as the domain left them",
+    attack_verdict("AT402", "r8-r12, sp and lr come back as the domain left them",
                    kept ? NULL : "the kernel changed a register that is not a result");
 }
 
 static void no_kernel_values(void)
 {
     bool clean = err_no(((errval_t)out[1] << 32) | out[0]) == SYS_ERR_ILLEGAL_SYSCALL;
-    for (int r = 2; r <= 5; r++) {
+    for (int r = 2; r <= 7; r++) {
         clean = clean && out[r] < ATTACK_KERNEL_HALF_VADDR;
     }
-    attack_verdict("AT403", "a refused call returns its error and no kernel address in r2-r5",
+    attack_verdict("AT403", "a refused call returns its error and no kernel address in r2-r7",
                    clean ? NULL : "a result register holds a kernel-half value");
 }
 
@@ -61,12 +62,15 @@ static void hostile_stack_pointer(void)
     attack_check_kernel_after("AT404");
 }
 
+/* A domain runs with IRQs on (the timer preempts it) and FIQs off; masking IRQs would let it
+   keep the CPU, entering a privileged mode would own the machine. */
 static void privileged_mode_changes(void)
 {
-    __asm__ volatile("cps #0x13\n msr cpsr_c, #0x1f" ::: "memory");
+    __asm__ volatile("cps #0x13\n msr cpsr_c, #0x1f\n cpsid if\n msr cpsr_c, #0xd0" ::: "memory");
     uint32_t cpsr = read_cpsr();
-    bool held = (cpsr & PSR_MODE_MASK) == PSR_MODE_USR && (cpsr & 0xc0u) == 0xc0u;
-    attack_verdict("AT405", "cps and msr to privileged modes and to unmask interrupts are ignored",
+    bool held = (cpsr & PSR_MODE_MASK) == PSR_MODE_USR && (cpsr & 0xc0u) == 0x40u;
+    attack_verdict("AT405",
+                   "cps and msr to privileged modes, to mask IRQs or to unmask FIQs are ignored",
                    held ? NULL : "the mode or the interrupt masks changed");
 }
 

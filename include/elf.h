@@ -1,12 +1,19 @@
-/* The parts of the ELF format the kernel reads to start a domain (from the ELF specification). */
-#ifndef KERNEL_ELF_H
-#define KERNEL_ELF_H
+/* The parts of the ELF format read to start a domain, by the kernel and by libspawn (from the
+ * spec). */
+#ifndef ELF_H
+#define ELF_H
 
 #include <stdint.h>
 
 #define ELF_MAGIC 0x464c457f /* "\x7fELF", read little-endian */
 #define ELFCLASS32 1
 #define ELFCLASS64 2
+#define EI_CLASS 4
+#define EI_DATA 5
+#define EI_VERSION 6
+#define ELFDATA2LSB 1 /* little-endian */
+#define EV_CURRENT 1
+#define ET_EXEC 2
 #define PT_LOAD 1
 #define PF_X 1
 #define PF_W 2

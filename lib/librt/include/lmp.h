@@ -1,0 +1,33 @@
+/* Receiving messages through the domain's dispatcher frame (doc/domains.md, "Endpoints"). */
+#ifndef LIBRT_LMP_H
+#define LIBRT_LMP_H
+
+#include <dispatcher.h>
+#include <libcap/capref.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct lmp_msg {
+    size_t length; /* words in words[] */
+    uintptr_t words[LMP_MSG_WORDS];
+    bool has_cap; /* a capability arrived in the slot lmp_set_recv_slot named */
+};
+
+/* Names the empty slot the next capability sent to this domain goes into (NULL_CAP: none). */
+void lmp_set_recv_slot(struct capref slot);
+
+/* Takes the message in the buffer, if there is one; false otherwise. */
+bool lmp_try_recv(struct lmp_msg *msg);
+
+/* Waits (off the run queue) until a message arrives, then takes it. */
+void lmp_recv(struct lmp_msg *msg);
+
+/* The same on a given dispatcher frame (a second dispatcher in this address space). */
+bool lmp_try_recv_on(volatile struct dispatcher_shared *frame, struct lmp_msg *msg);
+void lmp_recv_on(volatile struct dispatcher_shared *frame, struct lmp_msg *msg);
+
+/* endpoint_send, yielding and trying again while the receiver's buffer is full. */
+errval_t lmp_send(struct capref ep, uint64_t flags, struct capref cap, const uintptr_t *words,
+                  size_t length);
+
+#endif
