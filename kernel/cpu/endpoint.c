@@ -30,7 +30,7 @@ static errval_t find_transfer(const struct capability *caller, uint64_t flags, u
     if (move && (*src)->mapping.pte_count != 0) {
         return SYS_ERR_ENDPOINT_CAP_MAPPED; /* its mapping would go without its owner knowing */
     }
-    if (move && cap_is_copy(&(*src)->cap, caller) && (*src)->cap.base == caller->base) {
+    if (move && cap_is_copy(&(*src)->cap, caller)) {
         return SYS_ERR_DELETE_ROOT_CNODE; /* the sender would lose the name of its CSpace */
     }
     uint64_t slot = dcb_frame(to)->lmp_recv_slot;

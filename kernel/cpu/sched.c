@@ -1,7 +1,6 @@
 /* Round-robin scheduling of runnable domains, and the switch on the way back to user mode. */
 #include <context.h>
 #include <dispatch.h>
-#include <phys_mem.h>
 #include <platform.h>
 #include <printk.h>
 
@@ -138,20 +137,10 @@ struct dcb *sched_first_live(void)
     return live_head;
 }
 
-struct dcb *sched_first_runnable(void)
-{
-    return runnable_head;
-}
-
-static struct dispatcher_shared *frame_of(const struct dcb *dcb)
-{
-    return phys_to_kernel_ptr(dcb->frame.cap.base);
-}
-
 /* Into the disabled area while disabled or inside its resume code, else the enabled area. */
 static void save_domain(struct dcb *dcb)
 {
-    struct dispatcher_shared *s = frame_of(dcb);
+    struct dispatcher_shared *s = dcb_frame(dcb);
     struct dispatcher_save_area regs;
     context_save(&regs);
     dispatcher_word_t pc = save_area_pc(&regs);
@@ -166,7 +155,7 @@ static void save_domain(struct dcb *dcb)
 /* Disabled (or without a run upcall): where it was. Enabled: the run upcall, now disabled. */
 static bool load_domain(struct dcb *dcb)
 {
-    struct dispatcher_shared *s = frame_of(dcb);
+    struct dispatcher_shared *s = dcb_frame(dcb);
     s->dispatches++;
     if (s->disabled != 0) {
         return context_load(&s->disabled_area);

@@ -86,7 +86,6 @@ void sched_timer_tick(void);        /* the same, from the timer */
 void sched_add_live(struct dcb *dcb);
 void sched_remove_live(struct dcb *dcb);
 struct dcb *sched_first_live(void);
-struct dcb *sched_first_runnable(void);
 
 /*
  * At every return to user mode: if the current domain yielded, stopped, ended or was preempted,
