@@ -18,9 +18,20 @@ static enum kcheck_invariant fail(struct kcheck *k, const struct cte *c, enum kc
 }
 
 /*
+ * May an object of type child lie right inside one of type parent? If parent may be retyped
+ * into it; an endpoint also where its dispatcher was (it keeps the dead control block's memory
+ * when the last dispatcher capability goes, doc/domains.md), inside what held that dispatcher.
+ */
+static bool may_lie_in(enum objtype parent, enum objtype child)
+{
+    return objtype_may_retype(parent, child) ||
+           (child == ObjType_Endpoint && objtype_may_retype(parent, ObjType_Dispatcher));
+}
+
+/*
  * An object lies outside every object before it in index order, or inside
  * the innermost one still open there (its parent), as a copy or as something
- * that parent's type may be retyped into. Any depth: the parent is a search.
+ * it may lie in (may_lie_in). Any depth: the parent is a search.
  */
 static enum kcheck_invariant check_nesting(struct kcheck *k)
 {
@@ -32,7 +43,7 @@ static enum kcheck_invariant check_nesting(struct kcheck *k)
         if (cap_end(&c->cap) > cap_end(&parent->cap)) {
             return fail(k, c, KCHECK_OBJECTS_OVERLAP);
         }
-        if (!objtype_may_retype((enum objtype)parent->cap.type, (enum objtype)c->cap.type)) {
+        if (!may_lie_in((enum objtype)parent->cap.type, (enum objtype)c->cap.type)) {
             return fail(k, c, KCHECK_BAD_DERIVATION);
         }
     }

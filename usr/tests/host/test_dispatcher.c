@@ -366,6 +366,28 @@ START_TEST(a_domain_holding_its_own_dispatcher_goes_with_a_revoke_of_its_memory)
 }
 END_TEST
 
+/*
+ * An endpoint outlives its dispatcher (it keeps the dead control block's memory): the kernel's
+ * own check holds, a message is refused as dead, and the memory is taken until it goes too.
+ */
+START_TEST(an_endpoint_outlives_its_dispatcher)
+{
+    capaddr_t ep = new_slot();
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, d->disp, 0, ObjType_Endpoint, DISPATCHER_BYTES,
+                                     1, capaddr_l1_slot(capaddr_l1_index(ep)),
+                                     capaddr_l2_slot(ep)));
+    ck_assert_ok(dom_setup(d));
+    ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, d->disp));
+    assert_kernel_ok();
+    const uintptr_t words[4] = {1, 2, 3, 4};
+    ck_assert_err(invoke_endpoint_send(ep, 0, 0, 4, words), SYS_ERR_ENDPOINT_DEAD);
+    ck_assert_err(dom_retype_over(d, 0, BASE_PAGE_BYTES), SYS_ERR_RETYPE_OVERLAP);
+    ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, ep));
+    dom_delete_user_copies(d);
+    dom_assert_all_back(d);
+}
+END_TEST
+
 Suite *dispatcher_suite(void)
 {
     Suite *s = suite_create("dispatcher");
@@ -381,5 +403,6 @@ Suite *dispatcher_suite(void)
                         (int)(sizeof(last_copy_rows) / sizeof(last_copy_rows[0])));
     tcase_add_test(tc, a_domain_holding_its_own_dispatcher_ends_by_exit_without_a_leak);
     tcase_add_test(tc, a_domain_holding_its_own_dispatcher_goes_with_a_revoke_of_its_memory);
+    tcase_add_test(tc, an_endpoint_outlives_its_dispatcher);
     return s;
 }

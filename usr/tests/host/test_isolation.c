@@ -344,6 +344,10 @@ START_TEST(the_checker_sees_overlapping_and_misderived_objects)
     ck_assert_int_eq(check(), KCHECK_BAD_DERIVATION); /* a table inside a frame */
     mdb_remove(slot);
     slot->cap.type = ObjType_Null;
+    caps_create_from_nothing(slot, ObjType_Endpoint, base, DISPATCHER_BYTES);
+    ck_assert_int_eq(check(), KCHECK_BAD_DERIVATION); /* an endpoint where no dispatcher was */
+    mdb_remove(slot);
+    slot->cap.type = ObjType_Null;
     caps_create_from_nothing(slot, ObjType_Frame, base + BASE_PAGE_BYTES, 2 * BASE_PAGE_BYTES);
     ck_assert_int_eq(check(), KCHECK_OBJECTS_OVERLAP);
 }

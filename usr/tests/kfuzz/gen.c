@@ -45,7 +45,9 @@ enum choice {
     C_TRANSLATE,
     C_LOAD_ROOT,
     C_DISPATCHER,
+    C_ENDPOINT,
     C_YIELD,
+    C_WAIT,
     C_EXIT,
     C_NUM
 };
@@ -56,12 +58,13 @@ static enum choice gen_choice(struct gen_ctx *x)
         [C_RETYPE] = 240,   [C_COPY] = 90,      [C_MINT] = 80,       [C_DELETE] = 80,
         [C_REVOKE] = 25,    [C_MAP] = 170,      [C_UNMAP] = 75,      [C_MODIFY] = 60,
         [C_IDENTIFY] = 60,  [C_DUMP] = 3,       [C_WRONG_CMD] = 30,  [C_SYSCALL] = 25,
-        [C_TRANSLATE] = 40, [C_LOAD_ROOT] = 10, [C_DISPATCHER] = 60, [C_YIELD] = 20,
-        [C_EXIT] = 3,
+        [C_TRANSLATE] = 40, [C_LOAD_ROOT] = 10, [C_DISPATCHER] = 60, [C_ENDPOINT] = 35,
+        [C_YIELD] = 20,     [C_WAIT] = 5,       [C_EXIT] = 3,
     };
-    /* Another domain runs: mostly back to init soon, by its yield or its end. */
+    /* Another domain runs: mostly back to init soon, by its yield, a wait or its end. */
     if (!model_init_runs(x->m) && gen_chance(x, 20)) {
-        return gen_chance(x, 85) ? C_YIELD : C_EXIT;
+        unsigned pick = (unsigned)gen_rnd(x, 100);
+        return pick < 70 ? C_YIELD : pick < 85 ? C_WAIT : C_EXIT;
     }
     unsigned extra_delete = x->m->count > 300 ? 300 : 0;
     unsigned total = extra_delete;
@@ -199,6 +202,10 @@ static void gen_invocation(struct gen_ctx *x, struct step *s, enum choice c)
     case C_DISPATCHER:
         gen_dispatcher(x, &s->w[1], &s->w[2], a);
         break;
+    case C_ENDPOINT:
+        s->w[2] = CMD_ENDPOINT_SEND;
+        gen_send(x, &s->w[1], a);
+        break;
     default: /* any command on any capability, with small arguments */
         s->w[2] = gen_chance(x, 85) ? gen_rnd(x, CMD_NUM + 1) : gen_edge(x);
         s->w[1] = gen_addr(x, &x->self, NULL, 10);
@@ -243,8 +250,8 @@ void gen_step(struct gen *g, const struct model *m, struct step *out)
     }
     out->kind = STEP_SYSCALL;
     out->w[0] = SYSCALL_INVOKE;
-    if (c == C_YIELD) {
-        out->w[0] = SYSCALL_YIELD;
+    if (c == C_YIELD || c == C_WAIT) {
+        out->w[0] = c == C_YIELD ? SYSCALL_YIELD : SYSCALL_WAIT;
     } else if (c == C_EXIT) {
         out->w[0] = SYSCALL_EXIT;
         out->w[1] = gen_chance(&x, 80) ? gen_rnd(&x, 256) : gen_edge(&x);
@@ -262,6 +269,9 @@ void gen_step(struct gen *g, const struct model *m, struct step *out)
     } else if (c == C_DISPATCHER && (x.want_type = gen_domain_object_missing(&x)) != 0 &&
                gen_chance(&x, 70)) {
         gen_cnode_command(&x, out, C_RETYPE); /* what SETUP would need first */
+    } else if (c == C_ENDPOINT && (x.want_type = gen_endpoint_missing(&x)) != 0 &&
+               gen_chance(&x, 70)) {
+        gen_cnode_command(&x, out, C_RETYPE); /* the endpoint of a dispatcher first */
     } else {
         gen_invocation(&x, out, c);
     }

@@ -98,7 +98,9 @@ static uint64_t gen_count(struct gen_ctx *x)
 
 void gen_retype(struct gen_ctx *x, uintptr_t *a)
 {
-    cap_filter filter = x->want_type != 0 ? is_ram : is_memory;
+    cap_filter filter = x->want_type == ObjType_Endpoint ? is_dispatcher
+                        : x->want_type != 0              ? is_ram
+                                                         : is_memory;
     const struct view_entry *e = gen_chance(x, 90) ? gen_entry(x, &x->root, filter) : NULL;
     const struct mcap *src = e != NULL ? &x->m->caps[e->cap] : NULL;
     a[0] = e != NULL ? e->addr : gen_addr(x, &x->root, NULL, 60);

@@ -84,6 +84,7 @@ void model_free(struct model *m)
     free(m->touched);
     free(m->disps);
     free(m->queue);
+    free(m->full);
     *m = (struct model){0};
 }
 

@@ -51,10 +51,11 @@ struct mcap {
 /* A Dispatcher object: what identify's word says of it, and where its held copies are. */
 struct mdisp {
     genpaddr_t base;
-    uint8_t state; /* enum dispatcher_state */
+    uint8_t state; /* enum dispatcher_state, never DISPATCHER_WAITING (that is waiting) */
     uint64_t status;
     uint32_t held; /* its first held slot */
     bool released; /* its held copies have been deleted (or it ended before any) */
+    bool waiting;  /* SYSCALL_WAIT took it off the queue until a message arrives */
 };
 
 struct model {
@@ -71,6 +72,9 @@ struct model {
     genpaddr_t *queue;
     size_t queue_count, queue_capacity;
     uint32_t next_held;
+    /* dispatcher frames (their bases) whose receive buffer holds a message (lmp_full) */
+    genpaddr_t *full;
+    size_t full_count, full_capacity;
     /* every slot the last step may have changed, for the verifier */
     struct mloc *touched;
     size_t touched_count, touched_capacity;
@@ -103,6 +107,11 @@ errval_t model_lookup_slot(const struct model *m, const struct mcap *root, uint6
 errval_t model_lookup_cap(const struct model *m, const struct mcap *root, uint64_t addr,
                           struct mcap **cap);
 
+/* As model_lookup_cap, for a slot to empty: the CNode holding it (root itself for a level-1
+   address) must be writable (SYS_ERR_CNODE_NOT_WRITABLE). */
+errval_t model_lookup_writable(const struct model *m, const struct mcap *root, uint64_t addr,
+                               struct mcap **target);
+
 /* Adds a capability (no mapping) at loc; empties a slot with everything deletion implies. */
 struct mcap *model_add(struct model *m, struct mloc loc, enum objtype type, caprights_t rights,
                        genpaddr_t base, gensize_t bytes);
@@ -127,9 +136,23 @@ uintptr_t model_type_word(const struct model *m, const struct mcap *c);
 /* SETUP, RUN, STOP on the dispatcher capability invoked. */
 errval_t model_dispatcher(struct model *m, const struct mcap *invoked, uint64_t cmd,
                           const uintptr_t *args);
-/* SYSCALL_YIELD and SYSCALL_EXIT(status) of the domain that runs. */
+/* SYSCALL_YIELD, SYSCALL_EXIT(status) and SYSCALL_WAIT of the domain that runs. */
 void model_yield(struct model *m);
 void model_exit(struct model *m, uint64_t status);
+void model_wait(struct model *m);
+/* Endpoints (model_endpoint.c): SEND on the endpoint invoked; a retype zeroed [base, +bytes). */
+errval_t model_send(struct model *m, const struct mcap *endpoint, const uintptr_t *args);
+void model_zeroed(struct model *m, genpaddr_t base, gensize_t bytes);
+/* Does the dispatcher frame at frame hold a message nobody took? */
+bool model_frame_full(const struct model *m, genpaddr_t frame);
+/* The round-robin queue: the domain (a dispatcher base or MODEL_INIT) that runs, and changes. */
+genpaddr_t model_running(const struct model *m);
+bool model_queued(const struct model *m, genpaddr_t domain);
+void model_queue_remove(struct model *m, genpaddr_t domain);
+void model_queue_append(struct model *m, genpaddr_t domain);
+/* A live domain's dispatcher frame (its held copy's base); 0 for init (the hosted one has
+   none). */
+genpaddr_t model_frame_of(const struct model *m, genpaddr_t domain);
 
 /* Is any entry of [slot, slot + count) of the table at table_base present? */
 bool model_entries_present(const struct model *m, genpaddr_t table_base, uint64_t slot,

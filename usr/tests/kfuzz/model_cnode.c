@@ -128,6 +128,9 @@ errval_t model_retype(struct model *m, const struct mcap *root, const uintptr_t 
             model_disp_new(m, base); /* zeroed: a new control block */
         }
     }
+    if (objtype_info[a[2]].zeroed) {
+        model_zeroed(m, from.base + a[1], a[3] * a[4]);
+    }
     return SYS_ERR_OK;
 }
 
@@ -160,9 +163,8 @@ errval_t model_copy(struct model *m, const struct mcap *root, const uintptr_t *a
     return err;
 }
 
-/* The slot at addr, which must hold a capability in a CNode the root may write. */
-static errval_t lookup_writable(const struct model *m, const struct mcap *root, uint64_t addr,
-                                struct mcap **target)
+errval_t model_lookup_writable(const struct model *m, const struct mcap *root, uint64_t addr,
+                               struct mcap **target)
 {
     errval_t err = model_lookup_cap(m, root, addr, target);
     if (err_is_fail(err)) {
@@ -183,7 +185,7 @@ errval_t model_delete_or_revoke(struct model *m, const struct mcap *root, struct
     struct mcap *target;
     errval_t err = (root->rights & CAPRIGHTS_WRITE) ? SYS_ERR_OK : SYS_ERR_CNODE_NOT_WRITABLE;
     if (err_is_ok(err)) {
-        err = lookup_writable(m, root, a[0], &target);
+        err = model_lookup_writable(m, root, a[0], &target);
     }
     if (err_is_fail(err)) {
         return err;

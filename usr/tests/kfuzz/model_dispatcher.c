@@ -1,8 +1,8 @@
 /*
  * The model's dispatchers and domains: SETUP, RUN and STOP in doc/capabilities.md's order, the
  * copies the kernel holds for a domain, its end, and the round-robin queue whose head makes the
- * next system call (sched.c's rules as include/invocations.h states them: RUN appends, a yield
- * sends the caller to the back, STOP and the end take a domain out).
+ * next system call (doc/domains.md: RUN appends, a yield sends the caller to the back, STOP,
+ * a wait and the end take a domain out, a message puts a waiting one back).
  */
 #include "model_ops.h"
 
@@ -19,16 +19,21 @@ struct mdisp *model_disp(const struct model *m, genpaddr_t base)
     return NULL;
 }
 
+/* A retyped (zeroed) object: the record of a dead one at the same place starts afresh. */
 void model_disp_new(struct model *m, genpaddr_t base)
 {
-    if (m->disp_count == m->disp_capacity) {
-        m->disps = model_grow(m->disps, &m->disp_capacity, sizeof(*m->disps));
+    struct mdisp *d = model_disp(m, base);
+    if (d == NULL) {
+        if (m->disp_count == m->disp_capacity) {
+            m->disps = model_grow(m->disps, &m->disp_capacity, sizeof(*m->disps));
+        }
+        d = &m->disps[m->disp_count++];
     }
-    m->disps[m->disp_count++] = (struct mdisp){.base = base, .held = m->next_held};
+    *d = (struct mdisp){.base = base, .held = m->next_held};
     m->next_held += MODEL_DOMAIN_HELD;
 }
 
-static void queue_remove(struct model *m, genpaddr_t domain)
+void model_queue_remove(struct model *m, genpaddr_t domain)
 {
     for (size_t i = 0; i < m->queue_count; i++) {
         if (m->queue[i] == domain) {
@@ -39,7 +44,17 @@ static void queue_remove(struct model *m, genpaddr_t domain)
     }
 }
 
-static void queue_append(struct model *m, genpaddr_t domain)
+bool model_queued(const struct model *m, genpaddr_t domain)
+{
+    for (size_t i = 0; i < m->queue_count; i++) {
+        if (m->queue[i] == domain) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void model_queue_append(struct model *m, genpaddr_t domain)
 {
     if (m->queue_count == m->queue_capacity) {
         m->queue = model_grow(m->queue, &m->queue_capacity, sizeof(*m->queue));
@@ -47,13 +62,16 @@ static void queue_append(struct model *m, genpaddr_t domain)
     m->queue[m->queue_count++] = domain;
 }
 
+/* Its record stays: an endpoint keeps the dead control block, and a message to it is refused. */
 bool model_disp_dying(struct model *m, genpaddr_t base, uint32_t *held)
 {
     struct mdisp *d = model_disp(m, base);
-    queue_remove(m, base);
+    model_queue_remove(m, base);
+    d->state = DISPATCHER_EXITED;
+    d->status = 0xff;
     *held = d->held;
     bool release = !d->released;
-    *d = m->disps[--m->disp_count]; /* the object is dead: a retype there starts afresh */
+    d->released = true;
     return release;
 }
 
@@ -63,17 +81,27 @@ uintptr_t model_type_word(const struct model *m, const struct mcap *c)
         return 0;
     }
     const struct mdisp *d = model_disp(m, c->base);
-    return (uintptr_t)d->state | (uintptr_t)(d->status << 8);
+    bool waits = d->state == DISPATCHER_RUNNABLE && d->waiting;
+    return (uintptr_t)(waits ? DISPATCHER_WAITING : d->state) | (uintptr_t)(d->status << 8);
 }
 
-static genpaddr_t running(const struct model *m)
+genpaddr_t model_running(const struct model *m)
 {
-    return m->queue[0]; /* init never leaves the queue: it has no dispatcher to stop */
+    return m->queue[0]; /* init never leaves the queue: it has no dispatcher to stop or wait */
 }
 
 bool model_init_runs(const struct model *m)
 {
-    return running(m) == MODEL_INIT;
+    return model_running(m) == MODEL_INIT;
+}
+
+genpaddr_t model_frame_of(const struct model *m, genpaddr_t domain)
+{
+    if (domain == MODEL_INIT) {
+        return 0;
+    }
+    const struct mdisp *d = model_disp(m, domain);
+    return model_at(m, (struct mloc){MODEL_HELD, d->held + 2})->base;
 }
 
 static struct mcap *held_of_caller(const struct model *m, uint32_t which)
@@ -81,7 +109,7 @@ static struct mcap *held_of_caller(const struct model *m, uint32_t which)
     if (model_init_runs(m)) {
         return model_at(m, (struct mloc){MODEL_HELD, which});
     }
-    const struct mdisp *d = model_disp(m, running(m));
+    const struct mdisp *d = model_disp(m, model_running(m));
     return model_at(m, (struct mloc){MODEL_HELD, d->held + which});
 }
 
@@ -160,7 +188,9 @@ static errval_t run(struct model *m, struct mdisp *d)
         return SYS_ERR_DISPATCHER_RUNNABLE;
     case DISPATCHER_STOPPED:
         d->state = DISPATCHER_RUNNABLE;
-        queue_append(m, d->base);
+        if (!d->waiting) {
+            model_queue_append(m, d->base);
+        }
         return SYS_ERR_OK;
     default:
         return SYS_ERR_DISPATCHER_ENDED;
@@ -176,7 +206,7 @@ static errval_t stop(struct model *m, struct mdisp *d)
         return SYS_ERR_DISPATCHER_STOPPED;
     case DISPATCHER_RUNNABLE:
         d->state = DISPATCHER_STOPPED;
-        queue_remove(m, d->base);
+        model_queue_remove(m, d->base);
         return SYS_ERR_OK;
     default:
         return SYS_ERR_DISPATCHER_ENDED;
@@ -199,8 +229,8 @@ errval_t model_dispatcher(struct model *m, const struct mcap *invoked, uint64_t 
 void model_yield(struct model *m)
 {
     genpaddr_t head = m->queue[0];
-    queue_remove(m, head);
-    queue_append(m, head);
+    model_queue_remove(m, head);
+    model_queue_append(m, head);
 }
 
 /* init's exit ends the machine, which the host records and goes on; another domain ends. */
@@ -209,8 +239,8 @@ void model_exit(struct model *m, uint64_t status)
     if (model_init_runs(m)) {
         return;
     }
-    struct mdisp *d = model_disp(m, running(m));
-    queue_remove(m, d->base);
+    struct mdisp *d = model_disp(m, model_running(m));
+    model_queue_remove(m, d->base);
     d->state = DISPATCHER_EXITED;
     d->status = status;
     d->released = true;

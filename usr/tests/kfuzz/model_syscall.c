@@ -25,6 +25,8 @@ static bool has_command(enum objtype type, uint64_t cmd)
     case CMD_DISPATCHER_RUN:
     case CMD_DISPATCHER_STOP:
         return type == ObjType_Dispatcher;
+    case CMD_ENDPOINT_SEND:
+        return type == ObjType_Endpoint;
     case CMD_IDENTIFY_MAPPING:
         return type == ObjType_Frame || type == ObjType_DevFrame || objtype_is_vnode(type);
     default:
@@ -54,6 +56,8 @@ static errval_t invoke(struct model *m, struct mcap *invoked, uint64_t cmd, cons
     case CMD_DISPATCHER_RUN:
     case CMD_DISPATCHER_STOP:
         return model_dispatcher(m, &root, cmd, a);
+    case CMD_ENDPOINT_SEND:
+        return model_send(m, &root, a);
     case CMD_FRAME_SPLIT_MAPPING:
         return model_split_mapping(m, invoked, a);
     case CMD_IDENTIFY_MAPPING: /* its values are checked by caps_check, not here */
@@ -101,6 +105,9 @@ struct sysret model_syscall(struct model *m, const uintptr_t regs[SYSCALL_REGS])
         return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_YIELD:
         model_yield(m);
+        return (struct sysret){.error = SYS_ERR_OK};
+    case SYSCALL_WAIT:
+        model_wait(m);
         return (struct sysret){.error = SYS_ERR_OK};
     case SYSCALL_DEBUG: /* the kernel's check of itself must always pass */
         if (regs[1] == DEBUG_TRANSLATE) {

@@ -18,6 +18,7 @@ static const char *const command_names[CMD_NUM] = {
     [CMD_DISPATCHER_SETUP] = "CMD_DISPATCHER_SETUP",
     [CMD_DISPATCHER_RUN] = "CMD_DISPATCHER_RUN",
     [CMD_DISPATCHER_STOP] = "CMD_DISPATCHER_STOP",
+    [CMD_ENDPOINT_SEND] = "CMD_ENDPOINT_SEND",
     [CMD_IDENTIFY_MAPPING] = "CMD_IDENTIFY_MAPPING",
     [CMD_FRAME_SPLIT_MAPPING] = "CMD_FRAME_SPLIT_MAPPING",
 };
@@ -34,6 +35,8 @@ void fuzz_describe_step(const struct step *s, char *buf, size_t bytes)
         snprintf(buf, bytes, "load the root table at 0x%" PRIxPTR, w[1]);
     } else if (w[0] == SYSCALL_YIELD) {
         snprintf(buf, bytes, "yield");
+    } else if (w[0] == SYSCALL_WAIT) {
+        snprintf(buf, bytes, "wait for a message");
     } else if (w[0] == SYSCALL_EXIT) {
         snprintf(buf, bytes, "exit with status 0x%" PRIxPTR, w[1]);
     } else if (w[0] != SYSCALL_INVOKE) {
@@ -71,6 +74,11 @@ void fuzz_describe_step(const struct step *s, char *buf, size_t bytes)
                  ", frame 0x%" PRIxPTR " at 0x%" PRIxPTR ", entry 0x%" PRIxPTR
                  ", stack 0x%" PRIxPTR,
                  w[1], a[0], a[1], a[2], a[3], a[4], a[5]);
+    } else if (w[2] == CMD_ENDPOINT_SEND) {
+        snprintf(buf, bytes,
+                 "send on endpoint 0x%" PRIxPTR ": flags 0x%" PRIxPTR ", capability 0x%" PRIxPTR
+                 ", %" PRIuPTR " words",
+                 w[1], a[0], a[1], a[2]);
     } else if (w[2] == CMD_DISPATCHER_RUN || w[2] == CMD_DISPATCHER_STOP) {
         snprintf(buf, bytes, "%s dispatcher 0x%" PRIxPTR,
                  w[2] == CMD_DISPATCHER_RUN ? "run" : "stop", w[1]);
