@@ -27,6 +27,7 @@
     3                          /* its dispatcher frame (mapped at DOMAIN_DISPATCHER_FRAME_VADDR)   \
                                 */
 #define TASKCN_SLOT_BOOTINFO 4 /* init only: a read-only Frame of struct bootinfo */
+#define TASKCN_SLOT_PARENT 5   /* a spawned domain: an Endpoint to its parent, if it gave one */
 
 /* The address of init's root CNode copy: the CSpace it invokes. */
 #define CAPADDR_ROOTCN (capaddr_make(ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ROOTCN))

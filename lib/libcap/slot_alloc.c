@@ -62,6 +62,12 @@ void slot_alloc_init(void)
     sa.free_slots = 0;
     sa.next_l1 = ROOTCN_SLOTS_USER;
     sa.l1_end = INIT_ROOTCN_SLOTS;
+    /* A spawned domain's root CNode may be smaller than init's: new CNodes must fit into it. */
+    struct capref root = {.cnode = cnode_at_l1(ROOTCN_SLOT_TASKCN), .slot = TASKCN_SLOT_ROOTCN};
+    struct cap_identity id;
+    if (err_is_ok(cap_identify(root, &id)) && id.type == ObjType_L1CNode) {
+        slot_alloc_limit_l1((uint32_t)(id.bytes / CTE_BYTES));
+    }
     adopt_cnode(ROOTCN_SLOT_SLOT_ALLOC0);
 }
 

@@ -103,24 +103,17 @@ errval_t spawn_cspace_create(struct spawninfo *si, gensize_t ram_bytes, size_t r
     return err_is_fail(err) ? err_push(err, LIB_ERR_SPAWN_CSPACE) : err;
 }
 
-static void keep_first(errval_t *first, errval_t err)
-{
-    if (err_is_ok(*first)) {
-        *first = err;
-    }
-}
-
 errval_t spawn_cspace_destroy(struct spawninfo *si)
 {
     errval_t first = SYS_ERR_OK;
     if (!capref_is_null(si->ram)) {
-        keep_first(&first, ram_free(si->ram)); /* and whatever the child made of it */
+        spawn_keep_first(&first, ram_free(si->ram)); /* and whatever the child made of it */
         si->ram = NULL_CAP;
     }
     if (!capref_is_null(si->rootcn)) {
-        keep_first(&first, cap_revoke(si->rootcn)); /* the copy in TASKCN */
-        keep_first(&first, cap_destroy(si->rootcn));
-        keep_first(&first, ram_release(si->rootcn_base, si->rootcn_bytes));
+        spawn_keep_first(&first, cap_revoke(si->rootcn)); /* the copy in TASKCN */
+        spawn_keep_first(&first, cap_destroy(si->rootcn));
+        spawn_keep_first(&first, ram_release(si->rootcn_base, si->rootcn_bytes));
         si->rootcn = NULL_CAP;
     }
     struct spawn_cnode *cnodes[] = {&si->taskcn, &si->supercn, &si->slot_alloc0, &si->pagecn};
@@ -128,10 +121,10 @@ errval_t spawn_cspace_destroy(struct spawninfo *si)
         struct spawn_cnode *cn = cnodes[i];
         if (cn->made) {
             struct capref at = {.cnode = cnode_root(), .slot = cn->l1};
-            keep_first(&first, cap_revoke(at));
-            keep_first(&first, cap_delete(at));
-            keep_first(&first, ram_release(cn->base, L2_CNODE_BYTES));
-            keep_first(&first, slot_free_l1(cn->l1));
+            spawn_keep_first(&first, cap_revoke(at));
+            spawn_keep_first(&first, cap_delete(at));
+            spawn_keep_first(&first, ram_release(cn->base, L2_CNODE_BYTES));
+            spawn_keep_first(&first, slot_free_l1(cn->l1));
             cn->made = false;
         }
     }

@@ -1,4 +1,5 @@
-/* The child's image and stack: fresh frames, filled through windows, mapped leaf table by table. */
+/* The child's image, stack and dispatcher frame: fresh frames, filled through windows, mapped leaf
+ * table by table. */
 #include "spawn_internal.h"
 #include <domain_layout.h>
 #include <string.h>
@@ -96,7 +97,12 @@ errval_t spawn_load_image(struct spawninfo *si, const uint8_t *image, const stru
     }
     errval_t err = map_range(si, DOMAIN_STACK_TOP - DOMAIN_STACK_BYTES, DOMAIN_STACK_TOP,
                              VREGION_FLAGS_READ_WRITE, NULL, NULL);
+    if (err_is_ok(err)) { /* last, as for init: the child's PAGECN comes out in init's order */
+        err = map_piece(si, DOMAIN_DISPATCHER_FRAME_VADDR, DISPATCHER_FRAME_BYTES,
+                        VREGION_FLAGS_READ_WRITE, NULL, NULL);
+    }
     if (err_is_ok(err)) {
+        si->dispframe = si->frames[si->frame_count - 1];
         si->entry = elf->entry;
         si->stack_top = DOMAIN_STACK_TOP;
     }

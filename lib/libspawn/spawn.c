@@ -78,6 +78,11 @@ static errval_t build(struct spawninfo *si, const char *module_name, const struc
     if (err_is_ok(err)) {
         err = spawn_load_image(si, w.ptr, &elf);
     }
+    if (err_is_ok(err)) {
+        err = cap_copy(spawn_child_slot(si, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPFRAME),
+                       si->dispframe);
+        err = err_is_fail(err) ? err_push(err, LIB_ERR_SPAWN_CSPACE) : err;
+    }
     errval_t closed = spawn_window_close(&w);
     return err_is_fail(err) ? err : closed;
 }
@@ -92,6 +97,9 @@ errval_t spawn_load(struct spawninfo *si, struct pmap *parent, const char *modul
     si->parent = parent;
     si->heap_alloc = o.heap_alloc != NULL ? o.heap_alloc : malloc;
     si->heap_free = o.heap_free != NULL ? o.heap_free : free;
+    for (size_t i = 0; i + 1 < sizeof(si->name) && module_name[i] != '\0'; i++) {
+        si->name[i] = module_name[i];
+    }
     errval_t err = build(si, module_name, &o);
     if (err_is_fail(err)) {
         spawn_free(si); /* what was made goes; the error that matters is the first */
@@ -100,36 +108,24 @@ errval_t spawn_load(struct spawninfo *si, struct pmap *parent, const char *modul
     return SYS_ERR_OK;
 }
 
-errval_t spawn_start(struct spawninfo *si)
-{
-    (void)si; /* the hook for the dispatcher invocations (doc/spawn.md) */
-    return LIB_ERR_NOT_IMPLEMENTED;
-}
-
-static void keep_first(errval_t *first, errval_t err)
-{
-    if (err_is_ok(*first)) {
-        *first = err;
-    }
-}
-
 errval_t spawn_free(struct spawninfo *si)
 {
-    errval_t first = SYS_ERR_OK;
+    errval_t first = spawn_stop_and_end(si); /* before its tables go: it runs on them */
     struct slot_redirect *previous = spawn_redirect_begin(si);
     if (si->vspace_live) {
-        keep_first(&first, pmap_destroy(&si->vspace));
+        spawn_keep_first(&first, pmap_destroy(&si->vspace));
         si->vspace_live = false;
     }
     if (!capref_is_null(si->vroot)) {
-        keep_first(&first, vnode_destroy(si->vroot));
+        spawn_keep_first(&first, vnode_destroy(si->vroot));
         si->vroot = NULL_CAP;
     }
     spawn_redirect_end(previous);
     for (size_t i = 0; i < si->frame_count; i++) {
-        keep_first(&first, frame_free(si->frames[i]));
+        spawn_keep_first(&first, frame_free(si->frames[i]));
     }
     si->frame_count = 0;
-    keep_first(&first, spawn_cspace_destroy(si));
+    si->dispframe = NULL_CAP;
+    spawn_keep_first(&first, spawn_cspace_destroy(si));
     return err_is_fail(first) ? err_push(first, LIB_ERR_SPAWN_FREE) : first;
 }

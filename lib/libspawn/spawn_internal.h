@@ -27,6 +27,17 @@ errval_t spawn_cspace_destroy(struct spawninfo *si);
 /* The image and stack (load.c), into si->vspace, whose root is in PAGECN already. */
 errval_t spawn_load_image(struct spawninfo *si, const uint8_t *image, const struct spawn_elf *elf);
 
+/* Ends a started child (start.c): its Dispatcher and Endpoint go; SYS_ERR_OK if not started. */
+errval_t spawn_stop_and_end(struct spawninfo *si);
+
+/* Keeps the first failure of a teardown that goes on past failures. */
+static inline void spawn_keep_first(errval_t *first, errval_t err)
+{
+    if (err_is_ok(*first)) {
+        *first = err;
+    }
+}
+
 /* Runs libpmap and libcap work for the child with slot_alloc redirected to its PAGECN. */
 struct slot_redirect *spawn_redirect_begin(struct spawninfo *si);
 void spawn_redirect_end(struct slot_redirect *previous);

@@ -3,6 +3,7 @@
 #define SPAWN_SPAWN_H
 
 #include <bootinfo.h>
+#include <dispatcher.h>
 #include <libcap/libcap.h>
 #include <pmap/pmap.h>
 #include <spawn/elf_image.h>
@@ -32,7 +33,7 @@ struct spawn_options {
 
 #define SPAWN_RAM_BYTES_DEFAULT (1024 * 1024)
 #define SPAWN_ROOTCN_SLOTS_DEFAULT 256
-/* Frames of an image and its stack: one per leaf table a segment or the stack touches. */
+/* Frames of an image, its stack and its dispatcher frame: one per leaf table each touches. */
 #define SPAWN_FRAMES_MAX 64
 
 /* An L2 CNode of the child, installed at L1 slot l1 of the parent's root while the child lives. */
@@ -43,8 +44,8 @@ struct spawn_cnode {
 };
 
 /*
- * Everything a child is made of. The parent keeps it for spawn_free; a
- * dispatcher needs rootcn, vroot, entry and stack_top.
+ * Everything a child is made of. The parent keeps it for spawn_free; its
+ * dispatcher runs on rootcn, vroot, dispframe, entry and stack_top.
  */
 struct spawninfo {
     struct pmap *parent;    /* the parent's own pmap: where it maps frames to fill them */
@@ -57,8 +58,14 @@ struct spawninfo {
     struct slot_redirect pagecn_slots; /* which PAGECN slots hold the child's tables and frames */
     struct capref ram;                 /* the RAM delegated; SUPERCN slot 0 holds a copy */
     struct capref vroot;               /* the child's root table, PAGECN_SLOT_VROOT */
-    struct capref frames[SPAWN_FRAMES_MAX]; /* the image's and stack's frames (the parent's) */
+    struct capref
+        frames[SPAWN_FRAMES_MAX]; /* the image's, stack's, dispatcher frame's (parent's) */
     size_t frame_count;
+    struct capref dispframe; /* the last of frames: mapped at DOMAIN_DISPATCHER_FRAME_VADDR */
+    char name[DISPATCHER_NAME_BYTES]; /* the module's name: the kernel's name for the domain */
+    struct capref disp; /* spawn_start: the child's Dispatcher (TASKCN_SLOT_DISPATCHER: a copy) */
+    struct capref child_ep; /* and the parent's Endpoint to the child */
+    bool started;
     genvaddr_t entry;
     genvaddr_t stack_top;
     void *(*heap_alloc)(size_t bytes);
@@ -73,12 +80,15 @@ struct spawninfo {
  * copy of si->ram); an empty SLOT_ALLOC0; PAGECN with the root table at
  * PAGECN_SLOT_VROOT, then for each loadable segment and then the stack, leaf
  * table by leaf table, the tables made on the way down and the frame mapped
- * there, as the kernel's spawn.c lays out init's (each table and frame in
- * PAGECN is the copy that holds its mapping). PHYSADDRCN and MODULECN stay
- * empty. The image and the stack (DOMAIN_STACK_BYTES below
- * DOMAIN_STACK_TOP) are mapped through si->vspace, a pmap whose metadata is
- * on the heap; the segments with their rights (read, write, execute as the
- * ELF says), the stack read-write, all zeroed beyond the file's bytes. On
+ * there, then the dispatcher frame, as the kernel's spawn.c lays out init's
+ * (each table and frame in PAGECN is the copy that holds its mapping);
+ * TASKCN_SLOT_DISPFRAME holds a copy of the dispatcher frame. PHYSADDRCN and
+ * MODULECN stay empty. The image, the stack (DOMAIN_STACK_BYTES below
+ * DOMAIN_STACK_TOP) and the dispatcher frame (at
+ * DOMAIN_DISPATCHER_FRAME_VADDR) are mapped through si->vspace, a pmap whose
+ * metadata is on the heap; the segments with their rights (read, write,
+ * execute as the ELF says), the stack and the dispatcher frame read-write,
+ * all zeroed beyond the file's bytes. On
  * failure everything made so far is freed again. Errors: LIB_ERR_SPAWN_LOAD
  * over the cause (spawn_find_module's, spawn_elf_check's,
  * LIB_ERR_SPAWN_CSPACE, LIB_ERR_SPAWN_PARENT_MAP, LIB_ERR_SPAWN_CHILD_MAP,
@@ -88,14 +98,22 @@ errval_t spawn_load(struct spawninfo *si, struct pmap *parent, const char *modul
                     const struct spawn_options *options);
 
 /*
- * Starts the child: is to make its Dispatcher and dispatcher frame, set it up
- * with rootcn, vroot, entry and stack_top, and run it (doc/domains.md). Not
- * wired yet: returns LIB_ERR_NOT_IMPLEMENTED and changes nothing.
+ * Starts a child spawn_load built: names its dispatcher frame after the
+ * module, makes its Dispatcher (a copy at TASKCN_SLOT_DISPATCHER), copies
+ * parent_ep (an Endpoint the caller holds, normally to itself; NULL_CAP: none)
+ * to TASKCN_SLOT_PARENT, makes si->child_ep, an Endpoint to the child, sets
+ * the dispatcher up (doc/domains.md) and makes it runnable. The child runs at
+ * the next dispatch: yield, wait or the timer. Errors:
+ * LIB_ERR_SPAWN_NOT_LOADED (si not loaded, or started already), else
+ * LIB_ERR_SPAWN_START over the cause; a failed start leaves the child loaded
+ * and not started, to be freed with spawn_free.
  */
-errval_t spawn_start(struct spawninfo *si);
+errval_t spawn_start(struct spawninfo *si, struct capref parent_ep);
 
 /*
- * Frees everything spawn_load made: the child's address space (tables,
+ * Ends the child if it was started (destroying its Dispatcher, and with it
+ * si->child_ep and every Endpoint to it), then frees everything spawn_load
+ * made: the child's address space (tables,
  * mappings, metadata), its frames, its RAM (and whatever the child retyped
  * from it), its CNodes and the parent's L1 slots; RAM, slots and shared table
  * pages are back where they were before spawn_load (the parent's heap keeps

@@ -1,0 +1,28 @@
+/* What captest's parent and spawnchild say over their Endpoints: one command, one reply. */
+#ifndef SPAWNCHILD_CHILD_PROTOCOL_H
+#define SPAWNCHILD_CHILD_PROTOCOL_H
+
+/*
+ * Parent to child: {command, tag, a, b}. Child to parent: {CHILD_REPLY(command), tag, x, y}, the
+ * tag echoed so that a parent with several children tells the replies apart. Error words carry
+ * err_no() of the error (an errval_t does not fit a word on ARMv7).
+ */
+enum child_command {
+    CHILD_READY = 1,    /* child's first message, unasked: x = image check (0 good), y = set-up */
+    CHILD_EXIT,         /* a = status: the child returns it from main */
+    CHILD_STRESS,       /* a = operations, b = seed: x = 0 or the failing line, y = error */
+    CHILD_SPIN,         /* replies, then loops forever without a system call */
+    CHILD_TRANSLATE,    /* a = vaddr: x = the walk's present bit, y = own pmap's lookup error */
+    CHILD_READ,         /* a = vaddr: x = the word there (faults if nothing is mapped) */
+    CHILD_WRITE,        /* a = vaddr, b = word: writes it */
+    CHILD_IDENTIFY,     /* a = L1 slot, b = L2 slot: x = identify's error, y = the base found */
+    CHILD_MAP_NAMED,    /* a = L1 slot, b = L2 slot: maps it read-only: x = error, y = paddr */
+    CHILD_MAP_RECEIVED, /* a = flags: maps the capability received last: x = error, y = vaddr */
+    CHILD_RIGHTS,       /* the capability received last: x = identify's error, y = its rights */
+    CHILD_SEND_FRAME,   /* a = word, b = rights: a new page holding a, minted to b, sent (moved) */
+    CHILD_ATTACK, /* a = sibling's L1 slot guess: x = attacks refused, y = first not refused */
+};
+
+#define CHILD_REPLY(command) (0x100u | (unsigned)(command))
+
+#endif
