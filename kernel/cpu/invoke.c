@@ -115,6 +115,10 @@ static struct sysret handle_revoke(const struct capability *caller, struct cte *
     if (err_is_ok(err)) {
         err = cspace_lookup_writable(&root->cap, args[0], &target);
     }
+    /* Without grant a holder may delete its own copy, but not the copies others hold. */
+    if (err_is_ok(err) && !(target->cap.rights & CAPRIGHTS_GRANT)) {
+        err = SYS_ERR_REVOKE_NEEDS_GRANT;
+    }
     return sysret_error(err_is_ok(err) ? caps_revoke(target, root) : err);
 }
 

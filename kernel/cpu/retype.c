@@ -122,7 +122,9 @@ errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gen
         }
         dest[i].cap = (struct capability){
             .type = (uint8_t)type,
-            .rights = src->cap.rights,
+            /* A new object's maker holds grant over it, even from a source without grant (an
+               object equal to its source, a copy gaining grant, is refused above). */
+            .rights = (caprights_t)(src->cap.rights | CAPRIGHTS_GRANT),
             .base = base,
             .bytes = obj_bytes,
         };

@@ -152,7 +152,8 @@ static void save_domain(struct dcb *dcb)
     }
 }
 
-/* Disabled (or without a run upcall): where it was. Enabled: the run upcall, now disabled. */
+/* Disabled (or without a run upcall, or where only the kernel can resume it): where it was.
+   Enabled: the run upcall, now disabled. */
 static bool load_domain(struct dcb *dcb)
 {
     struct dispatcher_shared *s = dcb_frame(dcb);
@@ -160,7 +161,7 @@ static bool load_domain(struct dcb *dcb)
     if (s->disabled != 0) {
         return context_load(&s->disabled_area);
     }
-    if (s->run_entry == 0) {
+    if (s->run_entry == 0 || !save_area_user_resumable(&s->enabled_area)) {
         return context_load(&s->enabled_area);
     }
     struct dispatcher_save_area upcall;

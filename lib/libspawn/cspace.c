@@ -26,6 +26,13 @@ struct capref spawn_child_slot(const struct spawninfo *si, uint32_t l1, cslot_t 
     return (struct capref){.cnode = cnode_at_l1(cn->l1), .slot = slot};
 }
 
+errval_t spawn_delegate(struct capref dest, struct capref src)
+{
+    struct cap_identity id;
+    errval_t err = cap_identify(src, &id);
+    return err_is_ok(err) ? cap_mint(dest, src, id.rights & (caprights_t)~CAPRIGHTS_GRANT) : err;
+}
+
 /* Slot l1 of the child's root CNode, as a destination (copies into it name it by address). */
 static struct capref child_l1_slot(const struct spawninfo *si, uint32_t l1)
 {
@@ -56,7 +63,7 @@ static errval_t make_l2(struct spawninfo *si, uint32_t l1)
     }
     cn->base = piece.base;
     cn->made = true;
-    return cap_copy(child_l1_slot(si, l1), at);
+    return spawn_delegate(child_l1_slot(si, l1), at);
 }
 
 static errval_t make_root(struct spawninfo *si, size_t slots)
@@ -92,13 +99,14 @@ errval_t spawn_cspace_create(struct spawninfo *si, gensize_t ram_bytes, size_t r
         err = make_l2(si, l2s[i]);
     }
     if (err_is_ok(err)) {
-        err = cap_copy(spawn_child_slot(si, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ROOTCN), si->rootcn);
+        err = spawn_delegate(spawn_child_slot(si, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_ROOTCN),
+                             si->rootcn);
     }
     if (err_is_ok(err)) {
         err = ram_alloc(&si->ram, ram_bytes);
     }
     if (err_is_ok(err)) {
-        err = cap_copy(spawn_child_slot(si, ROOTCN_SLOT_SUPERCN, 0), si->ram);
+        err = spawn_delegate(spawn_child_slot(si, ROOTCN_SLOT_SUPERCN, 0), si->ram);
     }
     return err_is_fail(err) ? err_push(err, LIB_ERR_SPAWN_CSPACE) : err;
 }

@@ -55,15 +55,29 @@ static errval_t map_piece(struct spawninfo *si, genvaddr_t vaddr, gensize_t byte
     if (err_is_fail(err)) {
         return err_push(err, LIB_ERR_SPAWN_CHILD_MAP);
     }
-    si->frames[si->frame_count++] = frame;
+    si->frames[si->frame_count] = frame;
+    si->frame_grants[si->frame_count++] = NULL_CAP;
     if (seg != NULL) {
         err = fill_frame(si, frame, vaddr, bytes, image, seg);
         if (err_is_fail(err)) {
             return err;
         }
     }
+    /* The child's PAGECN holds copies of what is mapped: copies without grant. */
+    struct capref granted;
+    err = slot_alloc(&granted);
+    if (err_is_ok(err)) {
+        err = spawn_delegate(granted, frame);
+        if (err_is_fail(err)) {
+            slot_free(granted);
+        }
+    }
+    if (err_is_fail(err)) {
+        return err_push(err, LIB_ERR_SPAWN_CHILD_MAP);
+    }
+    si->frame_grants[si->frame_count - 1] = granted;
     struct slot_redirect *previous = spawn_redirect_begin(si);
-    err = pmap_map(&si->vspace, vaddr, frame, 0, bytes, flags);
+    err = pmap_map(&si->vspace, vaddr, granted, 0, bytes, flags);
     spawn_redirect_end(previous);
     return err_is_fail(err) ? err_push(err, LIB_ERR_SPAWN_CHILD_MAP) : err;
 }

@@ -79,8 +79,8 @@ static errval_t build(struct spawninfo *si, const char *module_name, const struc
         err = spawn_load_image(si, w.ptr, &elf);
     }
     if (err_is_ok(err)) {
-        err = cap_copy(spawn_child_slot(si, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPFRAME),
-                       si->dispframe);
+        err = spawn_delegate(spawn_child_slot(si, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPFRAME),
+                             si->dispframe);
         err = err_is_fail(err) ? err_push(err, LIB_ERR_SPAWN_CSPACE) : err;
     }
     errval_t closed = spawn_window_close(&w);
@@ -122,6 +122,9 @@ errval_t spawn_free(struct spawninfo *si)
     }
     spawn_redirect_end(previous);
     for (size_t i = 0; i < si->frame_count; i++) {
+        if (!capref_is_null(si->frame_grants[i])) {
+            spawn_keep_first(&first, cap_destroy(si->frame_grants[i]));
+        }
         spawn_keep_first(&first, frame_free(si->frames[i]));
     }
     si->frame_count = 0;

@@ -30,6 +30,12 @@ errval_t spawn_load_image(struct spawninfo *si, const uint8_t *image, const stru
 /* Ends a started child (start.c): its Dispatcher and Endpoint go; SYS_ERR_OK if not started. */
 errval_t spawn_stop_and_end(struct spawninfo *si);
 
+/*
+ * Puts a copy of src without the grant right into dest: what a child holds it may use and
+ * delete, but not revoke, so it cannot take the parent's own copies (doc/spawn.md).
+ */
+errval_t spawn_delegate(struct capref dest, struct capref src);
+
 /* Keeps the first failure of a teardown that goes on past failures. */
 static inline void spawn_keep_first(errval_t *first, errval_t err)
 {

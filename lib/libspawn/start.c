@@ -26,9 +26,11 @@ static errval_t make_dispatcher(struct spawninfo *si, struct capref parent_ep)
         return err;
     }
     si->started = true; /* from here on spawn_stop_and_end undoes */
-    err = cap_copy(spawn_child_slot(si, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPATCHER), si->disp);
+    err =
+        spawn_delegate(spawn_child_slot(si, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPATCHER), si->disp);
     if (err_is_ok(err) && !capref_is_null(parent_ep)) {
-        err = cap_copy(spawn_child_slot(si, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_PARENT), parent_ep);
+        err =
+            spawn_delegate(spawn_child_slot(si, ROOTCN_SLOT_TASKCN, TASKCN_SLOT_PARENT), parent_ep);
     }
     if (err_is_ok(err)) {
         err = endpoint_create(si->disp, &si->child_ep);

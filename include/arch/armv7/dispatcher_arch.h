@@ -44,6 +44,16 @@ static inline uint32_t save_area_sp(const struct dispatcher_save_area *a)
 {
     return a->sp;
 }
+
+/*
+ * Can the domain's own resume code (lib/librt) continue this context? Not inside a Thumb IT
+ * block: user mode cannot restore the IT state (CPSR bits 10-15, 25-26), so the kernel resumes
+ * such a context itself. The Thumb bit it can: the resume code sets bit 0 of the pc it loads.
+ */
+static inline int save_area_user_resumable(const struct dispatcher_save_area *a)
+{
+    return (a->cpsr & UINT32_C(0x0600fc00)) == 0;
+}
 #endif /* __ASSEMBLY__ */
 
 #endif

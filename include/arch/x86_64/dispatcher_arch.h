@@ -49,6 +49,13 @@ static inline uint64_t save_area_sp(const struct dispatcher_save_area *a)
 {
     return a->rsp;
 }
+
+/* Can the domain's own resume code (lib/librt) continue this context? On x86-64 always. */
+static inline int save_area_user_resumable(const struct dispatcher_save_area *a)
+{
+    (void)a;
+    return 1;
+}
 #endif /* __ASSEMBLY__ */
 
 #endif

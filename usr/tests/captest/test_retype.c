@@ -284,12 +284,13 @@ static const char *placed_back_to_back_with_the_source_rights(void)
         FAIL_IF(id.base != ram.base + 20 * KiB + i * 8 * KiB);
     }
     FAIL_IF(!is_empty(scratch(13)) || !is_empty(scratch(9)));
-    /* Through a copy without execute, the new objects have no execute; without write, none. */
+    /* Through a copy without execute, the new objects have no execute (but grant: they are the
+       maker's own); without write, none. */
     FAIL_IF_ERR(cap_mint(scratch(50), f.ram, CAPRIGHTS_READ_WRITE));
     FAIL_IF_ERR(retype(scratch(50), 0, ObjType_Frame, 4 * KiB, 1, 51));
     struct cap_identity rw;
     FAIL_IF_ERR(cap_identify(scratch(51), &rw));
-    FAIL_IF(rw.rights != CAPRIGHTS_READ_WRITE);
+    FAIL_IF(rw.rights != (CAPRIGHTS_READ_WRITE | CAPRIGHTS_GRANT));
     FAIL_IF_ERR(cap_mint(scratch(52), f.ram, CAPRIGHTS_READ));
     FAIL_IF(err_no(retype(scratch(52), 4 * KiB, ObjType_Frame, 4 * KiB, 1, 53)) !=
             SYS_ERR_RETYPE_NEEDS_WRITE);

@@ -221,6 +221,31 @@ START_TEST(revoke_refuses_an_empty_slot)
 }
 END_TEST
 
+/* A copy minted without grant (what a parent hands a child) cannot take the others' copies; what
+   its holder retypes from it is its own, with grant. */
+START_TEST(revoke_without_grant_is_refused_and_takes_nothing)
+{
+    ck_assert_ok(retype_from_ram(0, ObjType_RAM, 1024 * 1024, 1, 0));
+    ck_assert_ok(
+        invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 1, WORK_SLOT(0), CAPRIGHTS_READ_WRITE));
+    ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, WORK_CNODE, 2, WORK_SLOT(1)));
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(1), 0, ObjType_Frame,
+                                     BASE_PAGE_BYTES, 1, WORK_CNODE, 3));
+    size_t count = mdb_count();
+    ck_assert_err(invoke_cnode_revoke(CAPADDR_ROOTCN, WORK_SLOT(1)), SYS_ERR_REVOKE_NEEDS_GRANT);
+    ck_assert_err(invoke_cnode_revoke(CAPADDR_ROOTCN, WORK_SLOT(2)), SYS_ERR_REVOKE_NEEDS_GRANT);
+    ck_assert_uint_eq(mdb_count(), count);
+    ck_assert_uint_eq(identify(WORK_SLOT(3)).rights, CAPRIGHTS_READ_WRITE | CAPRIGHTS_GRANT);
+    ck_assert_ok(invoke_cnode_revoke(CAPADDR_ROOTCN, WORK_SLOT(3))); /* its own frame */
+    ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, WORK_SLOT(2))); /* its own copy: fine */
+    ck_assert_ok(invoke_cnode_revoke(CAPADDR_ROOTCN, WORK_SLOT(0))); /* the grant holder's */
+    for (cslot_t slot = 1; slot <= 3; slot++) {
+        ck_assert(slot_is_empty(WORK_SLOT(slot)));
+    }
+    ck_assert(mdb_check_invariants());
+}
+END_TEST
+
 Suite *copy_delete_suite(void)
 {
     Suite *s = suite_create("copy, mint, delete, revoke");
@@ -242,5 +267,6 @@ Suite *copy_delete_suite(void)
     tcase_add_test(revoke, revoke_survives_its_own_slot_dying);
     tcase_add_test(revoke, revoke_of_the_boot_ram_spares_the_kernels_copy_of_the_loaded_root);
     tcase_add_test(revoke, revoke_refuses_an_empty_slot);
+    tcase_add_test(revoke, revoke_without_grant_is_refused_and_takes_nothing);
     return s;
 }

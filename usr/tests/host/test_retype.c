@@ -229,12 +229,19 @@ START_TEST(l1_cnodes_come_in_multiples_of_an_l2_cnode)
 }
 END_TEST
 
+/* New objects carry the source's rights, and grant: their maker may revoke what it makes of them.
+   (An object equal to its source would be a copy gaining grant: refused.) */
 START_TEST(new_objects_inherit_the_source_rights)
 {
     ck_assert_ok(invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 50, RAM_CAP, CAPRIGHTS_READ_WRITE));
     ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(50), 0, ObjType_Frame,
                                      BASE_PAGE_BYTES, 1, WORK_CNODE, 0));
-    ck_assert_uint_eq(identify(WORK_SLOT(0)).rights, CAPRIGHTS_READ_WRITE);
+    ck_assert_uint_eq(identify(WORK_SLOT(0)).rights, CAPRIGHTS_READ_WRITE | CAPRIGHTS_GRANT);
+    ck_assert_ok(
+        invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 51, WORK_SLOT(0), CAPRIGHTS_READ_WRITE));
+    ck_assert_err(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(51), 0, ObjType_Frame,
+                                      BASE_PAGE_BYTES, 1, WORK_CNODE, 52),
+                  SYS_ERR_RETYPE_WOULD_COPY);
 }
 END_TEST
 

@@ -167,7 +167,7 @@ START_TEST(the_foreign_pmap_knows_every_run_of_the_child)
     ck_assert_uint_eq(info.vaddr, DOMAIN_IMAGE_BASE);
     ck_assert_uint_eq(info.bytes, 2 * PAGE);
     ck_assert_uint_eq(info.flags, VREGION_FLAGS_READ | VREGION_FLAGS_EXECUTE);
-    ck_assert(capref_equal(info.frame, si.frames[0]));
+    ck_assert(capref_equal(info.frame, si.frame_grants[0])); /* the copy without grant */
     ck_assert_ok(pmap_lookup(&si.vspace, DOMAIN_IMAGE_BASE + 0x4000, &info));
     ck_assert_uint_eq(info.flags, VREGION_FLAGS_READ_WRITE);
     ck_assert_ok(pmap_lookup(&si.vspace, DOMAIN_STACK_TOP - PAGE, &info));
@@ -386,7 +386,7 @@ START_TEST(a_failed_start_leaves_the_child_loaded)
     ck_assert_ok(spawn_load(&si, &test_pmap, "child", NULL));
     struct capref empty = {.cnode = cnode_at_l1(ROOTCN_SLOT_SLOT_ALLOC0),
                            .slot = L2_CNODE_SLOTS - 1};
-    ck_assert_chain(spawn_start(&si, empty), LIB_ERR_SPAWN_START, LIB_ERR_CAP_COPY,
+    ck_assert_chain(spawn_start(&si, empty), LIB_ERR_SPAWN_START, LIB_ERR_CAP_IDENTIFY,
                     SYS_ERR_CAP_NOT_FOUND);
     ck_assert(!si.started);
     ck_assert_int_eq(child_type(ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPATCHER), ObjType_Null);

@@ -123,7 +123,7 @@ errval_t model_retype(struct model *m, const struct mcap *root, const uintptr_t 
     for (uint64_t i = 0; i < a[4]; i++) {
         genpaddr_t base = from.base + a[1] + i * a[3];
         model_add(m, (struct mloc){into.base, (uint32_t)(a[6] + i)}, (enum objtype)a[2],
-                  from.rights, base, a[3]);
+                  (caprights_t)(from.rights | CAPRIGHTS_GRANT), base, a[3]);
         if (a[2] == ObjType_Dispatcher) {
             model_disp_new(m, base); /* zeroed: a new control block */
         }
@@ -189,6 +189,9 @@ errval_t model_delete_or_revoke(struct model *m, const struct mcap *root, struct
     }
     if (err_is_fail(err)) {
         return err;
+    }
+    if (revoke && !(target->rights & CAPRIGHTS_GRANT)) {
+        return SYS_ERR_REVOKE_NEEDS_GRANT;
     }
     if (revoke) {
         model_revoke(m, target->loc, root_loc);

@@ -12,7 +12,9 @@ disp_run_entry:
 
 /*
  * disp_resume(frame): loads every register of frame->enabled_area and continues there, enabled.
- * The flags go first (user mode may write NZCVQ and GE); one ldm then loads r0-r15. From the
+ * A Thumb context (CPSR.T) gets bit 0 of its pc set: the ldm into pc then switches to Thumb (a
+ * context inside an IT block the kernel resumes itself). The flags go next (user mode may write
+ * NZCVQ and GE); one ldm then loads r0-r15. From the
  * moment disabled is cleared until that ldm has left, a preempted pc lies in [crit_start,
  * crit_end): the kernel then saves into the disabled area, and the resumed code finishes this.
  */
@@ -20,6 +22,10 @@ disp_run_entry:
 disp_resume:
     add r1, r0, #DISPATCHER_ENABLED_AREA
     ldr r2, [r1, #SAVE_AREA_CPSR]
+    tst r2, #0x20
+    ldrne r3, [r1, #SAVE_AREA_PC]
+    orrne r3, r3, #1
+    strne r3, [r1, #SAVE_AREA_PC]
     msr APSR_nzcvqg, r2
 disp_resume_crit_start:
     mov r2, #0

@@ -60,6 +60,7 @@ struct spawninfo {
     struct capref vroot;               /* the child's root table, PAGECN_SLOT_VROOT */
     struct capref
         frames[SPAWN_FRAMES_MAX]; /* the image's, stack's, dispatcher frame's (parent's) */
+    struct capref frame_grants[SPAWN_FRAMES_MAX]; /* each minted without grant: what is mapped */
     size_t frame_count;
     struct capref dispframe; /* the last of frames: mapped at DOMAIN_DISPATCHER_FRAME_VADDR */
     char name[DISPATCHER_NAME_BYTES]; /* the module's name: the kernel's name for the domain */
