@@ -103,7 +103,7 @@ mutate: setup
 # more domains in the boot image that init can spawn (doc/build.md).
 ARCH ?= x86_64
 DOMAIN ?= demo
-BOOT_MODULES ?=
+BOOT_MODULES ?= $(if $(filter demo,$(DOMAIN)),demochild)
 MODULE_FILES = $(addprefix $(BUILD)/$(ARCH)/bin/,$(BOOT_MODULES))
 run: setup
 	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(MODULE_FILES)
