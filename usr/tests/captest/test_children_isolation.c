@@ -43,6 +43,23 @@ static const char *a_child_cannot_name_its_parents_capabilities(void)
     return NULL;
 }
 
+/* A fresh page of the parent's, mapped read-write at *va. */
+static const char *fresh_page(struct capref *frame, genvaddr_t *va)
+{
+    FAIL_IF_ERR(frame_alloc(frame, PAGE, NULL));
+    FAIL_IF_ERR(pmap_determine_addr(&self_pmap, PAGE, PAGE, va));
+    FAIL_IF_ERR(pmap_map(&self_pmap, *va, *frame, 0, PAGE, VREGION_FLAGS_READ_WRITE));
+    return NULL;
+}
+
+/* The counts to come back to, a started child in kids[0], and a fresh page of the parent's. */
+static const char *child_and_page(struct counts *before, struct capref *frame, genvaddr_t *va)
+{
+    RUN(warm_up(before));
+    RUN(kid_start(&kids[0]));
+    return fresh_page(frame, va);
+}
+
 static volatile uintptr_t parent_secret;
 
 /*
@@ -66,14 +83,10 @@ static const char *the_child_sees_not(const struct spawninfo *si, volatile uintp
 static const char *a_child_cannot_reach_its_parents_memory(void)
 {
     struct counts before;
-    RUN(warm_up(&before));
     struct spawninfo *si = &kids[0];
-    RUN(kid_start(si));
     struct capref frame;
     genvaddr_t va;
-    FAIL_IF_ERR(frame_alloc(&frame, PAGE, NULL));
-    FAIL_IF_ERR(pmap_determine_addr(&self_pmap, PAGE, PAGE, &va));
-    FAIL_IF_ERR(pmap_map(&self_pmap, va, frame, 0, PAGE, VREGION_FLAGS_READ_WRITE));
+    RUN(child_and_page(&before, &frame, &va));
     bool unmapped_data, unmapped_page;
     RUN(the_child_sees_not(si, &parent_secret, &unmapped_data));
     RUN(the_child_sees_not(si, (volatile uintptr_t *)(uintptr_t)va, &unmapped_page));
@@ -93,9 +106,7 @@ static const char *a_child_cannot_reach_its_parents_memory(void)
 static const char *page_with(struct capref *frame, uintptr_t word)
 {
     genvaddr_t va;
-    FAIL_IF_ERR(frame_alloc(frame, PAGE, NULL));
-    FAIL_IF_ERR(pmap_determine_addr(&self_pmap, PAGE, PAGE, &va));
-    FAIL_IF_ERR(pmap_map(&self_pmap, va, *frame, 0, PAGE, VREGION_FLAGS_READ_WRITE));
+    RUN(fresh_page(frame, &va));
     *(volatile uintptr_t *)(uintptr_t)va = word;
     FAIL_IF_ERR(pmap_unmap(&self_pmap, va, PAGE));
     return NULL;
@@ -154,14 +165,10 @@ static const char *capabilities_travel_both_ways_with_minted_rights(void)
 static const char *a_shared_frame_shows_the_same_bytes_until_revoked(void)
 {
     struct counts before;
-    RUN(warm_up(&before));
     struct spawninfo *si = &kids[0];
-    RUN(kid_start(si));
     struct capref frame;
     genvaddr_t va;
-    FAIL_IF_ERR(frame_alloc(&frame, PAGE, NULL));
-    FAIL_IF_ERR(pmap_determine_addr(&self_pmap, PAGE, PAGE, &va));
-    FAIL_IF_ERR(pmap_map(&self_pmap, va, frame, 0, PAGE, VREGION_FLAGS_READ_WRITE));
+    RUN(child_and_page(&before, &frame, &va));
     volatile uintptr_t *word = (volatile uintptr_t *)(uintptr_t)va;
     *word = 1111;
     struct lmp_msg m;
