@@ -22,7 +22,9 @@ void dom_make(struct dom *d, const char *name)
     }
     d->probe = new_slot();
     d->caps_before = mdb_count();
-    d->piece = new_object(ObjType_RAM, DOM_PIECE_BYTES);
+    /* Aligned, so that the offsets keep the root table aligned (ARMv7: 16 KiB) whatever the
+       test took from RAM before. */
+    d->piece = new_aligned_object(ObjType_RAM, DOM_PIECE_BYTES, DOM_AT_VROOT);
     d->piece_base = identify(d->piece).base;
     d->disp = carve(d, DOM_AT_DISP, ObjType_Dispatcher, DISPATCHER_BYTES, slots[0]);
     d->cspace = carve(d, DOM_AT_CSPACE, ObjType_L1CNode, L2_CNODE_BYTES, slots[1]);
