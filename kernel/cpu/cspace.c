@@ -51,6 +51,11 @@ static const struct capability *holder_of(const struct capability *root, uint64_
     return &cnode_slots(root)[capaddr_l1_index((capaddr_t)addr)].cap;
 }
 
+bool cspace_slot_writable(const struct capability *root, uint64_t addr)
+{
+    return (holder_of(root, addr)->rights & CAPRIGHTS_WRITE) != 0;
+}
+
 errval_t cspace_lookup_writable(const struct capability *root, uint64_t addr, struct cte **ret)
 {
     struct cte *slot;
@@ -58,7 +63,7 @@ errval_t cspace_lookup_writable(const struct capability *root, uint64_t addr, st
     if (err_is_fail(err)) {
         return err;
     }
-    if (!(holder_of(root, addr)->rights & CAPRIGHTS_WRITE)) {
+    if (!cspace_slot_writable(root, addr)) {
         return SYS_ERR_CNODE_NOT_WRITABLE;
     }
     *ret = slot;

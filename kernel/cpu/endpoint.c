@@ -35,7 +35,7 @@ static errval_t find_transfer(const struct capability *caller, uint64_t flags, u
     }
     uint64_t slot = dcb_frame(to)->lmp_recv_slot;
     if (slot == 0 || err_is_fail(cspace_lookup_slot(&to->cspace.cap, slot, dest)) ||
-        !cte_is_empty(*dest)) {
+        !cte_is_empty(*dest) || !cspace_slot_writable(&to->cspace.cap, slot)) {
         return SYS_ERR_ENDPOINT_NO_RECV_SLOT;
     }
     return SYS_ERR_OK;

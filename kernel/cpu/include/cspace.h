@@ -13,6 +13,9 @@
  */
 errval_t cspace_lookup_slot(const struct capability *root, uint64_t addr, struct cte **ret);
 
+/* May the slot at addr (found by cspace_lookup_slot) be written: is the CNode holding it? */
+bool cspace_slot_writable(const struct capability *root, uint64_t addr);
+
 /* As cspace_lookup_slot, and the slot must hold a capability (else SYS_ERR_CAP_NOT_FOUND). */
 errval_t cspace_lookup_cap(const struct capability *root, uint64_t addr, struct cte **ret);
 

@@ -13,6 +13,7 @@ static struct dom *const d = &dom_under_test;
 #define RECV capaddr_make(BOX, 2)
 #define BOX_ROOT capaddr_make(BOX, 1) /* the domain's root, for its own CNode invocations */
 #define ALIAS 254
+#define RO_BOX 253 /* the domain's L1 slot for a read-only copy of BOX */
 #define VA ((uint64_t)0x10000000)
 #define ROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -63,7 +64,7 @@ static genpaddr_t vroot_of(const struct dom *dom)
 /* Where a send starts: the receiver's state, and NO_WRITE: READY, sending through a copy of the
    endpoint minted without the write right. */
 enum receiver { NOT_SET_UP, READY, NO_WRITE, FULL, ENDED, ENDED_FULL };
-enum recv_slot { NAMED, UNNAMED, TAKEN, NO_L2, BEYOND };
+enum recv_slot { NAMED, UNNAMED, TAKEN, NO_L2, BEYOND, READ_ONLY };
 enum sent { NO_CAP, FRAME, EMPTY, NULL_CAP, HIGH_BITS, RO_CNODE, MAPPED, MAPPED_RO_CNODE, ROOT };
 
 /* The endpoint to send through. */
@@ -88,7 +89,12 @@ static dispatcher_word_t recv_slot_prepare(enum recv_slot r)
         [TAKEN] = RECV,
         [NO_L2] = capaddr_make(7, 0),    /* the domain's L1 slot 7 is empty */
         [BEYOND] = capaddr_make(256, 0), /* its root has 256 slots */
+        [READ_ONLY] = capaddr_make(RO_BOX, capaddr_l2_slot(RECV)),
     };
+    if (r == READ_ONLY) { /* the receiver may not write into this CNode: nor may a sender */
+        ck_assert_ok(invoke_cnode_mint(CAPADDR_ROOTCN, d->cspace, RO_BOX, capaddr_l1_slot(BOX),
+                                       CAPRIGHTS_READ));
+    }
     if (r == TAKEN) {
         ck_assert_ok(
             invoke_cnode_copy(CAPADDR_ROOTCN, capaddr_l1_slot(BOX), capaddr_l2_slot(RECV), frame));
@@ -193,6 +199,8 @@ static const struct refusal refusals[] = {
     {"a receive slot that is full", READY, TAKEN, COPY, FRAME, 1, SYS_ERR_ENDPOINT_NO_RECV_SLOT},
     {"receive slot in no L2 CNode", READY, NO_L2, COPY, FRAME, 1, SYS_ERR_ENDPOINT_NO_RECV_SLOT},
     {"receive slot beyond the root", READY, BEYOND, MOVE, FRAME, 1, SYS_ERR_ENDPOINT_NO_RECV_SLOT},
+    {"receive slot in a read-only CNode", READY, READ_ONLY, COPY, FRAME, 1,
+     SYS_ERR_ENDPOINT_NO_RECV_SLOT},
     /* two conditions: the earlier one is reported */
     {"no write right, five words", NO_WRITE, NAMED, 0, NO_CAP, 5, SYS_ERR_ENDPOINT_NOT_WRITABLE},
     {"five words, before SETUP", NOT_SET_UP, NAMED, 0, NO_CAP, 5, SYS_ERR_INVALID_ARGS},
