@@ -3,7 +3,8 @@
 
 #include "mem_internal.h"
 
-errval_t make_object(struct capref *ret, enum objtype type, gensize_t bytes, gensize_t align_bytes)
+errval_t make_object(struct capref *ret, enum objtype type, gensize_t bytes, gensize_t align_bytes,
+                     genpaddr_t *ret_base)
 {
     struct capref slot;
     errval_t err = slot_alloc(&slot);
@@ -25,7 +26,7 @@ errval_t make_object(struct capref *ret, enum objtype type, gensize_t bytes, gen
          * search moves past it, then give it back for other object types.
          */
         slot_free(slot);
-        err = make_object(ret, type, bytes, align_bytes);
+        err = make_object(ret, type, bytes, align_bytes, ret_base);
         ram_release(piece.base, piece.bytes);
         return err;
     }
@@ -35,6 +36,9 @@ errval_t make_object(struct capref *ret, enum objtype type, gensize_t bytes, gen
         return err;
     }
     *ret = slot;
+    if (ret_base != NULL) {
+        *ret_base = piece.base;
+    }
     return SYS_ERR_OK;
 }
 
@@ -45,20 +49,20 @@ static gensize_t round_to_pages(gensize_t bytes)
 
 errval_t ram_alloc(struct capref *ret, gensize_t bytes)
 {
-    errval_t err = make_object(ret, ObjType_RAM, round_to_pages(bytes), BASE_PAGE_BYTES);
+    errval_t err = make_object(ret, ObjType_RAM, round_to_pages(bytes), BASE_PAGE_BYTES, NULL);
     return err_is_fail(err) ? err_push(err, LIB_ERR_RAM_ALLOC) : err;
 }
 
 errval_t ram_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes)
 {
-    errval_t err = make_object(ret, ObjType_RAM, round_to_pages(bytes), align_bytes);
+    errval_t err = make_object(ret, ObjType_RAM, round_to_pages(bytes), align_bytes, NULL);
     return err_is_fail(err) ? err_push(err, LIB_ERR_RAM_ALLOC) : err;
 }
 
 errval_t frame_alloc(struct capref *ret, gensize_t bytes, gensize_t *ret_bytes)
 {
     gensize_t rounded = round_to_pages(bytes);
-    errval_t err = make_object(ret, ObjType_Frame, rounded, BASE_PAGE_BYTES);
+    errval_t err = make_object(ret, ObjType_Frame, rounded, BASE_PAGE_BYTES, NULL);
     if (err_is_fail(err)) {
         return err_push(err, LIB_ERR_FRAME_ALLOC);
     }
@@ -70,7 +74,7 @@ errval_t frame_alloc(struct capref *ret, gensize_t bytes, gensize_t *ret_bytes)
 
 errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes)
 {
-    errval_t err = make_object(ret, ObjType_Frame, round_to_pages(bytes), align_bytes);
+    errval_t err = make_object(ret, ObjType_Frame, round_to_pages(bytes), align_bytes, NULL);
     return err_is_fail(err) ? err_push(err, LIB_ERR_FRAME_ALLOC) : err;
 }
 

@@ -53,7 +53,7 @@ static void drop_page_if_unused(struct shared_page *page)
     }
 }
 
-static errval_t create_small_vnode(struct capref slot, enum objtype type)
+static errval_t create_small_vnode(struct capref slot, enum objtype type, genpaddr_t *base)
 {
     struct shared_page *page;
     errval_t err = shared_page_with_room(type, &page);
@@ -65,31 +65,39 @@ static errval_t create_small_vnode(struct capref slot, enum objtype type)
     err = cap_retype(slot, page->src, page->offset + piece * bytes, type, bytes, 1);
     if (err_is_ok(err)) {
         page->used_mask |= (uint8_t)(1u << piece);
+        *base = page->base + piece * bytes;
     } else {
         drop_page_if_unused(page);
     }
     return err;
 }
 
-errval_t vnode_create(struct capref *ret, enum objtype type)
+errval_t vnode_create_with_base(struct capref *ret, enum objtype type, genpaddr_t *ret_base)
 {
+    genpaddr_t ignored;
+    genpaddr_t *base = ret_base != NULL ? ret_base : &ignored;
     if (!objtype_is_vnode(type)) {
         return err_push(LIB_ERR_VNODE_CREATE_TYPE, LIB_ERR_VNODE_CREATE);
     }
     const struct objtype_info *info = &objtype_info[type];
     errval_t err;
     if (info->fixed_bytes >= BASE_PAGE_BYTES) {
-        err = make_object(ret, type, info->fixed_bytes, info->align_bytes);
+        err = make_object(ret, type, info->fixed_bytes, info->align_bytes, base);
     } else {
         err = slot_alloc(ret);
         if (err_is_ok(err)) {
-            err = create_small_vnode(*ret, type);
+            err = create_small_vnode(*ret, type, base);
             if (err_is_fail(err)) {
                 slot_free(*ret);
             }
         }
     }
     return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_CREATE) : err;
+}
+
+errval_t vnode_create(struct capref *ret, enum objtype type)
+{
+    return vnode_create_with_base(ret, type, NULL);
 }
 
 /* Marks a small table's piece free; the page goes back when all its pieces are. */
@@ -106,13 +114,52 @@ static errval_t release_small_vnode(genpaddr_t base, gensize_t bytes)
     return LIB_ERR_VNODE_DESTROY;
 }
 
+static errval_t release_vnode(genpaddr_t base, gensize_t bytes)
+{
+    return bytes < BASE_PAGE_BYTES ? release_small_vnode(base, bytes) : ram_release(base, bytes);
+}
+
 errval_t vnode_destroy(struct capref cap)
 {
     struct cap_identity id;
     errval_t err = free_object(cap, &id);
     if (err_is_ok(err)) {
-        err = id.bytes < BASE_PAGE_BYTES ? release_small_vnode(id.base, id.bytes)
-                                         : ram_release(id.base, id.bytes);
+        err = release_vnode(id.base, id.bytes);
+    }
+    return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_DESTROY) : err;
+}
+
+/* Did a call fail with this kernel error (under libcap's own)? */
+static bool failed_with(errval_t err, enum err_code code)
+{
+    return err_no(err_pop(err)) == code;
+}
+
+/*
+ * The slot may lie in another domain's CSpace (a child's PAGECN), which may have emptied it or put
+ * something else there: only the table made at base is revoked, and the memory given back is
+ * what was made, never what the slot holds now.
+ */
+errval_t vnode_destroy_made(struct capref cap, enum objtype type, genpaddr_t base)
+{
+    struct cap_identity id;
+    errval_t err = SYS_ERR_OK;
+    if (err_is_ok(cap_identify(cap, &id)) && id.type == type && id.base == base) {
+        err = cap_revoke(cap);
+        if (failed_with(err, SYS_ERR_REVOKE_NEEDS_GRANT)) {
+            err = SYS_ERR_OK; /* a copy without grant put in its place: the others die with the
+                                 CNodes that hold them */
+        }
+    }
+    if (err_is_ok(err)) {
+        err = cap_delete(cap);
+        err = failed_with(err, SYS_ERR_CAP_NOT_FOUND) ? SYS_ERR_OK : err;
+    }
+    if (err_is_ok(err)) {
+        err = slot_free(cap);
+    }
+    if (err_is_ok(err)) {
+        err = release_vnode(base, objtype_info[type].fixed_bytes);
     }
     return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_DESTROY) : err;
 }

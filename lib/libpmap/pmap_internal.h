@@ -21,7 +21,8 @@ struct pmap_vnode {
     bool claimed;    /* pmap_destroy: a metadata block has taken this table down with it */
     bool borrowed;   /* adopted: cap is the caller's, so taking the table down only unmaps it */
     bool pinned;     /* pmap_destroy: a run it keeps lies below, so the table stays */
-    genpaddr_t base; /* the table's physical base, for adoption (root and adopted tables) */
+    genpaddr_t base; /* the table's physical base: adoption finds tables by it, and teardown
+                        gives back the memory made there */
     uintptr_t child[];
 };
 
@@ -125,6 +126,13 @@ errval_t vnode_reclaim_if_empty(struct pmap *pmap, struct pmap_vnode *vnode);
  * unmaps a borrowed one from its parent at slot (the capability stays the caller's).
  */
 errval_t vnode_take_down(struct capref cap, bool borrowed, struct capref parent, cslot_t slot);
+
+/*
+ * The same for a node of the tree: the pmap's own table is destroyed as the one made at its base
+ * (vnode_destroy_made), whatever its slot holds now: a foreign pmap's slots lie in the other
+ * domain's CSpace, which that domain may have changed.
+ */
+errval_t vnode_node_take_down(const struct pmap *pmap, const struct pmap_vnode *vnode);
 
 /* Installs a run: the kernel mapping through a fresh copy, and the shadow entries. */
 errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t slot,

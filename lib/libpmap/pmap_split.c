@@ -51,8 +51,9 @@ static errval_t split_large(struct pmap *pmap, struct pmap_vnode *table, struct 
     int level = table->level + 1;
     errval_t err = pmap_ensure_slabs(pmap, 1, 0);
     struct capref cap;
+    genpaddr_t base;
     if (err_is_ok(err)) {
-        err = vnode_create(&cap, l->table_type[level]);
+        err = vnode_create_with_base(&cap, l->table_type[level], &base);
     }
     if (err_is_fail(err)) {
         return err;
@@ -70,7 +71,7 @@ static errval_t split_large(struct pmap *pmap, struct pmap_vnode *table, struct 
     if (err_is_fail(err)) {
         return err; /* the kernel refused what it accepted a moment ago: a bug */
     }
-    *node = (struct pmap_vnode){.cap = cap, .parent = table, .parent_slot = slot};
+    *node = (struct pmap_vnode){.cap = cap, .parent = table, .parent_slot = slot, .base = base};
     node->level = (uint8_t)level;
     node->used = (uint16_t)l->entries[level];
     m->slot = 0;

@@ -94,10 +94,7 @@ static errval_t destroy_tables(struct pmap *pmap, struct pmap_vnode *vnode)
         }
         vnode->child[i] = 0;
     }
-    struct pmap_vnode *parent = vnode->parent;
-    return parent != NULL
-               ? vnode_take_down(vnode->cap, vnode->borrowed, parent->cap, vnode->parent_slot)
-               : SYS_ERR_OK;
+    return vnode->parent != NULL ? vnode_node_take_down(pmap, vnode) : SYS_ERR_OK;
 }
 
 static errval_t destroy_heap_metadata(struct pmap *pmap)

@@ -35,7 +35,8 @@ static errval_t vnode_create_child(struct pmap *pmap, struct pmap_vnode *parent,
         return LIB_ERR_PMAP_REFILL; /* pmap_ensure_slabs was not called: a bug */
     }
     struct capref cap;
-    errval_t err = vnode_create(&cap, pmap->layout->table_type[level]);
+    genpaddr_t base;
+    errval_t err = vnode_create_with_base(&cap, pmap->layout->table_type[level], &base);
     if (err_is_ok(err)) {
         err = vnode_map(parent->cap, slot, cap, VREGION_FLAGS_READ, 0, 1);
         if (err_is_fail(err)) {
@@ -54,7 +55,7 @@ static errval_t vnode_create_child(struct pmap *pmap, struct pmap_vnode *parent,
     node->claimed = false;
     node->borrowed = false;
     node->pinned = false;
-    node->base = 0; /* not needed: only adoption looks tables up by their base */
+    node->base = base;
     __builtin_memset(node->child, 0, pmap->layout->entries[level] * sizeof(uintptr_t));
     parent->child[slot] = (uintptr_t)node;
     parent->used++;
@@ -95,12 +96,19 @@ errval_t vnode_take_down(struct capref cap, bool borrowed, struct capref parent,
     return copy_was_revoked(err) ? SYS_ERR_OK : err; /* gone: the kernel unmapped it with it */
 }
 
+errval_t vnode_node_take_down(const struct pmap *pmap, const struct pmap_vnode *vnode)
+{
+    if (vnode->borrowed) {
+        return vnode_take_down(vnode->cap, true, vnode->parent->cap, vnode->parent_slot);
+    }
+    return vnode_destroy_made(vnode->cap, pmap->layout->table_type[vnode->level], vnode->base);
+}
+
 errval_t vnode_reclaim_if_empty(struct pmap *pmap, struct pmap_vnode *vnode)
 {
     while (vnode->parent != NULL && vnode->used == 0) {
         struct pmap_vnode *parent = vnode->parent;
-        errval_t err =
-            vnode_take_down(vnode->cap, vnode->borrowed, parent->cap, vnode->parent_slot);
+        errval_t err = vnode_node_take_down(pmap, vnode);
         if (err_is_fail(err)) {
             return err;
         }

@@ -42,7 +42,8 @@ void spawn_redirect_end(struct slot_redirect *previous)
 static errval_t make_vspace(struct spawninfo *si)
 {
     struct slot_redirect *previous = spawn_redirect_begin(si);
-    errval_t err = vnode_create(&si->vroot, pmap_arch_layout()->table_type[0]);
+    errval_t err =
+        vnode_create_with_base(&si->vroot, pmap_arch_layout()->table_type[0], &si->vroot_base);
     if (err_is_ok(err)) {
         struct pmap_options options = {.heap_alloc = heap_alloc_for_child,
                                        .heap_free = heap_free_for_child};
@@ -117,7 +118,9 @@ errval_t spawn_free(struct spawninfo *si)
         si->vspace_live = false;
     }
     if (!capref_is_null(si->vroot)) {
-        spawn_keep_first(&first, vnode_destroy(si->vroot));
+        /* The child may have emptied or refilled PAGECN_SLOT_VROOT: what was made goes back. */
+        spawn_keep_first(&first, vnode_destroy_made(si->vroot, pmap_arch_layout()->table_type[0],
+                                                    si->vroot_base));
         si->vroot = NULL_CAP;
     }
     spawn_redirect_end(previous);

@@ -2,7 +2,7 @@
 #ifndef HOST_SPAWN_CHECK_H
 #define HOST_SPAWN_CHECK_H
 
-#include "fixture.h"
+#include "pmap_fixture.h"
 #include <spawn/spawn.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -51,10 +51,27 @@ extern const struct test_seg good_segs[GOOD_SEGS];
 #define MODE_FILE 0100644u
 #define MODE_DIR 0040755u
 
+/* What a parent holds (test_spawn_load.c): each count must come back after spawn_free. */
+struct parent_counts {
+    struct resource_counts r;
+    size_t l1_lent;
+    size_t pmap_tables, pmap_mappings;
+};
+void parent_counts_take(struct parent_counts *c);
+void parent_counts_assert_same(const struct parent_counts *a, const struct parent_counts *b);
+
+/*
+ * The libspawn suites' fixture: a machine whose boot image holds "child" (good_segs) and a few
+ * bad images, after one spawn and free; spawn_before holds the parent's counts then.
+ */
+void spawn_boot(void);
+extern struct parent_counts spawn_before;
+
 Suite *cpio_suite(void);
 Suite *bootmods_suite(void);
 Suite *slot_redirect_suite(void);
 Suite *spawn_elf_suite(void);
 Suite *spawn_load_suite(void);
+Suite *spawn_hostile_suite(void);
 
 #endif

@@ -12,6 +12,7 @@ int main(void)
     srunner_add_suite(runner, slot_redirect_suite());
     srunner_add_suite(runner, spawn_elf_suite());
     srunner_add_suite(runner, spawn_load_suite());
+    srunner_add_suite(runner, spawn_hostile_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

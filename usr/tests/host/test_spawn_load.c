@@ -15,14 +15,7 @@ static struct test_elf child_elf, big_elf, spread_elf;
 static const uint8_t not_elf[64] = "this is not an ELF file";
 static struct spawninfo si;
 
-/* What the parent holds: each count must come back after spawn_free. */
-struct parent_counts {
-    struct resource_counts r;
-    size_t l1_lent;
-    size_t pmap_tables, pmap_mappings;
-};
-
-static void take(struct parent_counts *c)
+void parent_counts_take(struct parent_counts *c)
 {
     resource_counts_take(&c->r);
     c->l1_lent = slot_alloc_l1_lent();
@@ -32,7 +25,7 @@ static void take(struct parent_counts *c)
     c->pmap_mappings = st.mappings;
 }
 
-static void assert_same(const struct parent_counts *a, const struct parent_counts *b)
+void parent_counts_assert_same(const struct parent_counts *a, const struct parent_counts *b)
 {
     ck_assert_uint_eq(a->r.slots_used, b->r.slots_used);
     ck_assert_uint_eq(a->r.ram_free, b->r.ram_free);
@@ -44,10 +37,10 @@ static void assert_same(const struct parent_counts *a, const struct parent_count
     ck_assert_uint_eq(a->pmap_mappings, b->pmap_mappings);
 }
 
-static struct parent_counts before;
+struct parent_counts spawn_before;
 
 /* A machine whose boot image holds init, a good child, a file that is no ELF and a huge image. */
-static void spawn_boot(void)
+void spawn_boot(void)
 {
     build_elf(&child_elf, good_segs, GOOD_SEGS, GOOD_ENTRY);
     gensize_t leaf = pmap_arch_layout()->span_bytes[pmap_arch_layout()->levels - 2];
@@ -79,7 +72,7 @@ static void spawn_boot(void)
      */
     ck_assert_ok(spawn_load(&si, &test_pmap, "child", NULL));
     ck_assert_ok(spawn_free(&si));
-    take(&before);
+    parent_counts_take(&spawn_before);
 }
 
 START_TEST(a_boot_module_is_found_by_its_name)
@@ -93,8 +86,9 @@ START_TEST(a_boot_module_is_found_by_its_name)
     ck_assert_err(spawn_find_module(&test_pmap, "children", &m), LIB_ERR_SPAWN_MODULE_NOT_FOUND);
     ck_assert_err(spawn_find_module(&test_pmap, "", &m), LIB_ERR_SPAWN_MODULE_NOT_FOUND);
     struct parent_counts after;
-    take(&after);
-    assert_same(&before, &after); /* the boot information's window is gone again */
+    parent_counts_take(&after);
+    parent_counts_assert_same(&spawn_before,
+                              &after); /* the boot information's window is gone again */
 }
 END_TEST
 
@@ -311,8 +305,8 @@ START_TEST(the_child_cspace_has_inits_layout)
     ck_assert_ok(spawn_free(&si)); /* with the child's own copies in its CNodes */
     ck_assert(capref_is_null(spawn_child_slot(&si, ROOTCN_SLOT_TASKCN, 0))); /* gone */
     struct parent_counts after;
-    take(&after);
-    assert_same(&before, &after);
+    parent_counts_take(&after);
+    parent_counts_assert_same(&spawn_before, &after);
 }
 END_TEST
 
@@ -328,8 +322,8 @@ START_TEST(spawning_and_freeing_again_and_again_gives_everything_back)
                                          PAGE, 4, capaddr_l1_slot(ROOTCN_SLOT_SLOT_ALLOC0), 0));
         ck_assert_ok(spawn_free(&si));
         struct parent_counts after;
-        take(&after);
-        assert_same(&before, &after);
+        parent_counts_take(&after);
+        parent_counts_assert_same(&spawn_before, &after);
     }
     ck_assert_int_eq(kcheck_state(NULL, NULL), KCHECK_OK);
 }
@@ -342,7 +336,7 @@ static struct capref own_endpoint(void)
     struct capref disp, ep;
     ck_assert_ok(dispatcher_create(&disp));
     ck_assert_ok(endpoint_create(disp, &ep));
-    take(&before);
+    parent_counts_take(&spawn_before);
     return ep;
 }
 
@@ -375,8 +369,8 @@ START_TEST(a_started_child_is_runnable_with_init_s_task_slots)
     ck_assert_ok(spawn_free(&si));
     ck_assert_err(spawn_start(&si, ep), LIB_ERR_SPAWN_NOT_LOADED); /* freed */
     struct parent_counts after;
-    take(&after);
-    assert_same(&before, &after);
+    parent_counts_take(&after);
+    parent_counts_assert_same(&spawn_before, &after);
 }
 END_TEST
 
@@ -394,8 +388,8 @@ START_TEST(a_failed_start_leaves_the_child_loaded)
     ck_assert_int_eq(child_type(ROOTCN_SLOT_TASKCN, TASKCN_SLOT_PARENT), ObjType_Null);
     ck_assert_ok(spawn_free(&si));
     struct parent_counts after;
-    take(&after);
-    assert_same(&before, &after);
+    parent_counts_take(&after);
+    parent_counts_assert_same(&spawn_before, &after);
 }
 END_TEST
 
@@ -414,8 +408,8 @@ START_TEST(failed_loads_name_their_cause_and_leave_nothing)
     ck_assert_err(err_pop(err), LIB_ERR_SPAWN_CSPACE);
     ck_assert_err(err_pop(err_pop(err)), LIB_ERR_RAM_ALLOC);
     struct parent_counts after;
-    take(&after);
-    assert_same(&before, &after);
+    parent_counts_take(&after);
+    parent_counts_assert_same(&spawn_before, &after);
 }
 END_TEST
 
@@ -427,8 +421,8 @@ START_TEST(running_out_of_l1_slots_at_each_cnode_leaves_nothing)
         errval_t err = spawn_load(&si, &test_pmap, "child", NULL);
         ck_assert_err(err_pop(err), LIB_ERR_SPAWN_CSPACE);
         struct parent_counts after;
-        take(&after);
-        assert_same(&before, &after);
+        parent_counts_take(&after);
+        parent_counts_assert_same(&spawn_before, &after);
     }
     slot_alloc_limit_l1(INIT_ROOTCN_SLOTS);
     ck_assert_ok(spawn_load(&si, &test_pmap, "child", NULL));
@@ -459,14 +453,14 @@ START_TEST(a_heap_failing_at_each_call_leaves_nothing)
         }
         ck_assert_err(err_pop(err), LIB_ERR_SPAWN_CHILD_MAP);
         struct parent_counts after;
-        take(&after);
-        assert_same(&before, &after);
+        parent_counts_take(&after);
+        parent_counts_assert_same(&spawn_before, &after);
     }
     ck_assert_int_gt(heap_fail_at, 0); /* the child's pmap did use the heap */
     ck_assert_ok(spawn_free(&si));
     struct parent_counts after;
-    take(&after);
-    assert_same(&before, &after);
+    parent_counts_take(&after);
+    parent_counts_assert_same(&spawn_before, &after);
 }
 END_TEST
 
@@ -519,8 +513,8 @@ START_TEST(too_little_ram_at_every_step_leaves_nothing)
         failures++;
         release_hoard();
         struct parent_counts after;
-        take(&after);
-        assert_same(&before, &after);
+        parent_counts_take(&after);
+        parent_counts_assert_same(&spawn_before, &after);
     }
     ck_assert_int_gt(failures, 40); /* CNodes, RAM, frames and tables: every page of them */
 }
@@ -546,8 +540,8 @@ START_TEST(a_parent_out_of_slots_cannot_open_a_window)
     }
     slot_alloc_limit_l1(INIT_ROOTCN_SLOTS);
     struct parent_counts after;
-    take(&after);
-    assert_same(&before, &after);
+    parent_counts_take(&after);
+    parent_counts_assert_same(&spawn_before, &after);
 }
 END_TEST
 
@@ -573,9 +567,9 @@ START_TEST(a_broken_boot_information_is_refused)
         (struct capref){.cnode = cnode_at_l1(ROOTCN_SLOT_TASKCN), .slot = TASKCN_SLOT_BOOTINFO}));
     ck_assert_err(spawn_find_module(&test_pmap, "child", &m), LIB_ERR_SPAWN_BOOTINFO);
     struct parent_counts after;
-    take(&after);
-    ck_assert_uint_eq(after.pmap_mappings, before.pmap_mappings);
-    ck_assert_uint_eq(after.r.slots_used, before.r.slots_used);
+    parent_counts_take(&after);
+    ck_assert_uint_eq(after.pmap_mappings, spawn_before.pmap_mappings);
+    ck_assert_uint_eq(after.r.slots_used, spawn_before.r.slots_used);
 }
 END_TEST
 

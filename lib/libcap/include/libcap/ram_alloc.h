@@ -49,6 +49,8 @@ errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t alig
  * returns to the allocator only when all four are destroyed.
  */
 errval_t vnode_create(struct capref *ret, enum objtype type);
+/* The same, and *ret_base (if not NULL) gets the table's physical base, for vnode_destroy_made. */
+errval_t vnode_create_with_base(struct capref *ret, enum objtype type, genpaddr_t *ret_base);
 
 /*
  * Frees what ram_alloc, frame_alloc or vnode_create made: revokes the
@@ -58,6 +60,16 @@ errval_t vnode_create(struct capref *ret, enum objtype type);
 errval_t ram_free(struct capref cap);
 errval_t frame_free(struct capref cap);
 errval_t vnode_destroy(struct capref cap);
+
+/*
+ * Destroys the table of type that vnode_create_with_base made at base, whose capability was put
+ * in cap's slot, trusting nothing of what that slot holds now (it may lie in a CSpace another
+ * domain changes): the table is revoked only if it is still there (a copy without grant there
+ * is only deleted), anything else in the slot is deleted, the slot freed, and the memory made at
+ * base given back. Copies someone else still holds keep the table alive in the kernel until they
+ * go; until then a retype over it is refused (SYS_ERR_RETYPE_OVERLAP).
+ */
+errval_t vnode_destroy_made(struct capref cap, enum objtype type, genpaddr_t base);
 
 /* Pages currently shared by small page tables. */
 size_t vnode_shared_pages(void);

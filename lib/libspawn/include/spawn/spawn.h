@@ -58,6 +58,7 @@ struct spawninfo {
     struct slot_redirect pagecn_slots; /* which PAGECN slots hold the child's tables and frames */
     struct capref ram;                 /* the RAM delegated; SUPERCN slot 0 holds a copy */
     struct capref vroot;               /* the child's root table, PAGECN_SLOT_VROOT */
+    genpaddr_t vroot_base;             /* where it was made */
     struct capref
         frames[SPAWN_FRAMES_MAX]; /* the image's, stack's, dispatcher frame's (parent's) */
     struct capref frame_grants[SPAWN_FRAMES_MAX]; /* each minted without grant: what is mapped */
