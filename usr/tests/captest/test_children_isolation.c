@@ -227,6 +227,11 @@ static const char *a_hostile_child_cannot_harm_its_parent_or_sibling(void)
     struct lmp_msg m;
     RUN(ask(attacker, CHILD_ATTACK, sibling->taskcn.l1, 0, &m));
     FAIL_IF(m.words[2] != 10 || m.words[3] != 0); /* every attack refused; the first that was not */
+    /* Its root table's capability swapped for a frame of its own: spawn_free must see through. */
+    struct cap_identity id;
+    FAIL_IF_ERR(
+        cap_identify(spawn_child_slot(attacker, ROOTCN_SLOT_PAGECN, PAGECN_SLOT_VROOT), &id));
+    FAIL_IF(id.type != ObjType_Frame || id.bytes != 2 * PAGE);
     RUN(parent_holds_all(attacker));
     RUN(parent_holds_all(sibling));
     RUN(ask(sibling, CHILD_STRESS, 50, 9, &m)); /* its Endpoint to the parent still works */

@@ -1,7 +1,9 @@
 /*
  * A hostile child: what it tries against its parent and a sibling through what it holds. Each
  * attack must be refused; the revokes at the end may succeed on the child's own copies, and the
- * parent then checks that none of its own capabilities, nor a sibling's, went with them.
+ * parent then checks that none of its own capabilities, nor a sibling's, went with them; last,
+ * the child swaps its root table's capability for a frame, which its parent's teardown must see
+ * through.
  */
 #include "spawnchild.h"
 #include <domain_layout.h>
@@ -11,6 +13,21 @@
 static capaddr_t own(uint32_t l1, cslot_t slot)
 {
     return capaddr_make(l1, slot);
+}
+
+/*
+ * Allowed, and for its parent to survive: the child's copy of its root table (the kernel keeps
+ * its own while the child runs) swapped for a frame of two pages of the child's own RAM, which a
+ * parent trusting that slot would give back as memory of its own.
+ */
+static void swap_root_table(void)
+{
+    struct capref vroot = {.cnode = cnode_at_l1(ROOTCN_SLOT_PAGECN), .slot = PAGECN_SLOT_VROOT};
+    struct capref frame;
+    if (err_is_ok(frame_alloc(&frame, 2 * BASE_PAGE_BYTES, NULL)) && err_is_ok(cap_delete(vroot)) &&
+        err_is_ok(cap_copy(vroot, frame))) {
+        cap_destroy(frame);
+    }
 }
 
 unsigned child_attack(struct capref parent, uint32_t sibling_l1, uintptr_t *first_not_refused)
@@ -58,5 +75,6 @@ unsigned child_attack(struct capref parent, uint32_t sibling_l1, uintptr_t *firs
     for (uint32_t l1 = ROOTCN_SLOT_TASKCN; l1 <= ROOTCN_SLOT_PAGECN; l1++) {
         invoke_cnode_revoke(root, capaddr_l1_slot(l1));
     }
+    swap_root_table(); /* last: the child's own pmap cannot map any more */
     return refused;
 }
