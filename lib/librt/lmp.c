@@ -51,3 +51,17 @@ errval_t lmp_send(struct capref ep, uint64_t flags, struct capref cap, const uin
         sys_yield();
     }
 }
+
+errval_t lmp_send_tries(struct capref ep, uint64_t flags, struct capref cap, const uintptr_t *words,
+                        size_t length, size_t tries)
+{
+    errval_t err = SYS_ERR_ENDPOINT_BUSY;
+    for (size_t i = 0; i < tries; i++) {
+        err = endpoint_send(ep, flags, cap, words, length);
+        if (err_no(err) != SYS_ERR_ENDPOINT_BUSY) {
+            return err;
+        }
+        sys_yield();
+    }
+    return err;
+}

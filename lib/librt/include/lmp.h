@@ -26,8 +26,18 @@ void lmp_recv(struct lmp_msg *msg);
 bool lmp_try_recv_on(volatile struct dispatcher_shared *frame, struct lmp_msg *msg);
 void lmp_recv_on(volatile struct dispatcher_shared *frame, struct lmp_msg *msg);
 
-/* endpoint_send, yielding and trying again while the receiver's buffer is full. */
+/*
+ * endpoint_send, yielding and trying again while the receiver's buffer is full: for as long as it
+ * stays full, so only to a receiver trusted to take its messages.
+ */
 errval_t lmp_send(struct capref ep, uint64_t flags, struct capref cap, const uintptr_t *words,
                   size_t length);
+
+/*
+ * The same, trying at most tries times: to a receiver that may keep its buffer full for ever (a
+ * domain may set lmp_full in its own frame). SYS_ERR_ENDPOINT_BUSY if it stayed full.
+ */
+errval_t lmp_send_tries(struct capref ep, uint64_t flags, struct capref cap, const uintptr_t *words,
+                        size_t length, size_t tries);
 
 #endif

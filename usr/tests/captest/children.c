@@ -3,6 +3,9 @@
 #include <init_cspace.h>
 
 #define AWAIT_YIELDS 2000000 /* far beyond what any command takes under TCG */
+/* A child takes a command within a few turns; one that keeps its buffer full must not hold its
+   parent in the send (lmp_send would wait for ever). */
+#define SEND_TRIES 20000
 
 struct spawninfo kids[KIDS];
 struct capref parent_ep;   /* init's own Endpoint: every child's TASKCN_SLOT_PARENT */
@@ -62,7 +65,7 @@ uintptr_t send_command(const struct spawninfo *si, unsigned command, uintptr_t a
 {
     uintptr_t tag = next_tag++;
     uintptr_t w[LMP_MSG_WORDS] = {command, tag, a, b};
-    errval_t err = lmp_send(si->child_ep, flags, cap, w, LMP_MSG_WORDS);
+    errval_t err = lmp_send_tries(si->child_ep, flags, cap, w, LMP_MSG_WORDS, SEND_TRIES);
     return err_is_ok(err) ? tag : 0;
 }
 

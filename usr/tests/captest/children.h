@@ -24,7 +24,8 @@ const char *await_any(const struct spawninfo *si, struct lmp_msg *m);
 /* The next message, which must be si's reply to command with tag. */
 const char *await_reply(const struct spawninfo *si, unsigned command, uintptr_t tag,
                         struct lmp_msg *m);
-/* Sends a command (with a capability under flags); its tag, or 0 if the send failed. */
+/* Sends a command (with a capability under flags); its tag, or 0 if the send failed (a buffer
+   that stayed full included). */
 uintptr_t send_command(const struct spawninfo *si, unsigned command, uintptr_t a, uintptr_t b,
                        uint64_t flags, struct capref cap);
 /* A command and its reply: m->words[2] and [3] are the child's x and y. */

@@ -243,6 +243,24 @@ static const char *a_hostile_child_cannot_harm_its_parent_or_sibling(void)
     return NULL;
 }
 
+/* A child that keeps its own buffer full: the parent's send gives up, the child goes as usual. */
+static const char *a_child_keeping_its_buffer_full_cannot_hold_its_parent(void)
+{
+    struct counts before;
+    RUN(warm_up(&before));
+    struct spawninfo *si = &kids[0];
+    RUN(kid_start(si));
+    struct lmp_msg m;
+    RUN(ask(si, CHILD_JAM, 0, 0, &m));
+    FAIL_IF(send_command(si, CHILD_STRESS, 1, 1, 0, NULL_CAP) != 0);
+    uintptr_t w[LMP_MSG_WORDS] = {CHILD_STRESS, 0, 1, 1};
+    EXPECT_ERR(endpoint_send(si->child_ep, 0, NULL_CAP, w, LMP_MSG_WORDS), SYS_ERR_ENDPOINT_BUSY);
+    FAIL_IF(state_of(si, NULL) != DISPATCHER_RUNNABLE);
+    FAIL_IF_ERR(spawn_free(si));
+    RUN(counts_back(&before));
+    return NULL;
+}
+
 const struct captest captest_children_isolation[] = {
     {"CT906", "a child naming its parent's slots finds nothing of the parent's",
      a_child_cannot_name_its_parents_capabilities},
@@ -254,5 +272,7 @@ const struct captest captest_children_isolation[] = {
      a_shared_frame_shows_the_same_bytes_until_revoked},
     {"CT910", "a hostile child's attacks on its parent and sibling are refused, nothing lost",
      a_hostile_child_cannot_harm_its_parent_or_sibling},
+    {"CT911", "a child keeping its buffer full cannot hold its parent in a send",
+     a_child_keeping_its_buffer_full_cannot_hold_its_parent},
     {NULL, NULL, NULL},
 };

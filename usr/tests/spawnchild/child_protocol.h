@@ -21,6 +21,7 @@ enum child_command {
     CHILD_RIGHTS,       /* the capability received last: x = identify's error, y = its rights */
     CHILD_SEND_FRAME,   /* a = word, b = rights: a new page holding a, minted to b, sent (moved) */
     CHILD_ATTACK, /* a = sibling's L1 slot guess: x = attacks refused, y = first not refused */
+    CHILD_JAM,    /* replies, then keeps its own buffer full for ever: the parent's sends bounce */
 };
 
 #define CHILD_REPLY(command) (0x100u | (unsigned)(command))

@@ -1,5 +1,6 @@
 /* spawnchild's command loop: what its parent asks (child_protocol.h), done in its own domain. */
 #include "spawnchild.h"
+#include <disp.h>
 #include <libcap/syscalls.h>
 #include <lmp.h>
 #include <stdlib.h>
@@ -144,6 +145,13 @@ static bool serve_one(const struct lmp_msg *m, int *status)
     case CHILD_ATTACK:
         reply(CHILD_ATTACK, tag, child_attack(parent_ep, (uint32_t)a, &first), first);
         return true;
+    case CHILD_JAM:
+        disp_frame()->lmp_full = 1; /* before the reply: no message of the parent's slips in */
+        reply(CHILD_JAM, tag, 0, 0);
+        for (;;) {
+            disp_frame()->lmp_full = 1;
+            sys_yield();
+        }
     default:
         reply((unsigned)m->words[0], tag, (uintptr_t)-1, 0);
         return true;
