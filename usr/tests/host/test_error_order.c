@@ -112,6 +112,10 @@ static errval_t delete_null_and_itself(void)
 {
     return invoke_cnode_delete(CAPADDR_ROOTCN, 0);
 }
+static errval_t revoke_root_ro_and_target_without_grant(void)
+{
+    return invoke_cnode_revoke(ROOT_RO, FRAME_RO);
+}
 static errval_t map_src_empty_and_table_read_only(void)
 {
     return invoke_vnode_map(TABLE_RO, 0, EMPTY, VREGION_FLAGS_READ, 0, 1);
@@ -244,6 +248,8 @@ static const struct order_row order_rows[] = {
     {"delete: root write before lookup", delete_root_ro_and_target_null,
      SYS_ERR_CNODE_NOT_WRITABLE},
     {"delete: the null address is no slot", delete_null_and_itself, SYS_ERR_CAPADDR_NULL},
+    {"revoke: root write before grant", revoke_root_ro_and_target_without_grant,
+     SYS_ERR_CNODE_NOT_WRITABLE},
     {"map: src lookup before table", map_src_empty_and_table_read_only, SYS_ERR_CAP_NOT_FOUND},
     {"map: table write before slot", map_table_read_only_and_slot_bad, SYS_ERR_VNODE_NOT_WRITABLE},
     {"map: slot before count", map_slot_bad_and_count_zero, SYS_ERR_VNODE_SLOT_INVALID},
