@@ -73,6 +73,11 @@ static errval_t setup_lookups(const struct capability *caller, const uintptr_t *
         (f->rights & CAPRIGHTS_READ_WRITE) != CAPRIGHTS_READ_WRITE) {
         return SYS_ERR_DISPATCHER_FRAME_INVALID;
     }
+    /* The kernel's copies outlive every revoke: only a holder that could revoke may make them,
+       or a copy handed out without grant would keep its object beyond its owner's revoke. */
+    if (!((*cspace)->cap.rights & (*vroot)->cap.rights & f->rights & CAPRIGHTS_GRANT)) {
+        return SYS_ERR_DISPATCHER_NEEDS_GRANT;
+    }
     return SYS_ERR_OK;
 }
 

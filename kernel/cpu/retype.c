@@ -84,6 +84,18 @@ static errval_t check_range(const struct capability *src, gensize_t offset_bytes
     return SYS_ERR_OK;
 }
 
+/*
+ * New memory is its maker's own: objects retyped from RAM (or PhysAddr) carry grant even from a
+ * copy without it (an object equal to its source, a copy gaining grant, is refused above). A piece
+ * of a typed object handed out without grant (a frame a parent shares) stays without it: else
+ * its holder could pin it beyond the grant holder's revoke (dispatcher SETUP needs grant).
+ */
+static caprights_t retyped_rights(const struct capability *src)
+{
+    bool memory = objtype_info[src->type].kind == OBJKIND_MEM;
+    return (caprights_t)(src->rights | (memory ? CAPRIGHTS_GRANT : 0));
+}
+
 errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gensize_t obj_bytes,
                      uint64_t count, struct cte *dest_cnode, uint64_t dest_slot)
 {
@@ -122,9 +134,7 @@ errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gen
         }
         dest[i].cap = (struct capability){
             .type = (uint8_t)type,
-            /* A new object's maker holds grant over it, even from a source without grant (an
-               object equal to its source, a copy gaining grant, is refused above). */
-            .rights = (caprights_t)(src->cap.rights | CAPRIGHTS_GRANT),
+            .rights = retyped_rights(&src->cap),
             .base = base,
             .bytes = obj_bytes,
         };

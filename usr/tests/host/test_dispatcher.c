@@ -135,6 +135,21 @@ static errval_t frame_table(void)
 {
     return setup_frame(d->vroot);
 }
+/* The kernel's copies outlive every revoke: each of the three needs grant. */
+static errval_t cspace_without_grant(void)
+{
+    capaddr_t cspace = mint_copy(d->cspace, CAPRIGHTS_READ_WRITE);
+    return setup_raw(cspace, d->vroot, d->frame, DOM_FRAME_VADDR, DOM_ENTRY, DOM_STACK_TOP);
+}
+static errval_t vroot_without_grant(void)
+{
+    capaddr_t vroot = mint_copy(d->vroot, CAPRIGHTS_READ_WRITE);
+    return setup_raw(d->cspace, vroot, d->frame, DOM_FRAME_VADDR, DOM_ENTRY, DOM_STACK_TOP);
+}
+static errval_t frame_without_grant(void)
+{
+    return setup_frame(mint_copy(d->frame, CAPRIGHTS_READ_WRITE));
+}
 static errval_t frame_vaddr_unaligned(void)
 {
     return setup_addresses(DOM_FRAME_VADDR + 8, DOM_ENTRY, DOM_STACK_TOP);
@@ -206,6 +221,11 @@ static const struct refusal refusals[] = {
     {"a frame copy without read", NULL, frame_write_only, SYS_ERR_DISPATCHER_FRAME_INVALID, NEW},
     {"RAM as the frame", NULL, frame_ram, SYS_ERR_DISPATCHER_FRAME_INVALID, NEW},
     {"a table as the frame", NULL, frame_table, SYS_ERR_DISPATCHER_FRAME_INVALID, NEW},
+    {"a CSpace copy without grant", NULL, cspace_without_grant, SYS_ERR_DISPATCHER_NEEDS_GRANT,
+     NEW},
+    {"a root table copy without grant", NULL, vroot_without_grant, SYS_ERR_DISPATCHER_NEEDS_GRANT,
+     NEW},
+    {"a frame copy without grant", NULL, frame_without_grant, SYS_ERR_DISPATCHER_NEEDS_GRANT, NEW},
     {"an unaligned frame address", NULL, frame_vaddr_unaligned, SYS_ERR_DISPATCHER_ADDRESS, NEW},
     {"a frame address in the kernel's half", NULL, frame_vaddr_kernel, SYS_ERR_DISPATCHER_ADDRESS,
      NEW},
@@ -388,6 +408,36 @@ START_TEST(an_endpoint_outlives_its_dispatcher)
 }
 END_TEST
 
+/*
+ * The kernel's copies outlive every revoke, and it writes a domain's frame for as long as the
+ * domain lives: a frame held without grant (a child's copy of a page its parent shares with it)
+ * cannot become a dispatcher frame, nor can a frame retyped from such a copy, so the parent's
+ * revoke still takes its page back whole.
+ */
+START_TEST(a_page_shared_without_grant_cannot_become_a_dispatcher_frame)
+{
+    const gensize_t at = 112 * 1024, bytes = 2 * BASE_PAGE_BYTES; /* free in d's piece */
+    capaddr_t shared = new_slot(), piece = new_slot();
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, d->piece, at, ObjType_Frame, bytes, 1,
+                                     capaddr_l1_slot(capaddr_l1_index(shared)),
+                                     capaddr_l2_slot(shared))); /* the parent's */
+    capaddr_t copy = mint_copy(shared, CAPRIGHTS_READ_WRITE);   /* the child's */
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, copy, 0, ObjType_Frame, BASE_PAGE_BYTES, 1,
+                                     capaddr_l1_slot(capaddr_l1_index(piece)),
+                                     capaddr_l2_slot(piece)));
+    ck_assert_uint_eq(identify(piece).rights, CAPRIGHTS_READ_WRITE); /* no grant gained */
+    ck_assert_err(setup_frame(copy), SYS_ERR_DISPATCHER_NEEDS_GRANT);
+    ck_assert_err(setup_frame(piece), SYS_ERR_DISPATCHER_NEEDS_GRANT);
+    ck_assert_uint_eq(word_of(d->disp), DISPATCHER_WORD(DISPATCHER_NEW, 0));
+    ck_assert_ok(invoke_cnode_revoke(CAPADDR_ROOTCN, shared));
+    ck_assert(slot_is_empty(copy) && slot_is_empty(piece));
+    ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, shared));
+    ck_assert_ok(dom_retype_over(d, at, bytes)); /* nothing of the page lives on */
+    ck_assert_ok(setup_frame(d->frame));         /* a frame the caller made itself has grant */
+    assert_kernel_ok();
+}
+END_TEST
+
 Suite *dispatcher_suite(void)
 {
     Suite *s = suite_create("dispatcher");
@@ -404,5 +454,6 @@ Suite *dispatcher_suite(void)
     tcase_add_test(tc, a_domain_holding_its_own_dispatcher_ends_by_exit_without_a_leak);
     tcase_add_test(tc, a_domain_holding_its_own_dispatcher_goes_with_a_revoke_of_its_memory);
     tcase_add_test(tc, an_endpoint_outlives_its_dispatcher);
+    tcase_add_test(tc, a_page_shared_without_grant_cannot_become_a_dispatcher_frame);
     return s;
 }

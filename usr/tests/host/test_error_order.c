@@ -173,6 +173,14 @@ static errval_t setup_frame_read_only_and_unaligned(void)
 {
     return setup(DISP, CAPADDR_ROOTCN, VROOT, FRAME_RO, 0x600008);
 }
+static errval_t setup_frame_read_only_and_cspace_without_grant(void)
+{
+    return setup(DISP, ROOT_RO, VROOT, FRAME_RO, 0x600000);
+}
+static errval_t setup_cspace_without_grant_and_unaligned(void)
+{
+    return setup(DISP, ROOT_RO, VROOT, FRAME, 0x600008);
+}
 static errval_t run_read_only_and_not_set_up(void)
 {
     return invoke_dispatcher_run(DISP_RO);
@@ -267,6 +275,10 @@ static const struct order_row order_rows[] = {
      SYS_ERR_DISPATCHER_VROOT_TYPE},
     {"setup: frame before addresses", setup_frame_read_only_and_unaligned,
      SYS_ERR_DISPATCHER_FRAME_INVALID},
+    {"setup: frame before grant", setup_frame_read_only_and_cspace_without_grant,
+     SYS_ERR_DISPATCHER_FRAME_INVALID},
+    {"setup: grant before addresses", setup_cspace_without_grant_and_unaligned,
+     SYS_ERR_DISPATCHER_NEEDS_GRANT},
     {"run: write right before state", run_read_only_and_not_set_up,
      SYS_ERR_DISPATCHER_NOT_WRITABLE},
     {"stop: write right before state", stop_read_only_and_not_set_up,

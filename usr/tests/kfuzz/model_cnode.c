@@ -120,10 +120,13 @@ errval_t model_retype(struct model *m, const struct mcap *root, const uintptr_t 
         return err;
     }
     struct mcap from = *src, into = *dest; /* model_add may move the array */
+    /* Grant comes with new memory (from RAM or PhysAddr), not with a piece of a typed object. */
+    bool memory = objtype_info[from.type].kind == OBJKIND_MEM;
+    caprights_t rights = (caprights_t)(from.rights | (memory ? CAPRIGHTS_GRANT : 0));
     for (uint64_t i = 0; i < a[4]; i++) {
         genpaddr_t base = from.base + a[1] + i * a[3];
-        model_add(m, (struct mloc){into.base, (uint32_t)(a[6] + i)}, (enum objtype)a[2],
-                  (caprights_t)(from.rights | CAPRIGHTS_GRANT), base, a[3]);
+        model_add(m, (struct mloc){into.base, (uint32_t)(a[6] + i)}, (enum objtype)a[2], rights,
+                  base, a[3]);
         if (a[2] == ObjType_Dispatcher) {
             model_disp_new(m, base); /* zeroed: a new control block */
         }

@@ -151,6 +151,9 @@ static errval_t setup_sources(const struct model *m, const uintptr_t *a, struct 
     if (src[2]->type != ObjType_Frame || src[2]->bytes < DISPATCHER_FRAME_BYTES || !rw) {
         return SYS_ERR_DISPATCHER_FRAME_INVALID;
     }
+    if (!(src[0]->rights & src[1]->rights & src[2]->rights & CAPRIGHTS_GRANT)) {
+        return SYS_ERR_DISPATCHER_NEEDS_GRANT;
+    }
     bool aligned = a[3] % BASE_PAGE_BYTES == 0;
     return aligned && user_vaddr(a[3]) && user_vaddr(a[4]) && user_vaddr(a[5])
                ? SYS_ERR_OK
