@@ -168,6 +168,14 @@ static bool links_hold(const struct treap *t, const struct treap_node *n)
            (r == NULL || (r->parent == n && t->priority(r) <= t->priority(n)));
 }
 
+/* The walk in order climbs through n's parent link: it must name a node that has n as a child
+   before the walk trusts it (a left child is visited before its parent's links are). */
+static bool parent_holds(const struct treap *t, const struct treap_node *n)
+{
+    const struct treap_node *p = n->parent;
+    return n == t->root || (p != NULL && (p->left == n || p->right == n));
+}
+
 bool treap_check(const struct treap *t)
 {
     if (t->root != NULL && t->root->parent != NULL) {
@@ -175,7 +183,7 @@ bool treap_check(const struct treap *t)
     }
     const struct treap_node *prev = NULL;
     for (const struct treap_node *n = treap_first(t); n != NULL; prev = n, n = treap_next(n)) {
-        if (!links_hold(t, n) || (prev != NULL && t->cmp(prev, n) >= 0)) {
+        if (!parent_holds(t, n) || !links_hold(t, n) || (prev != NULL && t->cmp(prev, n) >= 0)) {
             return false;
         }
     }

@@ -73,6 +73,7 @@ Suite *mdb_suite(void);
 Suite *trace_suite(void);
 Suite *fdt_suite(void);
 Suite *libcap_suite(void);
+Suite *libcap_dispatcher_suite(void);
 Suite *isolation_suite(void);
 Suite *treap_suite(void);
 Suite *error_order_suite(void);

@@ -27,6 +27,7 @@ int main(void)
     srunner_add_suite(runner, trace_suite());
     srunner_add_suite(runner, fdt_suite());
     srunner_add_suite(runner, libcap_suite());
+    srunner_add_suite(runner, libcap_dispatcher_suite());
     srunner_add_suite(runner, isolation_suite());
     srunner_add_suite(runner, treap_suite());
     srunner_add_suite(runner, error_order_suite());

@@ -200,6 +200,35 @@ START_TEST(a_saved_context_outside_user_space_ends_the_domain_as_faulted)
 }
 END_TEST
 
+/* ---- the timer ---------------------------------------------------------------------------- */
+
+/* With several runnable, each tick takes the CPU from the one that runs and gives it to the
+   next in the queue; a preempted domain resumes where the tick took it. */
+START_TEST(ticks_preempt_runnable_domains_in_turn)
+{
+    struct dom second;
+    dom_make(&second, "second");
+    dom_start(d);
+    dom_start(&second);
+    host_machine_timer_tick();
+    ck_assert_uint_eq(platform_loaded_root(), vroot_of(d));
+    struct dispatcher_save_area start = regs_at(DOM_ENTRY, DOM_STACK_TOP, DOM_FRAME_VADDR);
+    ck_assert(regs_equal(host_machine_user_registers(), &start));
+    struct dispatcher_save_area there = regs_at(0x405000, 0x7c0000, 3);
+    *host_machine_user_registers() = there; /* it ran on to there */
+    host_machine_timer_tick();
+    ck_assert_uint_eq(platform_loaded_root(), vroot_of(&second));
+    host_machine_timer_tick();
+    ck_assert_uint_eq(platform_loaded_root(), 0); /* init */
+    host_machine_timer_tick();
+    ck_assert_uint_eq(platform_loaded_root(), vroot_of(d));
+    ck_assert(regs_equal(host_machine_user_registers(), &there));
+    ck_assert_uint_eq(dom_shared(d)->dispatches, 2);
+    ck_assert_uint_eq(dom_shared(&second)->dispatches, 1);
+    assert_kernel_ok();
+}
+END_TEST
+
 Suite *dispatch_suite(void)
 {
     Suite *s = suite_create("dispatch");
@@ -209,6 +238,8 @@ Suite *dispatch_suite(void)
     tcase_add_test(tc, runnable_domains_take_turns);
     tcase_add_test(tc, a_domain_that_stops_itself_resumes_where_it_stopped);
     tcase_add_test(tc, a_stopped_domain_is_not_dispatched);
+    tc = dom_tcase(s, "timer");
+    tcase_add_test(tc, ticks_preempt_runnable_domains_in_turn);
     tc = dom_tcase(s, "save areas");
     tcase_add_loop_test(tc, a_yield_saves_where_the_frame_says_and_resumes_from_there, 0,
                         (int)(sizeof(save_rows) / sizeof(save_rows[0])));

@@ -1,5 +1,7 @@
 /* Dispatcher invocations on the hosted kernel: refusals, identify's state word, a domain's end. */
 #include "dispatcher_support.h"
+#include <dispatch.h>
+#include <kcheck.h>
 #include <libcap/syscalls.h>
 #include <mdb.h>
 #include <platform.h>
@@ -438,6 +440,26 @@ START_TEST(a_page_shared_without_grant_cannot_become_a_dispatcher_frame)
 }
 END_TEST
 
+/*
+ * The checker asks of every live domain, not only the caller, that the kernel hold its CSpace,
+ * root table and frame (a domain could delete one that is not held): a domain set up and not
+ * running, with one of them let go, is seen.
+ */
+START_TEST(the_checker_sees_a_live_domain_whose_objects_are_not_held)
+{
+    ck_assert_ok(dom_setup(d));
+    ck_assert_int_eq(kcheck_state(dcb_current, NULL), KCHECK_OK);
+    struct dcb *dcb = host_machine_phys_ptr(d->piece_base + DOM_AT_DISP);
+    struct cte *held[] = {&dcb->cspace, &dcb->vroot, &dcb->frame};
+    for (size_t i = 0; i < sizeof(held) / sizeof(held[0]); i++) {
+        held[i]->mdb.kernel_held = false;
+        ck_assert_msg(kcheck_state(dcb_current, NULL) == KCHECK_KERNEL_COPY_LOST, "copy %zu", i);
+        held[i]->mdb.kernel_held = true;
+    }
+    ck_assert_int_eq(kcheck_state(dcb_current, NULL), KCHECK_OK);
+}
+END_TEST
+
 Suite *dispatcher_suite(void)
 {
     Suite *s = suite_create("dispatcher");
@@ -447,6 +469,7 @@ Suite *dispatcher_suite(void)
     tc = dom_tcase(s, "states");
     tcase_add_test(tc, identify_says_each_state_and_the_exit_status);
     tcase_add_test(tc, identify_word_is_zero_for_other_types);
+    tcase_add_test(tc, the_checker_sees_a_live_domain_whose_objects_are_not_held);
     tc = dom_tcase(s, "end");
     tcase_add_test(tc, the_kernels_copies_outlive_revoke_and_the_users_copies);
     tcase_add_loop_test(tc, deleting_the_last_copy_ends_the_domain_and_gives_all_back, 0,

@@ -390,6 +390,39 @@ START_TEST(send_yield_gives_the_receiver_the_next_turn)
 }
 END_TEST
 
+/*
+ * LMP_SEND_YIELD gives the turn only to a receiver waiting in the queue: to one set up but not
+ * run, or to the sender itself, the message lands and the sender runs on.
+ */
+enum donee { NOT_RUN, ITSELF };
+
+START_TEST(send_yield_to_a_domain_not_queued_or_to_itself_keeps_the_turn)
+{
+    capaddr_t to = ep;
+    if (_i == NOT_RUN) {
+        ck_assert_ok(dom_setup(d));
+    } else {
+        to = capaddr_make(BOX, 3); /* ep again, named alike in both CSpaces */
+        ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, capaddr_l1_slot(BOX), 3, ep));
+        dom_start(d);
+        sys_yield(); /* the domain runs: it sends to itself */
+    }
+    genpaddr_t sender_root = platform_loaded_root();
+    struct dispatcher_save_area sender = *host_machine_user_registers();
+    ck_assert_ok(send_raw(to, LMP_SEND_YIELD, 0, 1));
+    ck_assert_uint_eq(platform_loaded_root(), sender_root);
+    ck_assert(regs_equal(host_machine_user_registers(), &sender));
+    ck_assert_uint_eq(dom_shared(d)->dispatches, _i == NOT_RUN ? 0 : 1);
+    if (_i == ITSELF) {
+        sys_yield(); /* the domain yields: init, which can name the dispatcher */
+    }
+    ck_assert_uint_eq(word_of(d->disp),
+                      DISPATCHER_WORD(_i == NOT_RUN ? DISPATCHER_STOPPED : DISPATCHER_RUNNABLE, 0));
+    assert_message(1, false);
+    assert_kernel_ok();
+}
+END_TEST
+
 /* ---- grant ---------------------------------------------------------------------------------- */
 
 /* Sent without grant, a capability can be deleted by its receiver but not revoked (which
@@ -436,6 +469,8 @@ Suite *endpoint_suite(void)
     tcase_add_loop_test(tc, a_waiting_domain_runs_again_only_after_a_message, 0, 2);
     tcase_add_test(tc, wait_with_a_full_buffer_returns_at_once);
     tcase_add_loop_test(tc, send_yield_gives_the_receiver_the_next_turn, 0, ROWS(yield_rows));
+    tcase_add_loop_test(tc, send_yield_to_a_domain_not_queued_or_to_itself_keeps_the_turn, NOT_RUN,
+                        ITSELF + 1);
     tc = endpoint_tcase(s, "grant");
     tcase_add_loop_test(tc, without_grant_the_receiver_can_delete_but_not_revoke, 0,
                         ROWS(grant_rows));

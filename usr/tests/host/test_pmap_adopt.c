@@ -214,6 +214,18 @@ static void finish(void)
     assert_no_leaks();
 }
 
+/* The parent's own capability of the frame the child's copy names. */
+static struct capref original_of(struct capref copy)
+{
+    for (size_t i = 0; i < made_count; i++) {
+        if (!made_is_table[i] && base_of(made[i]) == base_of(copy)) {
+            return made[i];
+        }
+    }
+    ck_abort_msg("no original");
+    return NULL_CAP;
+}
+
 /* ---- Adoption ------------------------------------------------------------------------------ */
 
 START_TEST(adopt_takes_tables_runs_and_large_pages_in_any_order)
@@ -497,6 +509,28 @@ START_TEST(determine_addr_never_hands_out_adopted_ranges)
 }
 END_TEST
 
+/*
+ * The parent revokes a frame under an adopted run: the kernel takes the mapping down with the
+ * child's copy, and unmapping the run there counts it as revoked instead of failing.
+ */
+START_TEST(an_adopted_run_revoked_under_the_pmap_unmaps_as_gone)
+{
+    struct space s;
+    build_space(&s);
+    ck_assert_ok(adopt_all(0));
+    ck_assert_ok(cap_revoke(original_of(s.fa))); /* the child's copy goes */
+    ck_assert(!walk(s.a).present);
+    ck_assert_ok(pmap_unmap(&test_pmap, s.a, 8 * PAGE));
+    struct pmap_stats st;
+    pmap_get_stats(&test_pmap, &st);
+    ck_assert_uint_eq(st.runs_revoked, 1);
+    assert_not_in_tree(s.a);
+    ck_assert_uint_eq(user_runs(), 3);
+    assert_lookup(s.b, s.b, 3 * PAGE, s.fb, 0, PAGE, RX); /* the others stay */
+    finish();
+}
+END_TEST
+
 /* ---- Refusals: each named, and the tree as it was ---------------------------------------- */
 
 static void assert_nothing_adopted(const struct space *s)
@@ -651,6 +685,27 @@ START_TEST(init_self_adopts_the_image_and_keeps_it_at_destroy)
 }
 END_TEST
 
+/* An image pmap_init_self cannot adopt (entries of one run with different flags): refused under
+   LIB_ERR_PMAP_INIT, the mappings as they were; once they agree, it adopts them. */
+START_TEST(init_self_refuses_an_image_it_cannot_adopt)
+{
+    struct space s;
+    build_space(&s);
+    ck_assert_ok(cap_copy(child_slot(PAGECN_SLOT_VROOT), test_root));
+    ck_assert_ok(vnode_modify_flags(s.fa, 2, 1, VREGION_FLAGS_READ));
+    struct pmap self;
+    ck_assert_chain(pmap_init_self(&self), LIB_ERR_PMAP_INIT, LIB_ERR_PMAP_ADOPT,
+                    LIB_ERR_PMAP_ADOPT_FLAGS_MIXED);
+    assert_page(s.a, base_of(s.fa) + 2 * PAGE, RW);
+    assert_page(s.a + 2 * PAGE, base_of(s.fa) + 4 * PAGE, VREGION_FLAGS_READ);
+    ck_assert_ok(vnode_modify_flags(s.fa, 2, 1, RW));
+    ck_assert_ok(pmap_init_self(&self));
+    ck_assert_ok(pmap_destroy(&self));
+    ck_assert_ok(cap_delete(child_slot(PAGECN_SLOT_VROOT)));
+    finish();
+}
+END_TEST
+
 Suite *pmap_adopt_suite(void)
 {
     Suite *s = suite_create("pmap adopt");
@@ -666,6 +721,7 @@ Suite *pmap_adopt_suite(void)
     tcase_add_test(tc, destroy_keeps_a_kept_table_that_metadata_shared);
     tcase_add_test(tc, determine_addr_never_hands_out_adopted_ranges);
     tcase_add_test(tc, a_later_call_adopts_into_tables_adopted_before);
+    tcase_add_test(tc, an_adopted_run_revoked_under_the_pmap_unmaps_as_gone);
     tc = pmap_tcase(s, "refusals");
     tcase_add_test(tc, a_run_in_a_table_outside_the_tree_is_unreachable);
     tcase_add_test(tc, adopting_twice_overlaps_and_keeps_the_first);
@@ -674,5 +730,6 @@ Suite *pmap_adopt_suite(void)
     tcase_add_test(tc, bad_arguments_are_refused);
     tc = pmap_tcase(s, "init");
     tcase_add_test(tc, init_self_adopts_the_image_and_keeps_it_at_destroy);
+    tcase_add_test(tc, init_self_refuses_an_image_it_cannot_adopt);
     return s;
 }

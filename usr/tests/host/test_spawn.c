@@ -11,7 +11,10 @@
 #include <spawn.h>
 #include <startup.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define PAGE BASE_PAGE_BYTES
 
@@ -465,6 +468,107 @@ START_TEST(libcap_passes_over_a_one_page_region_for_ram)
 }
 END_TEST
 
+/* ---- init alone ------------------------------------------------------------------------ */
+
+#define INIT_DISPATCHER capaddr_make(ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPATCHER)
+
+/* A timer tick with init the only runnable domain: it runs on where it was, not dispatched anew
+   (as a yield would: its frame would count a dispatch). */
+START_TEST(a_tick_with_init_alone_lets_it_run_on)
+{
+    ck_assert(spawn(build_image(good_segments, GOOD_SEGMENTS, IMAGE_ENTRY)));
+    const struct dispatcher_shared *frame = host_machine_phys_ptr(spawned->frame.cap.base);
+    ck_assert_uint_eq(frame->dispatches, 1);
+    struct dispatcher_save_area there;
+    save_area_start(&there, IMAGE_ENTRY + 0x40, DOMAIN_STACK_TOP - 0x100, 7);
+    *host_machine_user_registers() = there; /* it ran on to there */
+    for (int i = 0; i < 3; i++) {
+        host_machine_timer_tick();
+    }
+    ck_assert_uint_eq(frame->dispatches, 1);
+    ck_assert(memcmp(host_machine_user_registers(), &there, sizeof(there)) == 0);
+    ck_assert_uint_eq(platform_loaded_root(), spawned->vroot.cap.base);
+}
+END_TEST
+
+/* A second domain, runnable, in init's CSpace and address space: a Dispatcher and its frame
+   from init's RAM. */
+static void start_twin(void)
+{
+    capaddr_t ram = capaddr_make(ROOTCN_SLOT_SUPERCN, 0);
+    capaddr_t cnode = capaddr_l1_slot(ROOTCN_SLOT_SLOT_ALLOC0);
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, ram, 0, ObjType_Dispatcher, DISPATCHER_BYTES,
+                                     1, cnode, 0));
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, ram, PAGE, ObjType_Frame, PAGE, 1, cnode, 1));
+    capaddr_t disp = capaddr_make(ROOTCN_SLOT_SLOT_ALLOC0, 0);
+    ck_assert_ok(invoke_dispatcher_setup(
+        disp, CAPADDR_ROOTCN, capaddr_make(ROOTCN_SLOT_PAGECN, PAGECN_SLOT_VROOT),
+        capaddr_make(ROOTCN_SLOT_SLOT_ALLOC0, 1), DOMAIN_DISPATCHER_FRAME_VADDR, IMAGE_ENTRY,
+        DOMAIN_STACK_TOP));
+    ck_assert_ok(invoke_dispatcher_run(disp));
+}
+
+/*
+ * init deleting its own last Dispatcher capability ends the machine with status 255, after the
+ * kernel's check of itself (a booted machine stops there; the hosted one records the status,
+ * and runs the twin started so that it has a domain left to run).
+ */
+START_TEST(init_ends_the_machine_when_its_last_dispatcher_capability_goes)
+{
+    ck_assert(spawn(build_image(good_segments, GOOD_SEGMENTS, IMAGE_ENTRY)));
+    start_twin();
+    host_console_capture(kernel_console, sizeof(kernel_console));
+    uint64_t status;
+    ck_assert(!host_machine_exit_status(&status));
+    ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, INIT_DISPATCHER));
+    ck_assert_str_eq(kernel_console,
+                     "kernel: domain init ended: its last dispatcher capability was deleted\n"
+                     "kernel: check: invariants hold, text intact\n");
+    ck_assert(host_machine_exit_status(&status));
+    ck_assert_uint_eq(status, 0xff);
+}
+END_TEST
+
+/*
+ * With no domain left to run (init stopped itself, and there is no other), the kernel says so
+ * and halts the machine with a failure: nothing could wake a domain. The halt ends the process,
+ * so a child process of the test takes that step; the test reads what it printed.
+ */
+START_TEST(with_no_domain_left_to_run_the_kernel_halts_the_machine)
+{
+    ck_assert(spawn(build_image(good_segments, GOOD_SEGMENTS, IMAGE_ENTRY)));
+    int out[2];
+    ck_assert_int_eq(pipe(out), 0);
+    fflush(stdout);
+    fflush(stderr);
+    pid_t child = fork();
+    ck_assert_int_ge(child, 0);
+    if (child == 0) {
+        dup2(out[1], STDOUT_FILENO);
+        dup2(out[1], STDERR_FILENO);
+        setvbuf(stdout, NULL, _IONBF, 0);
+        host_console_capture(NULL, 0);
+        invoke_dispatcher_stop(INIT_DISPATCHER);
+        exit(99); /* only if the kernel did not halt */
+    }
+    close(out[1]);
+    char got[1024];
+    size_t n = 0;
+    ssize_t r;
+    while (n < sizeof(got) - 1 && (r = read(out[0], got + n, sizeof(got) - 1 - n)) > 0) {
+        n += (size_t)r;
+    }
+    got[n] = '\0';
+    close(out[0]);
+    int wstatus;
+    ck_assert_int_eq(waitpid(child, &wstatus, 0), child);
+    ck_assert_msg(WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == EXIT_FAILURE,
+                  "status 0x%x, output: %s", wstatus, got);
+    ck_assert_str_eq(got, "kernel: no domain left to run\n"
+                          "host: the kernel halted the machine after a failure\n");
+}
+END_TEST
+
 Suite *spawn_suite(void)
 {
     Suite *s = suite_create("boot memory and spawn");
@@ -487,6 +591,13 @@ Suite *spawn_suite(void)
     tcase_add_test(tc, too_little_memory_is_refused_at_every_step);
     tcase_add_test(tc, an_image_needing_more_slots_than_pagecn_is_refused);
     tcase_add_test(tc, libcap_passes_over_a_one_page_region_for_ram);
+    suite_add_tcase(s, tc);
+
+    tc = tcase_create("init alone");
+    tcase_add_checked_fixture(tc, spawn_boot, fixture_shutdown);
+    tcase_add_test(tc, a_tick_with_init_alone_lets_it_run_on);
+    tcase_add_test(tc, init_ends_the_machine_when_its_last_dispatcher_capability_goes);
+    tcase_add_test(tc, with_no_domain_left_to_run_the_kernel_halts_the_machine);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -546,6 +546,110 @@ START_TEST(a_parent_out_of_slots_cannot_open_a_window)
 END_TEST
 
 /*
+ * A start that fails for want of RAM or slots: each failure comes under LIB_ERR_SPAWN_START, and
+ * leaves the child loaded and not started, with the parent's counts as before the start; with
+ * enough, the start works. Records the causes seen (the error under LIB_ERR_SPAWN_START).
+ */
+struct start_causes {
+    bool window, dispatcher, endpoint;
+};
+
+/* One start: the hoard (if any) given back after it; a failure must leave the counts at want. */
+static errval_t start_once(struct start_causes *seen, const struct parent_counts *want)
+{
+    errval_t err = spawn_start(&si, NULL_CAP);
+    release_hoard();
+    if (err_is_ok(err)) {
+        return err;
+    }
+    ck_assert_err(err, LIB_ERR_SPAWN_START);
+    enum err_code cause = err_no(err_pop(err));
+    seen->window |= cause == LIB_ERR_SPAWN_PARENT_MAP;
+    seen->dispatcher |= cause == LIB_ERR_DISPATCHER_CREATE;
+    seen->endpoint |= cause == LIB_ERR_ENDPOINT_CREATE;
+    ck_assert(!si.started);
+    ck_assert_int_eq(child_type(ROOTCN_SLOT_TASKCN, TASKCN_SLOT_DISPATCHER), ObjType_Null);
+    struct parent_counts after;
+    parent_counts_take(&after);
+    parent_counts_assert_same(want, &after);
+    return err;
+}
+
+/*
+ * A page the parent keeps mapped where its windows go, so that their leaf table stays: a window
+ * then needs a slot for its copy and nothing else, and what comes after it can run short.
+ */
+static struct capref pin;
+static genvaddr_t pin_vaddr;
+
+static void pin_window_table(void)
+{
+    ck_assert_ok(frame_alloc(&pin, PAGE, NULL));
+    ck_assert_ok(pmap_determine_addr(&test_pmap, PAGE, PAGE, &pin_vaddr));
+    ck_assert_ok(pmap_map(&test_pmap, pin_vaddr, pin, 0, PAGE, VREGION_FLAGS_READ_WRITE));
+}
+
+static void unpin_window_table(void)
+{
+    ck_assert_ok(pmap_unmap(&test_pmap, pin_vaddr, PAGE));
+    ck_assert_ok(frame_free(pin));
+}
+
+START_TEST(a_start_short_of_ram_leaves_the_child_loaded)
+{
+    ck_assert_ok(spawn_load(&si, &test_pmap, "child", NULL));
+    pin_window_table();
+    struct start_causes seen = {0};
+    struct parent_counts loaded;
+    parent_counts_take(&loaded);
+    for (gensize_t keep = 0;; keep += PAGE) {
+        ck_assert_uint_lt(keep, 1ull << 20);
+        hoard_ram_except(keep);
+        if (err_is_ok(start_once(&seen, &loaded))) {
+            break;
+        }
+    }
+    ck_assert(seen.dispatcher);
+    ck_assert_ok(spawn_free(&si));
+    unpin_window_table();
+    struct parent_counts after;
+    parent_counts_take(&after);
+    parent_counts_assert_same(&spawn_before, &after);
+}
+END_TEST
+
+START_TEST(a_start_short_of_slots_leaves_the_child_loaded)
+{
+    ck_assert_ok(spawn_load(&si, &test_pmap, "child", NULL));
+    pin_window_table();
+    slot_alloc_limit_l1(ROOTCN_SLOTS_USER); /* no CNode more */
+    static struct capref held[4 * L2_CNODE_SLOTS];
+    size_t n = 0;
+    while (n < sizeof(held) / sizeof(held[0]) && err_is_ok(slot_alloc(&held[n]))) {
+        n++;
+    }
+    struct start_causes seen = {0};
+    struct parent_counts want;
+    parent_counts_take(&want);
+    while (err_is_fail(start_once(&seen, &want))) {
+        ck_assert_uint_gt(n, 0);
+        ck_assert_ok(slot_free(held[--n])); /* one slot more */
+        parent_counts_take(&want);
+    }
+    ck_assert(seen.window && seen.endpoint);
+    while (n > 0) {
+        ck_assert_ok(slot_free(held[--n]));
+    }
+    slot_alloc_limit_l1(INIT_ROOTCN_SLOTS);
+    ck_assert_ok(spawn_free(&si));
+    unpin_window_table();
+    struct parent_counts after;
+    parent_counts_take(&after);
+    parent_counts_assert_same(&spawn_before, &after);
+}
+END_TEST
+
+/*
  * The boot information is the kernel's page; these stand for a kernel that wrote it wrong, which
  * libspawn must not trust: each is refused, and nothing stays mapped.
  */
@@ -592,6 +696,8 @@ Suite *spawn_load_suite(void)
     tcase_add_test(tc, a_heap_failing_at_each_call_leaves_nothing);
     tcase_add_test(tc, too_little_ram_at_every_step_leaves_nothing);
     tcase_add_test(tc, a_parent_out_of_slots_cannot_open_a_window);
+    tcase_add_test(tc, a_start_short_of_ram_leaves_the_child_loaded);
+    tcase_add_test(tc, a_start_short_of_slots_leaves_the_child_loaded);
     tcase_add_test(tc, a_broken_boot_information_is_refused);
     suite_add_tcase(s, tc);
     return s;

@@ -117,6 +117,37 @@ START_TEST(a_root_with_a_parent_is_not_a_treap)
 }
 END_TEST
 
+/*
+ * Its other questions: keys in order, no child above its parent, each child (left or right)
+ * naming its parent. The walk in order climbs through parent links: a left child's wrong link
+ * must be seen before the walk climbs through it, which would skip the parent that has the child.
+ */
+START_TEST(broken_order_heap_or_links_are_not_a_treap)
+{
+    static struct item items[3];
+    struct treap t = {.root = NULL, .cmp = item_cmp, .priority = item_priority, .update = NULL};
+    const uint32_t priorities[3] = {5, 10, 6}; /* key 1 at the root, 0 left of it, 2 right */
+    for (int i = 0; i < 3; i++) {
+        items[i] = (struct item){.key = (uint64_t)i, .priority = priorities[i]};
+        treap_insert(&t, &items[i].node);
+    }
+    ck_assert_ptr_eq(t.root, &items[1].node);
+    ck_assert(treap_check(&t));
+    items[2].key = 1; /* the same key as the root: out of order */
+    ck_assert(!treap_check(&t));
+    items[2].key = 2;
+    for (int child = 0; child <= 2; child += 2) {
+        items[child].priority = 11; /* above the root */
+        ck_assert_msg(!treap_check(&t), "priority of child %d", child);
+        items[child].priority = priorities[child];
+        items[child].node.parent = &items[2 - child].node; /* names its sibling */
+        ck_assert_msg(!treap_check(&t), "parent of child %d", child);
+        items[child].node.parent = &items[1].node;
+    }
+    ck_assert(treap_check(&t));
+}
+END_TEST
+
 Suite *treap_suite(void)
 {
     Suite *s = suite_create("treap");
@@ -124,6 +155,7 @@ Suite *treap_suite(void)
     tcase_add_test(tc, a_spine_of_two_hundred_thousand_costs_no_stack);
     tcase_add_test(tc, random_inserts_and_removes_keep_order_and_heap);
     tcase_add_test(tc, a_root_with_a_parent_is_not_a_treap);
+    tcase_add_test(tc, broken_order_heap_or_links_are_not_a_treap);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -69,6 +69,13 @@ void host_machine_shutdown(void);
 /* The trap into the kernel: the same words a hardware system call carries. */
 struct sysret host_syscall(const uintptr_t regs[SYSCALL_REGS]);
 
+/*
+ * The timer's interrupt while the current domain runs in user mode, taken as the booted kernels
+ * take it: with more than one domain runnable, the current one is saved and the next one's
+ * registers and root are loaded (doc/domains.md, "Scheduling"); alone, it goes on.
+ */
+void host_machine_timer_tick(void);
+
 /* The physical range of the RAM capability handed to init, and of the device window. */
 genpaddr_t host_machine_free_ram_base(void);
 gensize_t host_machine_free_ram_bytes(void);
