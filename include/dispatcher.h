@@ -34,7 +34,27 @@ struct dispatcher_shared {
     dispatcher_word_t lmp_length;    /* words in lmp_words */
     dispatcher_word_t lmp_has_cap;   /* a capability arrived in lmp_recv_slot */
     dispatcher_word_t lmp_words[LMP_MSG_WORDS];
+    /* Exceptions (doc/selfpaging.md): an enabled domain's fault enters exception_entry,
+       disabled, on exception_stack with the frame's address as the first argument; the faulting
+       context is in enabled_area and its facts below. 0: no handler, a fault ends the domain. */
+    dispatcher_word_t exception_entry;
+    dispatcher_word_t exception_stack;
+    dispatcher_word_t fault_vaddr; /* written by the kernel: the exact faulting address */
+    dispatcher_word_t fault_ip;    /* the faulting instruction */
+    dispatcher_word_t fault_kind;  /* DISPATCHER_FAULT_* */
+    dispatcher_word_t faults;      /* exceptions delivered so far */
 };
+
+/* fault_kind: the exception class, the access and whether nothing was mapped. */
+#define DISPATCHER_FAULT_PAGE 0x1      /* a page fault (ARMv7: data or prefetch abort) */
+#define DISPATCHER_FAULT_UNDEFINED 0x2 /* an undefined instruction */
+#define DISPATCHER_FAULT_OTHER 0x3     /* any other exception */
+#define DISPATCHER_FAULT_CLASS(k) ((k)&0xf)
+#define DISPATCHER_FAULT_READ 0x00
+#define DISPATCHER_FAULT_WRITE 0x10
+#define DISPATCHER_FAULT_EXECUTE 0x20
+#define DISPATCHER_FAULT_ACCESS(k) ((k)&0x30)
+#define DISPATCHER_FAULT_NOT_PRESENT 0x40 /* else a permission fault */
 
 _Static_assert(__builtin_offsetof(struct dispatcher_shared, disabled) == DISPATCHER_DISABLED &&
                    __builtin_offsetof(struct dispatcher_shared, enabled_area) ==

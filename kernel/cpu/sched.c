@@ -159,6 +159,10 @@ static bool load_domain(struct dcb *dcb)
     struct dispatcher_shared *s = dcb_frame(dcb);
     s->dispatches++;
     if (s->disabled != 0) {
+        dispatcher_word_t pc = save_area_pc(&s->disabled_area);
+        if (pc >= s->crit_pc_low && pc < s->crit_pc_high) {
+            s->disabled = 0; /* its resume code had cleared it, or is about to: enabled again */
+        }
         return context_load(&s->disabled_area);
     }
     if (s->run_entry == 0 || !save_area_user_resumable(&s->enabled_area)) {

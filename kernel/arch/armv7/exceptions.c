@@ -2,6 +2,7 @@
 #include <armv7.h>
 #include <armv7_cpu.h>
 #include <dispatch.h>
+#include <exception.h>
 #include <fault.h>
 #include <kcheck.h>
 #include <platform.h>
@@ -107,6 +108,11 @@ void armv7_exception(struct armv7_frame *f, enum exception_kind kind)
     }
     if (kind == EXC_UNDEF || kind == EXC_PREFETCH || kind == EXC_DATA) {
         describe(f, kind, &info, regs);
+        unsigned exception_class =
+            kind == EXC_UNDEF ? DISPATCHER_FAULT_UNDEFINED : DISPATCHER_FAULT_PAGE;
+        if (info.user_mode && exception_upcall(dcb_current, &info, exception_class)) {
+            return; /* f now returns to the domain's handler */
+        }
         fault_report(&info);
         if (info.user_mode) {
             dispatcher_end(dcb_current, DISPATCHER_FAULTED, 0xff); /* init: the machine ends */

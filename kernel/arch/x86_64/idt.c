@@ -1,6 +1,7 @@
 /* The interrupt table: exceptions from user mode end the domain with a report (in the kernel:
  * panic); the timer interrupt drives the scheduler. */
 #include <dispatch.h>
+#include <exception.h>
 #include <fault.h>
 #include <kcheck.h>
 #include <platform.h>
@@ -128,11 +129,22 @@ static void describe(const struct x86_frame *f, struct fault_info *info,
     };
 }
 
+/* The exception classes a domain's handler is told (include/dispatcher.h). */
+static unsigned exception_class(const struct x86_frame *f)
+{
+    return f->vector == 14  ? DISPATCHER_FAULT_PAGE
+           : f->vector == 6 ? DISPATCHER_FAULT_UNDEFINED
+                            : DISPATCHER_FAULT_OTHER;
+}
+
 void x86_user_fault(struct x86_frame *f)
 {
     struct fault_info info;
     struct fault_register regs[18];
     describe(f, &info, regs);
+    if (exception_upcall(dcb_current, &info, exception_class(f))) {
+        return; /* f now returns to the domain's handler */
+    }
     fault_report(&info);
     dispatcher_end(dcb_current, DISPATCHER_FAULTED, 0xff); /* init's end is the machine's */
     sched_leave_kernel();                                  /* f is now the next domain's */

@@ -102,8 +102,9 @@ int main(void)
     run_table(captest_malloc, &tally);
     run_table(captest_domains, &tally); /* the twins' stacks come from malloc */
     run_table(captest_spawn, &tally);
-    run_table(captest_children, &tally); /* last: they keep init's Endpoint */
+    run_table(captest_children, &tally); /* late: they keep init's Endpoint */
     run_table(captest_children_isolation, &tally);
+    run_table(captest_selfpaging, &tally);
     printf("%d passed, %d failed, %d skipped\n", tally.passed, tally.failed, tally.skipped);
     return tally.failed == 0 ? 0 : 1;
 }

@@ -118,7 +118,9 @@ END_TEST
  * its critical range [CRIT_LOW, CRIT_HIGH): disabled (or inside the range) it is saved into
  * disabled_area and resumed from there; enabled it is saved into enabled_area and re-entered by
  * the run upcall, disabled, with its frame's address as the argument; enabled without a run
- * upcall, resumed from enabled_area.
+ * upcall, resumed from enabled_area. Resumed inside the range, it runs on enabled: its resume code
+ * was clearing the flag when the kernel stopped it (else it would run disabled from then on, and
+ * take no fault upcall).
  */
 enum comes_back { RESUMED_DISABLED, RUN_UPCALL, RESUMED_ENABLED };
 
@@ -127,14 +129,16 @@ static const struct {
     dispatcher_word_t disabled, run_entry;
     uint64_t pc;
     enum comes_back how;
+    dispatcher_word_t disabled_after; /* the flag once it runs again */
 } save_rows[] = {
-    {"enabled, outside the range", 0, RUN_ENTRY, CRIT_HIGH + 0x100, RUN_UPCALL},
-    {"enabled, below the range", 0, RUN_ENTRY, CRIT_LOW - 1, RUN_UPCALL},
-    {"enabled, at its start", 0, RUN_ENTRY, CRIT_LOW, RESUMED_DISABLED},
-    {"enabled, at its last byte", 0, RUN_ENTRY, CRIT_HIGH - 1, RESUMED_DISABLED},
-    {"enabled, at its end (outside)", 0, RUN_ENTRY, CRIT_HIGH, RUN_UPCALL},
-    {"disabled, outside the range", 1, RUN_ENTRY, CRIT_HIGH + 0x100, RESUMED_DISABLED},
-    {"enabled without a run upcall", 0, 0, CRIT_HIGH + 0x100, RESUMED_ENABLED},
+    {"enabled, outside the range", 0, RUN_ENTRY, CRIT_HIGH + 0x100, RUN_UPCALL, 1},
+    {"enabled, below the range", 0, RUN_ENTRY, CRIT_LOW - 1, RUN_UPCALL, 1},
+    {"enabled, at its start", 0, RUN_ENTRY, CRIT_LOW, RESUMED_DISABLED, 0},
+    {"enabled, at its last byte", 0, RUN_ENTRY, CRIT_HIGH - 1, RESUMED_DISABLED, 0},
+    {"enabled, at its end (outside)", 0, RUN_ENTRY, CRIT_HIGH, RUN_UPCALL, 1},
+    {"disabled, outside the range", 1, RUN_ENTRY, CRIT_HIGH + 0x100, RESUMED_DISABLED, 1},
+    {"disabled, inside the range", 1, RUN_ENTRY, CRIT_LOW + 4, RESUMED_DISABLED, 0},
+    {"enabled without a run upcall", 0, 0, CRIT_HIGH + 0x100, RESUMED_ENABLED, 0},
 };
 
 START_TEST(a_yield_saves_where_the_frame_says_and_resumes_from_there)
@@ -157,7 +161,7 @@ START_TEST(a_yield_saves_where_the_frame_says_and_resumes_from_there)
     struct dispatcher_save_area upcall = regs_at(RUN_ENTRY, UPCALL_STACK, DOM_FRAME_VADDR);
     bool by_upcall = save_rows[_i].how == RUN_UPCALL;
     ck_assert(regs_equal(host_machine_user_registers(), by_upcall ? &upcall : &regs));
-    ck_assert_uint_eq(s->disabled, save_rows[_i].how != RESUMED_ENABLED);
+    ck_assert_uint_eq(s->disabled, save_rows[_i].disabled_after);
     ck_assert_uint_eq(s->dispatches, 2);
     assert_kernel_ok();
 }

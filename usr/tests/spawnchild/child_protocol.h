@@ -21,9 +21,14 @@ enum child_command {
     CHILD_RIGHTS,       /* the capability received last: x = identify's error, y = its rights */
     CHILD_SEND_FRAME,   /* a = word, b = rights: a new page holding a, minted to b, sent (moved) */
     CHILD_ATTACK, /* a = sibling's L1 slot guess: x = attacks refused, y = first not refused */
-    CHILD_JAM,    /* replies, then keeps its own buffer full for ever: the parent's sends bounce */
+    CHILD_HANDLED_READ, /* a = vaddr, b = how its handler acts (CHILD_HANDLER_*): reads a */
+    CHILD_JAM, /* replies, then keeps its own buffer full for ever: the parent's sends bounce */
 };
 
 #define CHILD_REPLY(command) (0x100u | (unsigned)(command))
+
+/* CHILD_HANDLED_READ's handlers: one that declines, one that faults itself. */
+#define CHILD_HANDLER_DECLINES 1
+#define CHILD_HANDLER_FAULTS 2
 
 #endif

@@ -99,6 +99,28 @@ static void named(uintptr_t tag, unsigned command, uint32_t l1, cslot_t slot)
 
 static volatile uint64_t spins;
 
+/* CHILD_HANDLED_READ: a handler that declines (the kernel then reports the read's fault) or one
+   that faults itself (a fault while disabled): either way the child ends with a report. */
+static _Alignas(16) uint8_t exception_stack[8192];
+
+static bool declines(const struct disp_fault *fault)
+{
+    (void)fault;
+    return false;
+}
+
+static bool faults_itself(const struct disp_fault *fault)
+{
+    return *(volatile uintptr_t *)(fault->vaddr + 8) != 0;
+}
+
+static void handled_read(uintptr_t tag, uintptr_t vaddr, uintptr_t how)
+{
+    disp_set_exception_handler(how == CHILD_HANDLER_FAULTS ? faults_itself : declines,
+                               exception_stack, sizeof(exception_stack));
+    reply(CHILD_HANDLED_READ, tag, *(volatile uintptr_t *)vaddr, 0); /* not reached */
+}
+
 /* One command; false when the child is to end (with *status). */
 static bool serve_one(const struct lmp_msg *m, int *status)
 {
@@ -141,6 +163,9 @@ static bool serve_one(const struct lmp_msg *m, int *status)
         return true;
     case CHILD_SEND_FRAME:
         send_frame(tag, a, (caprights_t)b);
+        return true;
+    case CHILD_HANDLED_READ:
+        handled_read(tag, a, b);
         return true;
     case CHILD_ATTACK:
         reply(CHILD_ATTACK, tag, child_attack(parent_ep, (uint32_t)a, &first), first);

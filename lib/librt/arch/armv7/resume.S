@@ -10,6 +10,13 @@ disp_run_entry:
     bl disp_run_upcall
 1:  b 1b
 
+/* An exception enters here, disabled, with r0 the frame and sp the exception stack. */
+    .globl disp_exception_entry
+disp_exception_entry:
+    bic sp, sp, #7
+    bl disp_exception_upcall
+1:  b 1b
+
 /*
  * disp_resume(frame): loads every register of frame->enabled_area and continues there, enabled.
  * A Thumb context (CPSR.T) gets bit 0 of its pc set: the ldm into pc then switches to Thumb (a

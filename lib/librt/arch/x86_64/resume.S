@@ -9,6 +9,13 @@ disp_run_entry:
     callq disp_run_upcall
 1:  jmp 1b
 
+/* An exception enters here, disabled, with rdi the frame and rsp the exception stack. */
+    .globl disp_exception_entry
+disp_exception_entry:
+    andq $-16, %rsp
+    callq disp_exception_upcall
+1:  jmp 1b
+
 /*
  * disp_resume(frame): loads every register of frame->enabled_area and continues there, enabled.
  * rflags and rip go on the resumed stack, just below its rsp (domains have no red zone), so

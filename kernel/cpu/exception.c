@@ -1,0 +1,43 @@
+/* User exceptions delivered to the faulting domain's own handler (doc/selfpaging.md). */
+#include <context.h>
+#include <dispatch.h>
+#include <exception.h>
+
+static dispatcher_word_t fault_kind(const struct fault_info *f, unsigned exception_class)
+{
+    dispatcher_word_t access = f->access == FAULT_WRITE     ? DISPATCHER_FAULT_WRITE
+                               : f->access == FAULT_EXECUTE ? DISPATCHER_FAULT_EXECUTE
+                                                            : DISPATCHER_FAULT_READ;
+    dispatcher_word_t kind = exception_class | access;
+    return f->has_address && f->not_present ? kind | DISPATCHER_FAULT_NOT_PRESENT : kind;
+}
+
+bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exception_class)
+{
+    if (dcb == NULL || cte_is_empty(&dcb->frame)) {
+        return false; /* the hosted init has no frame */
+    }
+    struct dispatcher_shared *s = dcb_frame(dcb);
+    if (s->exception_entry == 0 || s->disabled != 0) {
+        return false; /* no handler, or the handler (or the run upcall) itself faulted */
+    }
+    struct dispatcher_save_area regs;
+    context_save(&regs);
+    dispatcher_word_t pc = save_area_pc(&regs);
+    if (pc >= s->crit_pc_low && pc < s->crit_pc_high) {
+        return false; /* inside its resume code: as good as disabled */
+    }
+    struct dispatcher_save_area entry;
+    save_area_start(&entry, s->exception_entry, s->exception_stack,
+                    (dispatcher_word_t)dcb->frame_vaddr);
+    if (!context_load(&entry)) {
+        return false; /* an entry or stack the kernel cannot return to: the standard end */
+    }
+    s->enabled_area = regs;
+    s->fault_vaddr = (dispatcher_word_t)f->vaddr;
+    s->fault_ip = (dispatcher_word_t)f->ip;
+    s->fault_kind = fault_kind(f, exception_class);
+    s->faults++;
+    s->disabled = 1;
+    return true;
+}

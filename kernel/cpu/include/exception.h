@@ -1,0 +1,20 @@
+/* User exceptions: to the domain's own handler when it registered one and can take it. */
+#ifndef KERNEL_EXCEPTION_H
+#define KERNEL_EXCEPTION_H
+
+#include <fault.h>
+#include <stdbool.h>
+
+struct dcb;
+
+/*
+ * Delivers the exception the entry frame holds to dcb's handler: saves the
+ * faulting context into its enabled area, writes the fault's facts into its
+ * frame, disables it and makes the entry frame return to the handler.
+ * exception_class is DISPATCHER_FAULT_PAGE, _UNDEFINED or _OTHER. False,
+ * with nothing changed, when the domain has no handler, is disabled or
+ * inside its resume code: the caller reports the fault and ends the domain.
+ */
+bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exception_class);
+
+#endif
