@@ -23,8 +23,7 @@ bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exce
     }
     struct dispatcher_save_area regs;
     context_save(&regs);
-    dispatcher_word_t pc = save_area_pc(&regs);
-    if (pc >= s->crit_pc_low && pc < s->crit_pc_high) {
+    if (dispatcher_in_resume(s, save_area_pc(&regs))) {
         return false; /* inside its resume code: as good as disabled */
     }
     struct dispatcher_save_area entry;

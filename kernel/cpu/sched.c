@@ -144,7 +144,7 @@ static void save_domain(struct dcb *dcb)
     struct dispatcher_save_area regs;
     context_save(&regs);
     dispatcher_word_t pc = save_area_pc(&regs);
-    if (s->disabled != 0 || (pc >= s->crit_pc_low && pc < s->crit_pc_high)) {
+    if (s->disabled != 0 || dispatcher_in_resume(s, pc)) {
         s->disabled = 1;
         s->disabled_area = regs;
     } else {
@@ -159,8 +159,7 @@ static bool load_domain(struct dcb *dcb)
     struct dispatcher_shared *s = dcb_frame(dcb);
     s->dispatches++;
     if (s->disabled != 0) {
-        dispatcher_word_t pc = save_area_pc(&s->disabled_area);
-        if (pc >= s->crit_pc_low && pc < s->crit_pc_high) {
+        if (dispatcher_in_resume(s, save_area_pc(&s->disabled_area))) {
             s->disabled = 0; /* its resume code had cleared it, or is about to: enabled again */
         }
         return context_load(&s->disabled_area);

@@ -5,6 +5,7 @@
 #include <capabilities.h>
 #include <dispatcher.h>
 #include <invocations.h>
+#include <stdbool.h>
 
 /*
  * A domain's control block. It lives in its Dispatcher object (DISPATCHER_BYTES of RAM), or for
@@ -60,6 +61,12 @@ void dispatcher_end(struct dcb *dcb, enum dispatcher_state how, uint64_t status)
 
 /* The frame a set-up domain shares with the kernel. */
 struct dispatcher_shared *dcb_frame(const struct dcb *dcb);
+
+/* Is pc inside the domain's own resume code, [crit_pc_low, crit_pc_high): as good as disabled? */
+static inline bool dispatcher_in_resume(const struct dispatcher_shared *s, dispatcher_word_t pc)
+{
+    return pc >= s->crit_pc_low && pc < s->crit_pc_high;
+}
 
 /* SYSCALL_WAIT: returns at once if a message waits in the receive buffer, else off the queue. */
 void dispatcher_wait(struct dcb *dcb);
