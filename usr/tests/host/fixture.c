@@ -1,5 +1,6 @@
 /* Shared set-up for the host suites: boots a machine per test and wraps common invocations. */
 #include "fixture.h"
+#include "libcap_support.h"
 
 char kernel_console[KERNEL_CONSOLE_BYTES];
 
@@ -36,6 +37,21 @@ bool slot_is_empty(capaddr_t addr)
 {
     struct cap_identity id;
     return err_no(invoke_cap_identify(addr, &id)) == SYS_ERR_CAP_NOT_FOUND;
+}
+
+/* libcap_support.h */
+struct cap_identity capref_identity(struct capref cap)
+{
+    struct cap_identity id;
+    ck_assert_ok(cap_identify(cap, &id));
+    return id;
+}
+
+bool capref_slot_is_empty(struct capref cap)
+{
+    struct cap_identity id;
+    errval_t err = cap_identify(cap, &id);
+    return err_no(err) == LIB_ERR_CAP_IDENTIFY && err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND;
 }
 
 errval_t retype_from_ram(gensize_t offset_bytes, enum objtype type, gensize_t obj_bytes,

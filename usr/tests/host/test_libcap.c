@@ -1,4 +1,5 @@
 /* libcap as a domain sees it: caprefs, wrappers that push library errors, and its allocators. */
+#include "libcap_support.h"
 #include "paging_support.h"
 #include <libcap/libcap.h>
 #include <mdb.h>
@@ -45,21 +46,6 @@ static struct capref alloc_slot(void)
     struct capref slot;
     ck_assert_ok(slot_alloc(&slot));
     return slot;
-}
-
-static struct cap_identity id_of(struct capref cap)
-{
-    struct cap_identity id;
-    ck_assert_ok(cap_identify(cap, &id));
-    return id;
-}
-
-/* Is the slot empty, as identify tells a domain? */
-static bool is_empty(struct capref cap)
-{
-    struct cap_identity id;
-    errval_t err = cap_identify(cap, &id);
-    return err_no(err) == LIB_ERR_CAP_IDENTIFY && err_no(err_pop(err)) == SYS_ERR_CAP_NOT_FOUND;
 }
 
 static struct capref new_frame(gensize_t bytes)
@@ -145,13 +131,13 @@ START_TEST(root_slots_have_level_one_addresses)
 {
     struct capref alloc0 = {.cnode = cnode_root(), .slot = ROOTCN_SLOT_SLOT_ALLOC0};
     ck_assert_uint_eq(get_cap_addr(alloc0), capaddr_l1_slot(ROOTCN_SLOT_SLOT_ALLOC0));
-    ck_assert_int_eq(id_of(alloc0).type, ObjType_L2CNode);
+    ck_assert_int_eq(capref_identity(alloc0).type, ObjType_L2CNode);
     struct capref root = {.cnode = cnode_at_l1(ROOTCN_SLOT_TASKCN), .slot = TASKCN_SLOT_ROOTCN};
     ck_assert_uint_eq(get_cap_addr(root), CAPADDR_ROOTCN);
-    ck_assert_int_eq(id_of(root).type, ObjType_L1CNode);
+    ck_assert_int_eq(capref_identity(root).type, ObjType_L1CNode);
     struct capref user = {.cnode = cnode_root(), .slot = ROOTCN_SLOTS_USER};
     ck_assert_uint_eq(get_cap_addr(user), capaddr_l1_slot(ROOTCN_SLOTS_USER));
-    ck_assert(is_empty(user));
+    ck_assert(capref_slot_is_empty(user));
     ck_assert(capref_is_null(NULL_CAP));
     ck_assert(!capref_is_null(cap_ram_boot(0)));
     ck_assert(capref_equal(cap_ram_boot(0), cap_ram_boot(0)));
@@ -166,7 +152,7 @@ START_TEST(an_installed_l2_cnode_names_its_slots)
     ck_assert_ok(ram_reserve(L2_CNODE_BYTES, BASE_PAGE_BYTES, &piece));
     struct capref at = {.cnode = cnode_root(), .slot = l1};
     ck_assert_ok(cap_retype(at, piece.src, piece.offset, ObjType_L2CNode, L2_CNODE_BYTES, 1));
-    ck_assert_uint_eq(id_of(at).base, piece.base);
+    ck_assert_uint_eq(capref_identity(at).base, piece.base);
 
     struct cnoderef cnode = cnode_at_l1(l1);
     ck_assert_uint_eq(cnode.address, capaddr_l1_slot(l1));
@@ -176,13 +162,13 @@ START_TEST(an_installed_l2_cnode_names_its_slots)
     ck_assert_ok(cap_copy(inside, frame));
     struct cap_identity raw = identify(capaddr_make(l1, 200));
     ck_assert_int_eq(raw.type, ObjType_Frame);
-    ck_assert_uint_eq(raw.base, id_of(frame).base);
+    ck_assert_uint_eq(raw.base, capref_identity(frame).base);
 }
 END_TEST
 
 START_TEST(the_boot_ram_is_identified_and_all_free)
 {
-    struct cap_identity ram = id_of(cap_ram_boot(0));
+    struct cap_identity ram = capref_identity(cap_ram_boot(0));
     ck_assert_int_eq(ram.type, ObjType_RAM);
     ck_assert_uint_eq(ram.base, host_machine_free_ram_base());
     ck_assert_uint_eq(ram.bytes, host_machine_free_ram_bytes());
@@ -224,13 +210,13 @@ START_TEST(retype_refusals_come_under_cap_retype)
     struct capref dest = alloc_slot();
     ck_assert_chain(cap_retype(dest, piece.src, piece.offset, ObjType_Frame, BASE_PAGE_BYTES, 0),
                     LIB_ERR_CAP_RETYPE, SYS_ERR_RETYPE_INVALID_COUNT);
-    gensize_t frame_offset = id_of(frame).base - id_of(cap_ram_boot(0)).base;
+    gensize_t frame_offset = capref_identity(frame).base - capref_identity(cap_ram_boot(0)).base;
     ck_assert_chain(
         cap_retype(dest, cap_ram_boot(0), frame_offset, ObjType_Frame, BASE_PAGE_BYTES, 1),
         LIB_ERR_CAP_RETYPE, SYS_ERR_RETYPE_OVERLAP);
-    ck_assert(is_empty(dest));
+    ck_assert(capref_slot_is_empty(dest));
     ck_assert_ok(cap_retype(dest, piece.src, piece.offset, ObjType_Frame, BASE_PAGE_BYTES, 1));
-    ck_assert_uint_eq(id_of(dest).base, piece.base);
+    ck_assert_uint_eq(capref_identity(dest).base, piece.base);
 }
 END_TEST
 
@@ -239,14 +225,14 @@ START_TEST(mint_refusals_come_under_cap_mint)
     struct capref frame = new_frame(BASE_PAGE_BYTES);
     struct capref read_only = alloc_slot();
     ck_assert_ok(cap_mint(read_only, frame, CAPRIGHTS_READ));
-    ck_assert_uint_eq(id_of(read_only).rights, CAPRIGHTS_READ);
+    ck_assert_uint_eq(capref_identity(read_only).rights, CAPRIGHTS_READ);
     struct capref dest = alloc_slot();
     ck_assert_chain(cap_mint(dest, read_only, CAPRIGHTS_READ_WRITE), LIB_ERR_CAP_MINT,
                     SYS_ERR_MINT_RIGHTS_EXCEED);
     ck_assert_chain(cap_mint(dest, frame, 0x80), LIB_ERR_CAP_MINT, SYS_ERR_INVALID_RIGHTS);
     ck_assert_chain(cap_mint(read_only, frame, CAPRIGHTS_READ), LIB_ERR_CAP_MINT,
                     SYS_ERR_SLOT_IN_USE);
-    ck_assert(is_empty(dest));
+    ck_assert(capref_slot_is_empty(dest));
 }
 END_TEST
 
@@ -271,9 +257,9 @@ START_TEST(revoke_removes_copies_and_keeps_the_cap)
         copies[i] = copy_of(i == 0 ? frame : copies[i - 1]);
     }
     ck_assert_ok(cap_revoke(frame));
-    ck_assert_int_eq(id_of(frame).type, ObjType_Frame);
+    ck_assert_int_eq(capref_identity(frame).type, ObjType_Frame);
     for (int i = 0; i < 3; i++) {
-        ck_assert(is_empty(copies[i]));
+        ck_assert(capref_slot_is_empty(copies[i]));
     }
 }
 END_TEST
@@ -284,7 +270,7 @@ START_TEST(destroy_deletes_and_frees_the_slot)
     struct libcap_state before = state_now();
     struct capref copy = copy_of(frame);
     ck_assert_ok(cap_destroy(copy));
-    ck_assert(is_empty(copy));
+    ck_assert(capref_slot_is_empty(copy));
     ck_assert_state(before);
 
     struct capref empty = alloc_slot();
@@ -297,7 +283,7 @@ START_TEST(destroy_deletes_and_frees_the_slot)
                              .slot = L2_CNODE_SLOTS - 1};
     ck_assert_ok(cap_copy(foreign, frame));
     ck_assert_chain(cap_destroy(foreign), LIB_ERR_CAP_DESTROY, LIB_ERR_SLOT_FREE);
-    ck_assert(is_empty(foreign));
+    ck_assert(capref_slot_is_empty(foreign));
 }
 END_TEST
 
@@ -357,7 +343,7 @@ START_TEST(slots_are_distinct_empty_and_counted)
         ck_assert_uint_eq(slot.cnode.address, capaddr_l1_slot(slot.cnode.l1_index));
         duplicates += seen[slot.cnode.l1_index][slot.slot];
         seen[slot.cnode.l1_index][slot.slot] = true;
-        occupied += !is_empty(slot);
+        occupied += !capref_slot_is_empty(slot);
     }
     ck_assert_uint_eq(duplicates, 0);
     ck_assert_uint_eq(occupied, 0);
@@ -538,7 +524,7 @@ START_TEST(ram_reserve_aligns_the_base)
     struct capref frame = alloc_slot();
     ck_assert_ok(
         cap_retype(frame, pieces[8].src, pieces[8].offset, ObjType_Frame, BASE_PAGE_BYTES, 1));
-    ck_assert_uint_eq(id_of(frame).base, pieces[8].base);
+    ck_assert_uint_eq(capref_identity(frame).base, pieces[8].base);
     ck_assert_ok(cap_destroy(frame));
     for (int i = 0; i < 10; i++) {
         ck_assert_ok(ram_release(pieces[i].base, pieces[i].bytes));
@@ -681,7 +667,7 @@ START_TEST(ram_alloc_rounds_to_pages_and_ram_free_undoes_it)
         struct libcap_state before = state_now();
         struct capref ram;
         ck_assert_ok(ram_alloc(&ram, sizes[i]));
-        struct cap_identity id = id_of(ram);
+        struct cap_identity id = capref_identity(ram);
         ck_assert_int_eq(id.type, ObjType_RAM);
         ck_assert_uint_eq(id.bytes, round_to_page(sizes[i]));
         ck_assert_uint_eq(id.base % BASE_PAGE_BYTES, 0);
@@ -689,7 +675,7 @@ START_TEST(ram_alloc_rounds_to_pages_and_ram_free_undoes_it)
         ck_assert_uint_eq(slot_alloc_used(), before.slots + 1);
         ck_assert_uint_eq(mdb_count(), before.caps + 1);
         ck_assert_ok(ram_free(ram));
-        ck_assert(is_empty(ram));
+        ck_assert(capref_slot_is_empty(ram));
         ck_assert_state(before);
     }
 }
@@ -705,7 +691,7 @@ START_TEST(ram_free_revokes_what_was_made_from_it)
         ck_assert_ok(cap_retype(frames[i], ram, i * KIB(32), ObjType_Frame, KIB(32), 1));
     }
     ck_assert_ok(ram_free(ram));
-    ck_assert(is_empty(frames[0]) && is_empty(frames[1]));
+    ck_assert(capref_slot_is_empty(frames[0]) && capref_slot_is_empty(frames[1]));
     ck_assert_ok(slot_free(frames[0]));
     ck_assert_ok(slot_free(frames[1]));
     ck_assert_state(start);
@@ -724,7 +710,7 @@ START_TEST(frame_alloc_rounds_to_pages)
         gensize_t bytes = 0;
         ck_assert_ok(frame_alloc(&frame, sizes[i], &bytes));
         ck_assert_uint_eq(bytes, round_to_page(sizes[i]));
-        struct cap_identity id = id_of(frame);
+        struct cap_identity id = capref_identity(frame);
         ck_assert_int_eq(id.type, ObjType_Frame);
         ck_assert_uint_eq(id.bytes, bytes);
         ck_assert_uint_eq(id.rights, CAPRIGHTS_ALLRIGHTS);
@@ -752,13 +738,13 @@ static size_t nonzero_bytes(struct cap_identity id)
 START_TEST(a_reallocated_frame_is_zeroed)
 {
     struct capref frame = new_frame(KIB(8));
-    struct cap_identity first = id_of(frame);
+    struct cap_identity first = capref_identity(frame);
     ck_assert_uint_eq(nonzero_bytes(first), 0);
     fill_frame(first, 0xa5);
     ck_assert_uint_eq(nonzero_bytes(first), first.bytes);
     ck_assert_ok(frame_free(frame));
     frame = new_frame(KIB(8));
-    struct cap_identity again = id_of(frame);
+    struct cap_identity again = capref_identity(frame);
     ck_assert_uint_eq(again.base, first.base); /* the same memory, to prove it was cleared */
     ck_assert_uint_eq(nonzero_bytes(again), 0);
 }
@@ -771,15 +757,15 @@ START_TEST(frame_alloc_aligned_aligns_the_base)
     for (size_t i = 0; i < sizeof(aligns) / sizeof(aligns[0]); i++) {
         struct capref frame;
         ck_assert_ok(frame_alloc_aligned(&frame, aligns[i], aligns[i]));
-        struct cap_identity id = id_of(frame);
+        struct cap_identity id = capref_identity(frame);
         ck_assert_int_eq(id.type, ObjType_Frame);
         ck_assert_uint_eq(id.bytes, aligns[i]);
         ck_assert_uint_eq(id.base % aligns[i], 0);
     }
     struct capref small;
     ck_assert_ok(frame_alloc_aligned(&small, 10, MIB(2)));
-    ck_assert_uint_eq(id_of(small).bytes, BASE_PAGE_BYTES);
-    ck_assert_uint_eq(id_of(small).base % MIB(2), 0);
+    ck_assert_uint_eq(capref_identity(small).bytes, BASE_PAGE_BYTES);
+    ck_assert_uint_eq(capref_identity(small).base % MIB(2), 0);
 }
 END_TEST
 
@@ -798,7 +784,7 @@ START_TEST(ram_alloc_aligned_aligns_the_base_and_ram_free_undoes_it)
     struct capref ram[sizeof(cases) / sizeof(cases[0])];
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         ck_assert_ok(ram_alloc_aligned(&ram[i], cases[i].bytes, cases[i].align));
-        struct cap_identity id = id_of(ram[i]);
+        struct cap_identity id = capref_identity(ram[i]);
         ck_assert_int_eq(id.type, ObjType_RAM);
         ck_assert_uint_eq(id.bytes, cases[i].want_bytes);
         ck_assert_uint_eq(id.base % cases[i].align, 0);
@@ -823,7 +809,7 @@ START_TEST(frame_free_revokes_copies_and_returns_the_memory)
     ck_assert_ok(frame_free(frame));
     struct cap_identity id;
     ck_assert_chain(cap_identify(copy, &id), LIB_ERR_CAP_IDENTIFY, SYS_ERR_CAP_NOT_FOUND);
-    ck_assert(is_empty(read_only) && is_empty(frame));
+    ck_assert(capref_slot_is_empty(read_only) && capref_slot_is_empty(frame));
     ck_assert_uint_eq(slot_alloc_used(), start.slots + 2); /* the copies' slots are the caller's */
     ck_assert_ok(slot_free(copy));
     ck_assert_ok(slot_free(read_only));
@@ -840,7 +826,7 @@ START_TEST(frame_free_unmaps_a_mapped_copy)
     struct capref copy = copy_of(frame);
     ck_assert_ok(vnode_map(table, 5, copy, VREGION_FLAGS_READ_WRITE, 0, 1));
     ck_assert_ok(frame_free(frame));
-    ck_assert(is_empty(copy));
+    ck_assert(capref_slot_is_empty(copy));
     struct capref other = new_frame(BASE_PAGE_BYTES);
     ck_assert_ok(vnode_map(table, 5, other, VREGION_FLAGS_READ_WRITE, 0, 1));
 }
@@ -858,7 +844,7 @@ static bool try_vnode_create(enum objtype type)
                         SYS_ERR_VNODE_TYPE_UNSUPPORTED);
         return false;
     }
-    struct cap_identity id = id_of(table);
+    struct cap_identity id = capref_identity(table);
     ck_assert_int_eq(id.type, type);
     ck_assert_uint_eq(id.bytes, objtype_info[type].fixed_bytes);
     ck_assert_uint_eq(id.base % objtype_info[type].align_bytes, 0);
@@ -918,7 +904,7 @@ START_TEST(vnode_destroy_returns_memory_and_slot)
         gensize_t taken = objtype_info[type].fixed_bytes;
         ck_assert_uint_eq(ram_free_bytes(), start.free_bytes - round_to_page(taken));
         ck_assert_ok(vnode_destroy(table));
-        ck_assert(is_empty(table));
+        ck_assert(capref_slot_is_empty(table));
         ck_assert_state(start);
     }
     struct capref empty = alloc_slot();
@@ -960,7 +946,7 @@ static enum objtype small_vnode_type = ObjType_Null;
 
 static genpaddr_t page_of(struct capref table)
 {
-    return id_of(table).base & ~(BASE_PAGE_BYTES - 1);
+    return capref_identity(table).base & ~(BASE_PAGE_BYTES - 1);
 }
 
 START_TEST(four_small_tables_share_one_page_and_a_fifth_takes_another)
@@ -971,10 +957,10 @@ START_TEST(four_small_tables_share_one_page_and_a_fifth_takes_another)
     struct capref tables[5];
     for (int i = 0; i < 4; i++) {
         tables[i] = new_vnode(small_vnode_type);
-        ck_assert_uint_eq(id_of(tables[i]).bytes, bytes);
+        ck_assert_uint_eq(capref_identity(tables[i]).bytes, bytes);
         ck_assert_uint_eq(page_of(tables[i]), page_of(tables[0]));
         for (int j = 0; j < i; j++) {
-            ck_assert_uint_ne(id_of(tables[i]).base, id_of(tables[j]).base);
+            ck_assert_uint_ne(capref_identity(tables[i]).base, capref_identity(tables[j]).base);
         }
     }
     ck_assert_uint_eq(vnode_shared_pages(), 1);
@@ -1024,7 +1010,7 @@ START_TEST(tables_sharing_a_page_work_independently)
     struct capref root = new_vnode(fmt.table[0]);
     struct capref tables[4];
     map_shared_tables(root, tables);
-    genpaddr_t root_paddr = id_of(root).base;
+    genpaddr_t root_paddr = capref_identity(root).base;
     genpaddr_t paddrs[4];
     for (int i = 0; i < 4; i++) {
         struct walk_result walk = walk_translate(root_paddr, i * fmt.span_bytes[0]);

@@ -1,4 +1,5 @@
 /* libcap's dispatcher and endpoint wrappers as a domain sees them: results, refusals, no leaks. */
+#include "libcap_support.h"
 #include "paging_support.h"
 #include <libcap/libcap.h>
 #include <libcap/syscalls.h>
@@ -35,19 +36,6 @@ static void assert_counts(struct counts want, int line)
 
 #define ck_assert_counts(want) assert_counts((want), __LINE__)
 
-static struct cap_identity id_of(struct capref cap)
-{
-    struct cap_identity id;
-    ck_assert_ok(cap_identify(cap, &id));
-    return id;
-}
-
-static bool is_empty(struct capref cap)
-{
-    struct cap_identity id;
-    return err_no(err_pop(cap_identify(cap, &id))) == SYS_ERR_CAP_NOT_FOUND;
-}
-
 /*
  * A second domain made with libcap alone: init's CSpace (so that one address names a slot for
  * both), a root table of its own, and a dispatcher frame the test reads as the kernel writes it.
@@ -63,7 +51,7 @@ static void twin_make(struct twin *t)
     ck_assert_ok(dispatcher_create(&t->disp));
     ck_assert_ok(vnode_create(&t->vroot, fmt.table[0]));
     ck_assert_ok(frame_alloc(&t->frame, PAGE, NULL));
-    t->shared = host_machine_phys_ptr(id_of(t->frame).base);
+    t->shared = host_machine_phys_ptr(capref_identity(t->frame).base);
 }
 
 static errval_t twin_setup(const struct twin *t)
@@ -147,7 +135,7 @@ START_TEST(a_refused_retype_gives_the_slot_and_the_ram_back)
     ck_assert_counts(before);
     ck_assert_ok(cap_delete(stray));
     ck_assert_ok(dispatcher_create(&disp));
-    ck_assert_uint_eq(id_of(disp).base, next.base);
+    ck_assert_uint_eq(capref_identity(disp).base, next.base);
 }
 END_TEST
 
@@ -207,7 +195,7 @@ START_TEST(endpoint_create_is_refused_when_the_endpoint_exists)
     twin_make(&t);
     struct capref ep, again;
     ck_assert_ok(endpoint_create(t.disp, &ep));
-    ck_assert_int_eq(id_of(ep).type, ObjType_Endpoint);
+    ck_assert_int_eq(capref_identity(ep).type, ObjType_Endpoint);
     struct counts before = counts_now();
     ck_assert_chain(endpoint_create(t.disp, &again), LIB_ERR_ENDPOINT_CREATE, LIB_ERR_CAP_RETYPE,
                     SYS_ERR_RETYPE_OVERLAP);
@@ -261,27 +249,27 @@ START_TEST(endpoint_send_carries_a_capability_only_when_asked)
     ck_assert_ok(endpoint_create(t.disp, &ep));
     ck_assert_ok(frame_alloc(&frame, PAGE, NULL));
     ck_assert_ok(slot_alloc(&recv));
-    genpaddr_t base = id_of(frame).base;
+    genpaddr_t base = capref_identity(frame).base;
     const uintptr_t word = 42;
     t.shared->lmp_recv_slot = get_cap_addr(recv); /* the twin's CSpace is init's */
 
     ck_assert_ok(endpoint_send(ep, 0, frame, &word, 1));
     ck_assert_uint_eq(t.shared->lmp_has_cap, 0);
-    ck_assert(is_empty(recv));
+    ck_assert(capref_slot_is_empty(recv));
     t.shared->lmp_full = 0;
 
     ck_assert_ok(endpoint_send(ep, LMP_SEND_CAP_COPY, frame, &word, 1));
     ck_assert_uint_eq(t.shared->lmp_has_cap, 1);
     ck_assert_uint_eq(t.shared->lmp_words[0], 42);
-    ck_assert_uint_eq(id_of(recv).base, base);
-    ck_assert_uint_eq(id_of(frame).base, base);
+    ck_assert_uint_eq(capref_identity(recv).base, base);
+    ck_assert_uint_eq(capref_identity(frame).base, base);
     ck_assert_ok(cap_delete(recv));
     t.shared->lmp_full = 0;
 
     ck_assert_ok(endpoint_send(ep, LMP_SEND_CAP_MOVE, frame, NULL, 0));
     ck_assert_uint_eq(t.shared->lmp_has_cap, 1);
-    ck_assert_uint_eq(id_of(recv).base, base);
-    ck_assert(is_empty(frame));
+    ck_assert_uint_eq(capref_identity(recv).base, base);
+    ck_assert(capref_slot_is_empty(frame));
 }
 END_TEST
 
