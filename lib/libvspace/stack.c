@@ -1,0 +1,63 @@
+/* Stacks: a region with a guard page below it, so that an overflow faults as one. */
+#include "vspace_internal.h"
+
+errval_t vspace_map_stack(struct vspace *vs, gensize_t bytes, enum vspace_object object,
+                          genvaddr_t *ret_top)
+{
+    genvaddr_t base;
+    errval_t err = SYS_ERR_OK;
+    if (object != VSPACE_ANON && object != VSPACE_PINNED) {
+        err = LIB_ERR_VSPACE_NOT_ANON;
+    } else if (bytes == 0 || bytes % BASE_PAGE_BYTES != 0) {
+        err = LIB_ERR_VSPACE_NOT_ALIGNED;
+    } else if (vs->count + 2 > VSPACE_MAX_REGIONS) {
+        err = LIB_ERR_VSPACE_TOO_MANY_REGIONS;
+    } else {
+        err = choose_region_addr(vs, BASE_PAGE_BYTES + bytes, &base);
+    }
+    if (err_is_fail(err)) {
+        return err_push(err, LIB_ERR_VSPACE_MAP);
+    }
+    genvaddr_t stack = base + BASE_PAGE_BYTES;
+    err = object == VSPACE_PINNED
+              ? vspace_map_pinned_at(vs, stack, bytes, VREGION_FLAGS_READ_WRITE, false, NULL)
+              : vspace_map_anon_at(vs, stack, bytes, VREGION_FLAGS_READ_WRITE);
+    if (err_is_ok(err)) {
+        err = vspace_map_guard_at(vs, base, BASE_PAGE_BYTES, VSPACE_STACK_GUARD);
+        if (err_is_fail(err)) {
+            vspace_unmap(vs, stack);
+        }
+    }
+    if (err_is_ok(err)) {
+        *ret_top = stack + bytes;
+    }
+    return err;
+}
+
+errval_t vspace_adopt_stack(struct vspace *vs, genvaddr_t base, genvaddr_t top)
+{
+    errval_t err = vspace_map_anon_at(vs, base, top - base, VREGION_FLAGS_READ_WRITE);
+    if (err_is_ok(err)) {
+        vs->regions[region_index(vs, base)].flags |= VSPACE_KEEP;
+        err = vspace_map_guard_at(vs, base - BASE_PAGE_BYTES, BASE_PAGE_BYTES, VSPACE_STACK_GUARD);
+        if (err_is_fail(err)) {
+            region_remove(vs, (size_t)region_index(vs, base));
+        }
+    }
+    return err;
+}
+
+errval_t vspace_destroy(struct vspace *vs)
+{
+    for (size_t i = vs->count; i-- > 0;) {
+        if (vs->regions[i].flags & VSPACE_KEEP) {
+            region_remove(vs, i); /* the pages stay: they were never vspace's */
+            continue;
+        }
+        errval_t err = vspace_unmap(vs, vs->regions[i].base);
+        if (err_is_fail(err)) {
+            return err;
+        }
+    }
+    return SYS_ERR_OK;
+}
