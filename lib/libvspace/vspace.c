@@ -158,3 +158,15 @@ void vspace_get_stats(const struct vspace *vs, struct vspace_stats *ret)
     *ret = vs->stats;
     ret->regions = vs->count;
 }
+
+void vspace_set_protection_handler(struct vspace *vs,
+                                   bool (*fn)(struct vspace *vs, genvaddr_t vaddr, unsigned kind))
+{
+    vs->on_protection_fault = fn;
+}
+
+void vspace_set_error_handler(struct vspace *vs, void (*fn)(struct vspace *vs, genvaddr_t vaddr,
+                                                            unsigned kind, errval_t err))
+{
+    vs->on_unresolved = fn;
+}

@@ -99,10 +99,14 @@ extern const struct captest captest_spawn[];
 extern const struct captest captest_children[];
 extern const struct captest captest_children_isolation[];
 extern const struct captest captest_selfpaging[];
+extern const struct captest captest_vspace[];
 extern const struct captest captest_arch[];
 extern const struct captest captest_arch_device[];
 extern const struct captest captest_arch_small_tables[];
 extern const struct captest captest_arch_huge[]; /* per architecture: arch/<arch>/ */
+
+/* Writes a function that only returns into buf (arch/<arch>/return_code.c); its length. */
+size_t captest_arch_return_code(uint8_t *buf);
 
 /* Can this CPU map pages through entries of a table of this level (0: the root)? */
 bool captest_arch_pages_at_level(int level);

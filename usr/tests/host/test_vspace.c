@@ -75,7 +75,7 @@ START_TEST(protect_refuses_writes_and_a_barrier_unprotects)
     ck_assert_uint_eq(*vs_word(va), 7);                  /* nothing written */
     ck_assert_ok(vs_access(va + VPAGE, FAULT_READ, &v)); /* unmapped pages fill read-only */
     ck_assert_uint_eq(flags_at(va + VPAGE), VS_R);
-    test_vs.on_protection_fault = barrier;
+    vspace_set_protection_handler(&test_vs, barrier);
     v = 8;
     ck_assert_ok(vs_access(va + 2 * VPAGE + 0x35, FAULT_WRITE, &v));
     ck_assert_int_eq(barrier_calls, 1);

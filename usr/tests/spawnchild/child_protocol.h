@@ -22,7 +22,8 @@ enum child_command {
     CHILD_SEND_FRAME,   /* a = word, b = rights: a new page holding a, minted to b, sent (moved) */
     CHILD_ATTACK, /* a = sibling's L1 slot guess: x = attacks refused, y = first not refused */
     CHILD_HANDLED_READ, /* a = vaddr, b = how its handler acts (CHILD_HANDLER_*): reads a */
-    CHILD_JAM, /* replies, then keeps its own buffer full for ever: the parent's sends bounce */
+    CHILD_JAM,    /* replies, then keeps its own buffer full for ever: the parent's sends bounce */
+    CHILD_VSPACE, /* a = CHILD_VSPACE_*: a scenario on the child's own vspace (child_vspace.c) */
 };
 
 #define CHILD_REPLY(command) (0x100u | (unsigned)(command))
@@ -30,5 +31,14 @@ enum child_command {
 /* CHILD_HANDLED_READ's handlers: one that declines, one that faults itself. */
 #define CHILD_HANDLER_DECLINES 1
 #define CHILD_HANDLER_FAULTS 2
+
+/* CHILD_VSPACE's scenarios, each with libvspace installed (its handler, stack guard, heap). */
+#define CHILD_VSPACE_MALLOC 1     /* touches 16 pages of a 256 KiB malloc: x = fills, y = error */
+#define CHILD_VSPACE_GUARD_READ 2 /* reads a guard page: the child ends by the fault */
+#define CHILD_VSPACE_STACK_OVERFLOW 3 /* recurses without end: ends by the fault */
+/* Touches fresh pages until a fill fails; the handler's error path replies x = pages filled,
+   y = the error, then exits with CHILD_VSPACE_EXHAUSTED. */
+#define CHILD_VSPACE_EXHAUST 4
+#define CHILD_VSPACE_EXHAUSTED 42
 
 #endif

@@ -17,6 +17,11 @@ static void reply(unsigned command, uintptr_t tag, uintptr_t x, uintptr_t y)
     lmp_send(parent_ep, 0, NULL_CAP, w, LMP_MSG_WORDS);
 }
 
+void child_reply(unsigned command, uintptr_t tag, uintptr_t x, uintptr_t y)
+{
+    reply(command, tag, x, y);
+}
+
 /* The next capability from the parent lands in a fresh slot. */
 static errval_t fresh_recv_slot(void)
 {
@@ -177,6 +182,9 @@ static bool serve_one(const struct lmp_msg *m, int *status)
             disp_frame()->lmp_full = 1;
             sys_yield();
         }
+    case CHILD_VSPACE:
+        child_vspace(tag, a);
+        return true;
     default:
         reply((unsigned)m->words[0], tag, (uintptr_t)-1, 0);
         return true;

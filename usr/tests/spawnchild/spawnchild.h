@@ -21,4 +21,10 @@ unsigned child_stress(uint32_t ops, uint32_t seed, errval_t *err);
 /* Attacks on the parent and a sibling (child_attack.c): how many were refused, and which not. */
 unsigned child_attack(struct capref parent, uint32_t sibling_l1, uintptr_t *first_not_refused);
 
+/* A reply to the parent: {CHILD_REPLY(command), tag, x, y}. */
+void child_reply(unsigned command, uintptr_t tag, uintptr_t x, uintptr_t y);
+
+/* CHILD_VSPACE: one scenario (child_protocol.h); returns only for those that reply. */
+void child_vspace(uintptr_t tag, uintptr_t scenario);
+
 #endif

@@ -119,6 +119,13 @@ errval_t vspace_handle_fault(struct vspace *vs, genvaddr_t vaddr, unsigned kind)
 
 void vspace_get_stats(const struct vspace *vs, struct vspace_stats *ret);
 
+/* Set the hooks above. The handler reads them asynchronously, like a signal handler: set them
+   through these calls (opaque to the compiler), not by assignment right before a fault. */
+void vspace_set_protection_handler(struct vspace *vs,
+                                   bool (*fn)(struct vspace *vs, genvaddr_t vaddr, unsigned kind));
+void vspace_set_error_handler(struct vspace *vs, void (*fn)(struct vspace *vs, genvaddr_t vaddr,
+                                                            unsigned kind, errval_t err));
+
 /*
  * A stack of bytes, anonymous (filled as it grows down) or pinned, with a guard page below
  * it whose touch is LIB_ERR_VSPACE_STACK_OVERFLOW; *ret_top: where it starts (its end).
