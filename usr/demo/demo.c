@@ -57,6 +57,7 @@ int main(void)
     demo_check("pmap_unmap the rest", pmap_unmap(&pmap, small_at, 16384));
     demo_check("pmap_unmap the large page", pmap_unmap(&pmap, large_at, large));
     demo_share(&pmap);
+    demo_lazy(&pmap);
     printf("demo: done\n");
     return 0;
 }
