@@ -49,10 +49,11 @@ errval_t vs_access(genvaddr_t vaddr, unsigned kind, uint32_t *value)
         ck_assert_msg(mapping_allows(vaddr, kind), "resolved, yet 0x%llx faults again",
                       (unsigned long long)vaddr);
     }
+    genvaddr_t word = vaddr & ~(genvaddr_t)3; /* the fault's address is exact; the word aligned */
     if (DISPATCHER_FAULT_ACCESS(kind) == DISPATCHER_FAULT_WRITE) {
-        *vs_word(vaddr) = *value;
+        *vs_word(word) = *value;
     } else if (value != NULL) {
-        *value = *vs_word(vaddr);
+        *value = *vs_word(word);
     }
     return SYS_ERR_OK;
 }
