@@ -1,12 +1,12 @@
 # tools/mutate: the suites a mutant can be seen by, how each is built and run, fastest first.
 # shellcheck shell=bash
 
-SUITE_ORDER="caps-x86_64 caps-armv7 captest-x86_64 captest-armv7 pmap-x86_64 pmap-armv7
-    caps-x86_64-san caps-armv7-san pmap-x86_64-san pmap-armv7-san"
+SUITE_ORDER="caps-x86_64 caps-armv7 vspace-x86_64 vspace-armv7 captest-x86_64 captest-armv7
+    pmap-x86_64 pmap-armv7 caps-x86_64-san caps-armv7-san pmap-x86_64-san pmap-armv7-san"
 DEFAULT_SUITES="host booted"
 BOOT_SECONDS=${MUTATE_BOOT_SECONDS:-180} # a captest boot takes seconds; a hung one is a kill
 
-# Suite names and groups (host, booted, san, all, caps, pmap, captest) to suite names, in order.
+# Suite names and groups (host, booted, san, all, caps, pmap, vspace, captest) to suite names, in order.
 expand_suites() { # words...
     local want=" " w s out=()
     for w in "$@"; do
@@ -14,7 +14,7 @@ expand_suites() { # words...
         host) want+="caps-x86_64 caps-armv7 pmap-x86_64 pmap-armv7 " ;;
         booted | captest) want+="captest-x86_64 captest-armv7 " ;;
         san) want+="caps-x86_64-san caps-armv7-san pmap-x86_64-san pmap-armv7-san " ;;
-        caps | pmap) want+="$w-x86_64 $w-armv7 " ;;
+        caps | pmap | vspace) want+="$w-x86_64 $w-armv7 " ;;
         all) want+="$(echo $SUITE_ORDER) " ;;
         *)
             if [[ " $(echo $SUITE_ORDER) " != *" $w "* ]]; then
@@ -40,6 +40,7 @@ suite_targets() { # suite
         echo "build/host-${1#*-}/bin/caps_check" $(cd "$tree" && for d in tools/dts/*.dts; do
             echo "build/dtb/$(basename "${d%.dts}").dtb"; done) ;;
     pmap-*) echo "build/host-${1#*-}/bin/pmap_check" ;;
+    vspace-*) echo "build/host-${1#*-}/bin/vspace_check" ;;
     captest-x86_64) echo "build/x86_64/bin/cpu.elf32 build/x86_64/bin/captest build/x86_64/bin/spawnchild" ;;
     captest-armv7) echo "build/armv7/bin/cpu build/armv7/bin/captest build/armv7/bin/spawnchild" ;;
     esac
@@ -128,7 +129,7 @@ run_suite() { # suite, log
     local s=$1 log=$2 status
     detail=
     case $s in
-    caps-* | pmap-*)
+    caps-* | pmap-* | vspace-*)
         CK_LOG_FILE_NAME=- ASAN_OPTIONS=verify_asan_link_order=0 \
             run_watched "$log" "$CHECK_FAILURE" stdbuf -oL $(suite_targets "$s" | cut -d' ' -f1)
         status=$?
