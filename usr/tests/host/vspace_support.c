@@ -14,6 +14,7 @@ TCase *vspace_tcase(Suite *s, const char *name)
 {
     TCase *tc = tcase_create(name);
     tcase_add_checked_fixture(tc, vspace_boot, pmap_shutdown);
+    tcase_set_timeout(tc, 30); /* the sanitizer builds on a loaded machine */
     suite_add_tcase(s, tc);
     return tc;
 }
