@@ -157,9 +157,9 @@ fuzz: setup
 # of COVERAGE_DIRS per folder and file, with every uncovered line and its reason, writes the same
 # into doc/coverage.md, and fails if a folder is below COVERAGE_MIN percent. Unoptimised code
 # is slower: Check's timeouts are stretched, and libpmap's random sequences run 16 rounds.
-COVERAGE_DIRS := kernel/cpu lib/libcap lib/libpmap lib/libspawn
+COVERAGE_DIRS := kernel/cpu lib/libcap lib/libpmap lib/libspawn lib/libvspace
 COVERAGE_MIN ?= 90
-COVERAGE_SUITES := caps_check pmap_check spawn_check
+COVERAGE_SUITES := caps_check pmap_check spawn_check vspace_check
 COVERAGE_ENV := CK_TIMEOUT_MULTIPLIER=10 PMAP_ROUNDS=16
 cov_bins = $(foreach m,$(COVERAGE_SUITES),$(BUILD)/$(1)/bin/$(m))
 .PHONY: coverage
