@@ -129,7 +129,8 @@ debug: setup
 # benchmark boots in QEMU (TCG with -icount: deterministic), and Debian's Linux
 # boots on the same machine with the same flags to measure its counterparts
 # (tools/linux-guest: the kernel packages are fetched once into build/linux-guest);
-# tools/guest-vs-linux prints the two side by side. linuxbench's native
+# tools/guest-vs-linux prints the two side by side. Both boot without the host's
+# random seed (QEMU_NO_SEED), so the counts repeat exactly. linuxbench's native
 # nanoseconds stay as a printout of their own: time on the host, not a ratio.
 BENCH_TARGET := host-x86_64
 GUEST_ICOUNT := -icount shift=0,sleep=off
@@ -143,7 +144,7 @@ bench:
 	@mkdir -p $(BUILD)/logs
 	@$(foreach a,$(QEMU_SUITES),\
 		echo "guestbench on $(a): QEMU TCG with $(GUEST_ICOUNT): one instruction per virtual ns" && \
-		QEMU_EXTRA="$(GUEST_ICOUNT)" tools/qemu-run $(a) $(KERNEL_IMAGE.$(a)) \
+		QEMU_NO_SEED=1 QEMU_EXTRA="$(GUEST_ICOUNT)" tools/qemu-run $(a) $(KERNEL_IMAGE.$(a)) \
 			$(BUILD)/$(a)/bin/guestbench 600 | tee $(BUILD)/logs/guestbench-$(a).log && ) true
 	@$(foreach a,$(QEMU_SUITES),\
 		echo "linuxguest on $(a): Debian's Linux on the same machine with $(GUEST_ICOUNT)" && \
