@@ -16,7 +16,7 @@ static inline uint64_t cycles(void)
     return cycle_counter();
 }
 
-static uint64_t median(void)
+static void sort_samples(void)
 {
     for (int i = 1; i < REPEATS; i++) { /* insertion sort: REPEATS is small */
         uint64_t v = samples[i];
@@ -26,12 +26,15 @@ static uint64_t median(void)
         }
         samples[j] = v;
     }
-    return samples[REPEATS / 2];
 }
 
-static void report(const char *name, uint64_t value, unsigned per)
+/* Min, median and max of the samples, each divided by per (tools/guest-vs-linux reads them). */
+static void report(const char *name, unsigned per)
 {
-    printf("guestbench: %-40s %llu\n", name, (unsigned long long)(value / per));
+    sort_samples();
+    printf("guestbench: %-40s %llu %llu %llu\n", name, (unsigned long long)(samples[0] / per),
+           (unsigned long long)(samples[REPEATS / 2] / per),
+           (unsigned long long)(samples[REPEATS - 1] / per));
 }
 
 static void check(errval_t err)
@@ -67,7 +70,7 @@ static void bench_invocations(struct capref leaf, struct capref frame)
         for (int i = 0; i < REPEATS; i++) {
             samples[i] = series[s][i];
         }
-        report(names[s], median(), 1);
+        report(names[s], 1);
     }
 }
 
@@ -81,7 +84,7 @@ static void bench_pmap_page(genvaddr_t at, struct capref frame)
         check(pmap_unmap(&pmap, at, 4096));
         samples[i] = cycles() - t0;
     }
-    report("pmap map + write + unmap, one page", median(), 1);
+    report("pmap map + write + unmap, one page", 1);
     for (int i = 0; i < REPEATS; i++) {
         uint64_t t0 = cycles();
         struct capref fresh;
@@ -92,7 +95,7 @@ static void bench_pmap_page(genvaddr_t at, struct capref frame)
         check(frame_free(fresh));
         samples[i] = cycles() - t0;
     }
-    report("alloc+zero, map, touch, unmap, free", median(), 1);
+    report("alloc+zero, map, touch, unmap, free", 1);
 }
 
 /* 512 pages at once: per page. */
@@ -104,7 +107,7 @@ static void bench_batches(genvaddr_t at, struct capref frame)
         samples[i] = cycles() - t0;
         check(pmap_unmap(&pmap, at, 512 * 4096));
     }
-    report("pmap map of 512 pages, per page", median(), 512);
+    report("pmap map of 512 pages, per page", 512);
     check(pmap_map(&pmap, at, frame, 0, 512 * 4096, VREGION_FLAGS_READ_WRITE));
     for (int i = 0; i < REPEATS; i++) {
         uint64_t t0 = cycles();
@@ -112,7 +115,7 @@ static void bench_batches(genvaddr_t at, struct capref frame)
                                 i % 2 ? VREGION_FLAGS_READ_WRITE : VREGION_FLAGS_READ));
         samples[i] = cycles() - t0;
     }
-    report("pmap modify_flags of 512 pages, per page", median(), 512);
+    report("pmap modify_flags of 512 pages, per page", 512);
     check(pmap_unmap(&pmap, at, 512 * 4096));
 }
 
@@ -133,7 +136,8 @@ int main(void)
     struct capref pin;
     check(frame_alloc(&pin, 4096, NULL));
     check(pmap_map(&pmap, single + 4096, pin, 0, 4096, VREGION_FLAGS_READ));
-    printf("guestbench: median cycles (the CPU's cycle counter) of %d runs each\n", REPEATS);
+    printf("guestbench: min, median and max cycles (the CPU's cycle counter) of %d runs each\n",
+           REPEATS);
     bench_invocations(leaf, frame);
     bench_pmap_page(single, frame);
     bench_batches(batch, big);
