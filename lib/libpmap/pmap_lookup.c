@@ -99,3 +99,22 @@ errval_t pmap_determine_addr(struct pmap *pmap, gensize_t bytes, gensize_t align
     *ret = found;
     return SYS_ERR_OK;
 }
+
+errval_t pmap_check_free(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
+    errval_t err = pmap_check_range(pmap, vaddr, bytes);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (overlaps_meta_lane(pmap, vaddr, bytes)) {
+        return LIB_ERR_PMAP_ADDR_RESERVED;
+    }
+    genvaddr_t occupied_end = 0;
+    pmap_walk_range(pmap, vaddr, vaddr + bytes, visit_first_end, &occupied_end);
+    return occupied_end == 0 ? SYS_ERR_OK : LIB_ERR_PMAP_EXISTING_MAPPING;
+}
+
+void pmap_set_search_start(struct pmap *pmap, genvaddr_t vaddr)
+{
+    pmap->addr_hint = vaddr;
+}

@@ -67,8 +67,8 @@ errval_t vspace_copy_on_write(struct vspace *vs, genvaddr_t src, genvaddr_t *ret
         err = LIB_ERR_VSPACE_NO_REGION;
     } else if (vs->regions[i].object != VSPACE_ANON || (vs->regions[i].flags & VSPACE_KEEP)) {
         err = LIB_ERR_VSPACE_NOT_ANON;
-    } else if (vs->count == VSPACE_MAX_REGIONS) {
-        err = LIB_ERR_VSPACE_TOO_MANY_REGIONS;
+    } else {
+        err = region_reserve(vs, 1);
     }
     struct vspace_region copy;
     if (err_is_ok(err)) {
@@ -91,7 +91,8 @@ errval_t vspace_copy_on_write(struct vspace *vs, genvaddr_t src, genvaddr_t *ret
     if (copy.cow_group == 0) {
         copy.cow_group = vs->regions[i].cow_group = vs->next_cow_group++;
     }
-    region_insert(vs, &copy); /* there was room */
+    copy.object_id = vs->next_object++;
+    region_insert(vs, &copy); /* into the room reserved */
     *ret = copy.base;
     return SYS_ERR_OK;
 }

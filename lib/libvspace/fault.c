@@ -114,10 +114,10 @@ static errval_t resolve(struct vspace *vs, genvaddr_t vaddr, unsigned kind)
     errval_t err = pmap_lookup(vs->pmap, page, &m);
     if (err_is_ok(err)) {
         err = resolve_mapped(vs, r, page, &m, kind);
-    } else if (r->object == VSPACE_ANON) {
+    } else if (r->object == VSPACE_ANON && !(r->flags & VSPACE_KEEP)) {
         err = zero_fill(vs, r, page);
     } else {
-        return LIB_ERR_VSPACE_NOT_BACKED; /* unmapped behind vspace's back */
+        return LIB_ERR_VSPACE_NOT_BACKED; /* unmapped behind vspace's back, or a kept page */
     }
     return err_is_fail(err) ? err_push(err, LIB_ERR_VSPACE_FILL) : err;
 }

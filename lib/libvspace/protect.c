@@ -14,19 +14,53 @@ static bool covered(const struct vspace *vs, genvaddr_t vaddr, genvaddr_t end)
     return true;
 }
 
-/* Pages of copy-on-write regions still shared go back to no write. */
-static errval_t restrict_shared(struct vspace *vs, genvaddr_t vaddr, genvaddr_t end)
+/* Do the frames of the caller's frame regions in the range allow rights? Checked before
+   anything changes, so that a refusal leaves everything as it was. */
+static errval_t frames_allow(const struct vspace *vs, genvaddr_t vaddr, genvaddr_t end,
+                             vregion_flags_t rights)
 {
-    for (genvaddr_t page = vaddr; page < end; page += BASE_PAGE_BYTES) {
-        const struct vspace_region *r = &vs->regions[region_index(vs, page)];
-        genvaddr_t peer;
-        if (r->cow_group != 0 && cow_peer_mapping(vs, r, page, &peer) != NULL) {
-            errval_t err = pmap_modify_flags(vs->pmap, page, BASE_PAGE_BYTES,
-                                             r->rights & ~VREGION_FLAGS_WRITE);
-            if (err_is_fail(err)) {
-                return err;
-            }
+    for (long i = region_index(vs, vaddr); i >= 0 && (size_t)i < vs->count; i++) {
+        const struct vspace_region *r = &vs->regions[i];
+        if (r->base >= end) {
+            break;
         }
+        struct cap_identity id;
+        if (r->object != VSPACE_FRAME) {
+            continue; /* vspace's own frames have every right */
+        }
+        errval_t err = cap_identify(r->frame, &id);
+        if (err_is_fail(err)) {
+            return err;
+        }
+        if (((rights & VREGION_FLAGS_WRITE) && !(id.rights & CAPRIGHTS_WRITE)) ||
+            ((rights & VREGION_FLAGS_EXECUTE) && !(id.rights & CAPRIGHTS_EXECUTE))) {
+            return SYS_ERR_VM_RIGHTS_EXCEED;
+        }
+    }
+    return SYS_ERR_OK;
+}
+
+/* 1 if a region holds addr other than at its start: protect splits it there. */
+static size_t splits_needed(const struct vspace *vs, genvaddr_t addr)
+{
+    long i = region_index(vs, addr);
+    return i >= 0 && vs->regions[i].base != addr;
+}
+
+/* Each piece's mapped pages get the rights, a piece of a copy-on-write group without write
+   (its next write copies or upgrades): a shared page is never writable, whatever fails. The
+   piece's rights change only once its pages have: a failure leaves no page allowing more than
+   its region says. */
+static errval_t apply(struct vspace *vs, size_t first, genvaddr_t end, vregion_flags_t rights)
+{
+    for (size_t i = first; i < vs->count && vs->regions[i].base < end; i++) {
+        struct vspace_region *r = &vs->regions[i];
+        vregion_flags_t mapped = r->cow_group != 0 ? rights & ~VREGION_FLAGS_WRITE : rights;
+        errval_t err = pmap_modify_flags(vs->pmap, r->base, r->bytes, mapped);
+        if (err_is_fail(err)) {
+            return err;
+        }
+        r->rights = rights;
     }
     return SYS_ERR_OK;
 }
@@ -44,22 +78,18 @@ static errval_t protect(struct vspace *vs, genvaddr_t vaddr, gensize_t bytes,
     if (!covered(vs, vaddr, end)) {
         return LIB_ERR_VSPACE_NOT_COVERED;
     }
-    if (vs->count + region_splits_needed(vs, vaddr, end) > VSPACE_MAX_REGIONS) {
-        return LIB_ERR_VSPACE_TOO_MANY_REGIONS;
+    errval_t err = frames_allow(vs, vaddr, end, rights);
+    if (err_is_ok(err)) {
+        err = region_reserve(vs, splits_needed(vs, vaddr) + splits_needed(vs, end));
     }
-    /* The pmap checks the frames' rights over the whole range before it changes anything. */
-    errval_t err = pmap_modify_flags(vs->pmap, vaddr, bytes, rights);
     if (err_is_fail(err)) {
         return err;
     }
-    region_split_at(vs, vaddr); /* room was checked */
+    region_split_at(vs, vaddr);
     region_split_at(vs, end);
-    size_t first = (size_t)region_index(vs, vaddr), last = first;
-    for (; last < vs->count && vs->regions[last].base < end; last++) {
-        vs->regions[last].rights = rights;
-    }
-    err = (rights & VREGION_FLAGS_WRITE) ? restrict_shared(vs, vaddr, end) : SYS_ERR_OK;
-    region_coalesce(vs, first, last - 1);
+    size_t first = (size_t)region_index(vs, vaddr), last = (size_t)region_index(vs, end - 1);
+    err = apply(vs, first, end, rights);
+    region_coalesce(vs, first, last);
     return err;
 }
 

@@ -1,6 +1,7 @@
 /* The region table: a sorted array searched by bisection, split and joined in place. */
 #include "vspace_internal.h"
 #include <string.h>
+#include <vspace_platform.h>
 
 long region_index(const struct vspace *vs, genvaddr_t vaddr)
 {
@@ -41,16 +42,73 @@ bool region_overlaps(const struct vspace *vs, genvaddr_t vaddr, gensize_t bytes)
     return i < vs->count && vs->regions[i].base < vaddr + bytes;
 }
 
-errval_t region_insert(struct vspace *vs, const struct vspace_region *r)
+long region_first_overlap(const struct vspace *vs, genvaddr_t vaddr, gensize_t bytes)
 {
-    if (vs->count == VSPACE_MAX_REGIONS) {
-        return LIB_ERR_VSPACE_TOO_MANY_REGIONS;
-    }
+    size_t i = first_above(vs, vaddr);
+    return i < vs->count && vs->regions[i].base < vaddr + bytes ? (long)i : -1;
+}
+
+void region_insert(struct vspace *vs, const struct vspace_region *r)
+{
     size_t i = first_above(vs, r->base);
     memmove(&vs->regions[i + 1], &vs->regions[i], (vs->count - i) * sizeof(*r));
     vs->regions[i] = *r;
     vs->count++;
+}
+
+/* Maps a pinned table of bytes (a multiple of the page size) and moves the regions there. */
+static errval_t table_move(struct vspace *vs, gensize_t bytes)
+{
+    struct capref frame;
+    genvaddr_t va;
+    errval_t err = frame_alloc(&frame, bytes, NULL);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    err = choose_region_addr(vs, bytes, &va);
+    if (err_is_ok(err)) {
+        err = pmap_map(vs->pmap, va, frame, 0, bytes, VREGION_FLAGS_READ_WRITE);
+    }
+    if (err_is_fail(err)) {
+        frame_free(frame);
+        return err;
+    }
+    struct vspace_region *table = vspace_platform_pointer(vs->pmap, va, bytes);
+    memcpy(table, vs->regions, vs->count * sizeof(*table));
+    region_table_free(vs); /* the old one, if pinned: an unmap of what we mapped */
+    vs->regions = table;
+    vs->capacity = bytes / sizeof(*table);
+    vs->table_frame = frame;
+    vs->table_vaddr = va;
     return SYS_ERR_OK;
+}
+
+errval_t region_reserve(struct vspace *vs, size_t more)
+{
+    if (vs->count + more > vs->max_regions) {
+        return LIB_ERR_VSPACE_TOO_MANY_REGIONS;
+    }
+    if (vs->count + more <= vs->capacity) {
+        return SYS_ERR_OK;
+    }
+    size_t want = vs->capacity * 2 > vs->count + more ? vs->capacity * 2 : vs->count + more;
+    gensize_t bytes = (want * sizeof(struct vspace_region) + BASE_PAGE_BYTES - 1) &
+                      ~(gensize_t)(BASE_PAGE_BYTES - 1);
+    return table_move(vs, bytes);
+}
+
+errval_t region_table_free(struct vspace *vs)
+{
+    if (vs->regions == vs->inline_regions) {
+        return SYS_ERR_OK;
+    }
+    gensize_t bytes = vs->capacity * sizeof(struct vspace_region);
+    bytes = (bytes + BASE_PAGE_BYTES - 1) & ~(gensize_t)(BASE_PAGE_BYTES - 1);
+    errval_t err = pmap_unmap(vs->pmap, vs->table_vaddr, bytes);
+    if (err_is_ok(err)) {
+        err = frame_free(vs->table_frame);
+    }
+    return err;
 }
 
 void region_remove(struct vspace *vs, size_t index)
@@ -60,11 +118,11 @@ void region_remove(struct vspace *vs, size_t index)
     vs->count--;
 }
 
-errval_t region_split_at(struct vspace *vs, genvaddr_t vaddr)
+void region_split_at(struct vspace *vs, genvaddr_t vaddr)
 {
     long i = region_index(vs, vaddr);
     if (i < 0 || vs->regions[i].base == vaddr) {
-        return SYS_ERR_OK;
+        return;
     }
     struct vspace_region upper = vs->regions[i];
     gensize_t below = vaddr - upper.base;
@@ -72,28 +130,15 @@ errval_t region_split_at(struct vspace *vs, genvaddr_t vaddr)
     upper.bytes -= below;
     upper.frame_offset += below;
     upper.object_offset += below;
-    if (vs->count == VSPACE_MAX_REGIONS) {
-        return LIB_ERR_VSPACE_TOO_MANY_REGIONS;
-    }
     vs->regions[i].bytes = below;
-    return region_insert(vs, &upper);
-}
-
-size_t region_splits_needed(const struct vspace *vs, genvaddr_t vaddr, genvaddr_t end)
-{
-    size_t n = 0;
-    long i = region_index(vs, vaddr);
-    n += i >= 0 && vs->regions[i].base != vaddr;
-    i = region_index(vs, end);
-    n += i >= 0 && vs->regions[i].base != end;
-    return n;
+    region_insert(vs, &upper);
 }
 
 /* Does b continue a, the same object with the same attributes? */
 static bool region_continues(const struct vspace_region *a, const struct vspace_region *b)
 {
     gensize_t step = a->bytes;
-    return a->base + step == b->base && a->object == b->object && a->flags == b->flags &&
+    return a->base + step == b->base && a->object_id == b->object_id && a->flags == b->flags &&
            a->rights == b->rights && a->cow_group == b->cow_group &&
            a->object_offset + step == b->object_offset &&
            ((a->object != VSPACE_FRAME && a->object != VSPACE_PINNED) ||

@@ -10,9 +10,10 @@ errval_t vspace_map_stack(struct vspace *vs, gensize_t bytes, enum vspace_object
         err = LIB_ERR_VSPACE_NOT_ANON;
     } else if (bytes == 0 || bytes % BASE_PAGE_BYTES != 0) {
         err = LIB_ERR_VSPACE_NOT_ALIGNED;
-    } else if (vs->count + 2 > VSPACE_MAX_REGIONS) {
-        err = LIB_ERR_VSPACE_TOO_MANY_REGIONS;
     } else {
+        err = region_reserve(vs, 2);
+    }
+    if (err_is_ok(err)) {
         err = choose_region_addr(vs, BASE_PAGE_BYTES + bytes, &base);
     }
     if (err_is_fail(err)) {
@@ -36,9 +37,8 @@ errval_t vspace_map_stack(struct vspace *vs, gensize_t bytes, enum vspace_object
 
 errval_t vspace_adopt_stack(struct vspace *vs, genvaddr_t base, genvaddr_t top)
 {
-    errval_t err = vspace_map_anon_at(vs, base, top - base, VREGION_FLAGS_READ_WRITE);
+    errval_t err = vspace_map_kept(vs, base, top - base);
     if (err_is_ok(err)) {
-        vs->regions[region_index(vs, base)].flags |= VSPACE_KEEP;
         err = vspace_map_guard_at(vs, base - BASE_PAGE_BYTES, BASE_PAGE_BYTES, VSPACE_STACK_GUARD);
         if (err_is_fail(err)) {
             region_remove(vs, (size_t)region_index(vs, base));
@@ -51,7 +51,7 @@ errval_t vspace_destroy(struct vspace *vs)
 {
     for (size_t i = vs->count; i-- > 0;) {
         if (vs->regions[i].flags & VSPACE_KEEP) {
-            region_remove(vs, i); /* the pages stay: they were never vspace's */
+            region_remove(vs, i); /* the pages stay: they were never vspace's (never filled) */
             continue;
         }
         errval_t err = vspace_unmap(vs, vs->regions[i].base);
@@ -59,5 +59,10 @@ errval_t vspace_destroy(struct vspace *vs)
             return err;
         }
     }
-    return SYS_ERR_OK;
+    errval_t err = region_table_free(vs);
+    if (err_is_ok(err)) {
+        vs->regions = vs->inline_regions;
+        vs->capacity = VSPACE_INLINE_REGIONS;
+    }
+    return err;
 }

@@ -15,7 +15,7 @@ static errval_t release_anon(struct vspace *vs, const struct vspace_region *r)
         errval_t err = pmap_unmap(vs->pmap, page, BASE_PAGE_BYTES);
         if (err_is_ok(err) && !shared) {
             err = frame_free(m.frame);
-            vs->stats.frames_owned--;
+            vs->stats.frames_owned -= err_is_ok(err);
         }
         if (err_is_fail(err)) {
             return err;
@@ -47,7 +47,7 @@ static errval_t release(struct vspace *vs, const struct vspace_region *r)
         errval_t err = pmap_unmap(vs->pmap, r->base, r->bytes);
         if (err_is_ok(err) && !frame_held_elsewhere(vs, r)) {
             err = frame_free(r->frame);
-            vs->stats.frames_owned--;
+            vs->stats.frames_owned -= err_is_ok(err);
         }
         return err;
     }

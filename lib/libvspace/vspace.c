@@ -6,7 +6,11 @@ errval_t vspace_init(struct vspace *vs, struct pmap *pmap)
 {
     memset(vs, 0, sizeof(*vs));
     vs->pmap = pmap;
+    vs->regions = vs->inline_regions;
+    vs->capacity = VSPACE_INLINE_REGIONS;
+    vs->max_regions = VSPACE_MAX_REGIONS;
     vs->next_cow_group = 1;
+    vs->next_object = 1;
     return SYS_ERR_OK;
 }
 
@@ -22,20 +26,39 @@ bool vspace_range_aligned(genvaddr_t vaddr, gensize_t bytes)
            vaddr + bytes > vaddr;
 }
 
-/* A free range no region holds and the pmap has not mapped: the pmap's next fit, passed on
-   while it falls on a region (each try moves its search past the last range). */
+/* A free range no region holds and the pmap has not mapped: the pmap's next fit, its search
+   moved past each region it falls on (a region passes at most once before and once after the
+   search wraps around). */
 errval_t choose_region_addr(struct vspace *vs, gensize_t bytes, genvaddr_t *ret)
 {
-    for (size_t tries = 0; tries <= vs->count + 1; tries++) {
+    for (size_t tries = 0; tries <= 2 * vs->count + 2; tries++) {
         errval_t err = pmap_determine_addr(vs->pmap, bytes, BASE_PAGE_BYTES, ret);
         if (err_is_fail(err)) {
             return err;
         }
-        if (!region_overlaps(vs, *ret, bytes)) {
+        long i = region_first_overlap(vs, *ret, bytes);
+        if (i < 0) {
             return SYS_ERR_OK;
         }
+        pmap_set_search_start(vs->pmap, vs->regions[i].base + vs->regions[i].bytes);
     }
     return LIB_ERR_PMAP_NO_VIRTUAL_SPACE;
+}
+
+/* May r's range hold it? Anonymous memory and guards need addresses the pmap could map and
+   has not (a guard below the pmap's range, beside the stack, only needs no region there). */
+static errval_t range_is_free(struct vspace *vs, const struct vspace_region *r)
+{
+    if (region_overlaps(vs, r->base, r->bytes)) {
+        return LIB_ERR_VSPACE_OVERLAP;
+    }
+    if (r->flags & VSPACE_KEEP) {
+        return SYS_ERR_OK; /* adopted: its pages are mapped already */
+    }
+    if (r->object == VSPACE_ANON || (r->object == VSPACE_GUARD && r->base >= vs->pmap->vaddr_min)) {
+        return pmap_check_free(vs->pmap, r->base, r->bytes);
+    }
+    return SYS_ERR_OK; /* a frame or pinned region: its pmap_map checks */
 }
 
 /* Checks and records r; maps what its object maps now. */
@@ -47,19 +70,19 @@ static errval_t add_region(struct vspace *vs, struct vspace_region *r)
     if (r->object != VSPACE_GUARD && !vspace_rights_valid(r->rights)) {
         return LIB_ERR_VSPACE_RIGHTS_INVALID;
     }
-    if (region_overlaps(vs, r->base, r->bytes)) {
-        return LIB_ERR_VSPACE_OVERLAP;
+    errval_t err = range_is_free(vs, r);
+    if (err_is_ok(err)) {
+        err = region_reserve(vs, 1);
     }
-    if (vs->count == VSPACE_MAX_REGIONS) {
-        return LIB_ERR_VSPACE_TOO_MANY_REGIONS;
+    if (err_is_ok(err) && (r->object == VSPACE_FRAME || r->object == VSPACE_PINNED)) {
+        err = pmap_map(vs->pmap, r->base, r->frame, r->frame_offset, r->bytes, r->rights);
     }
-    if (r->object == VSPACE_FRAME || r->object == VSPACE_PINNED) {
-        errval_t err = pmap_map(vs->pmap, r->base, r->frame, r->frame_offset, r->bytes, r->rights);
-        if (err_is_fail(err)) {
-            return err;
-        }
+    if (err_is_fail(err)) {
+        return err;
     }
-    return region_insert(vs, r); /* cannot fail: there was room */
+    r->object_id = vs->next_object++;
+    region_insert(vs, r);
+    return SYS_ERR_OK;
 }
 
 /* add_region at an address of the caller's, or one chosen when choose is set. */
@@ -93,6 +116,16 @@ errval_t vspace_map_anon_at(struct vspace *vs, genvaddr_t vaddr, gensize_t bytes
 {
     struct vspace_region r = {
         .base = vaddr, .bytes = bytes, .object = VSPACE_ANON, .rights = rights};
+    return place_region(vs, &r, false, NULL);
+}
+
+errval_t vspace_map_kept(struct vspace *vs, genvaddr_t vaddr, gensize_t bytes)
+{
+    struct vspace_region r = {.base = vaddr,
+                              .bytes = bytes,
+                              .object = VSPACE_ANON,
+                              .flags = VSPACE_KEEP,
+                              .rights = VREGION_FLAGS_READ_WRITE};
     return place_region(vs, &r, false, NULL);
 }
 

@@ -289,14 +289,19 @@ START_TEST(bad_input_is_refused_named_with_nothing_changed)
 }
 END_TEST
 
-/* A full table: new regions and splits are refused whole. */
+/* A full table (its limit lowered: the table first grows out of struct vspace into pinned
+   memory): new regions, splits and copies are refused whole; a protect needing no split is not. */
 START_TEST(a_full_region_table_refuses_maps_and_splits_whole)
 {
     genvaddr_t first, ret;
+    test_vs.max_regions = 2 * VSPACE_INLINE_REGIONS + 3;
     ck_assert_ok(vspace_map_anon(&test_vs, 4 * VPAGE, VS_RW, &first));
-    while (stats().regions < VSPACE_MAX_REGIONS) {
+    while (stats().regions < test_vs.max_regions) {
         ck_assert_ok(vspace_map_guard(&test_vs, VPAGE, &ret));
     }
+    ck_assert_uint_gt(test_vs.capacity, VSPACE_INLINE_REGIONS); /* it grew */
+    struct resource_counts before;
+    resource_counts_take(&before);
     ck_assert_chain(vspace_map_anon(&test_vs, VPAGE, VS_RW, &ret), LIB_ERR_VSPACE_MAP,
                     LIB_ERR_VSPACE_TOO_MANY_REGIONS);
     ck_assert_chain(vspace_protect(&test_vs, first + VPAGE, VPAGE, VS_R), LIB_ERR_VSPACE_PROTECT,
@@ -305,11 +310,15 @@ START_TEST(a_full_region_table_refuses_maps_and_splits_whole)
                     LIB_ERR_VSPACE_TOO_MANY_REGIONS);
     ck_assert_ok(vspace_protect(&test_vs, first, 4 * VPAGE, VS_R)); /* no split: allowed */
     ck_assert_uint_eq(vspace_region_of(&test_vs, first + VPAGE)->rights, VS_R);
+    struct resource_counts after;
+    resource_counts_take(&after);
+    ck_assert_uint_eq(after.slots_used, before.slots_used);
+    ck_assert_uint_eq(stats().regions, test_vs.max_regions);
     vspace_assert_no_leaks();
 }
 END_TEST
 
-/* Addresses vspace chooses never fall on a region, even after the pmap's search wraps. */
+/* Addresses vspace chooses never fall on a region the pmap does not know of. */
 START_TEST(chosen_addresses_avoid_regions_nothing_is_mapped_in)
 {
     genvaddr_t a, b;

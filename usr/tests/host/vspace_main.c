@@ -9,8 +9,7 @@ int main(void)
            (unsigned long long)host_machine_default_seed());
     SRunner *runner = srunner_create(vspace_suite());
     srunner_add_suite(runner, vspace_model_suite());
-    Suite *vspace_review_suite(void);
-    srunner_add_suite(runner, vspace_review_suite());
+    srunner_add_suite(runner, vspace_edges_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

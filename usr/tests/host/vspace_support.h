@@ -34,5 +34,6 @@ void vspace_assert_no_leaks(void);
 
 Suite *vspace_suite(void);
 Suite *vspace_model_suite(void);
+Suite *vspace_edges_suite(void);
 
 #endif

@@ -164,6 +164,17 @@ errval_t pmap_lookup(struct pmap *pmap, genvaddr_t vaddr, struct pmap_mapping_in
 errval_t pmap_determine_addr(struct pmap *pmap, gensize_t bytes, gensize_t alignment_bytes,
                              genvaddr_t *ret);
 
+/*
+ * Could [vaddr, vaddr + bytes) be mapped now: in the pmap's range, outside the metadata window
+ * and its growth, nothing mapped? Errors: LIB_ERR_PMAP_SIZE_INVALID, _NOT_ALIGNED,
+ * _ADDR_OUT_OF_RANGE, _ADDR_RESERVED, _EXISTING_MAPPING.
+ */
+errval_t pmap_check_free(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes);
+
+/* The next pmap_determine_addr searches on from vaddr: a caller that keeps ranges of its own
+   unmapped (libvspace's lazy regions) passes the search over them. */
+void pmap_set_search_start(struct pmap *pmap, genvaddr_t vaddr);
+
 void pmap_get_stats(const struct pmap *pmap, struct pmap_stats *ret);
 
 /* Prints the shadow tree, one line per run (address range, level, slots, pages, flags). */

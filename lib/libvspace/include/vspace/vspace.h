@@ -16,7 +16,9 @@ enum vspace_object {
 #define VSPACE_STACK_GUARD 0x1u /* a guard below a stack: touching it is a stack overflow */
 #define VSPACE_KEEP 0x2u        /* pages mapped before vspace knew them (the image's stack) */
 
-#define VSPACE_MAX_REGIONS 128
+/* The region table starts inside struct vspace and grows into pinned memory, up to the limit. */
+#define VSPACE_INLINE_REGIONS 32
+#define VSPACE_MAX_REGIONS (64 * 1024)
 
 struct vspace_region {
     genvaddr_t base;
@@ -26,6 +28,7 @@ struct vspace_region {
     vregion_flags_t rights; /* what accesses may do now (VREGION_FLAGS_*) */
     struct capref frame;    /* VSPACE_FRAME, VSPACE_PINNED: the frame, from frame_offset on */
     gensize_t frame_offset;
+    unsigned object_id; /* the map or copy that made it: only its own pieces join again */
     /* Regions of one copy-on-write group hold one object: pages at equal object offsets may
        share a frame, mapped without write until one side writes. 0: no group. */
     unsigned cow_group;
@@ -43,14 +46,19 @@ struct vspace_stats {
 };
 
 /*
- * The regions live in this structure, never in memory that can fault: the fault handler
- * reads them. Addresses inside a region are vspace's: map there only through it.
+ * The regions live in this structure, then in pinned memory vspace maps for them: never in
+ * memory that can fault, since the fault handler reads them. Addresses inside a region are
+ * vspace's: map there only through it.
  */
 struct vspace {
     struct pmap *pmap;
-    struct vspace_region regions[VSPACE_MAX_REGIONS]; /* sorted by base, not overlapping */
-    size_t count;
-    unsigned next_cow_group;
+    struct vspace_region *regions; /* sorted by base, not overlapping */
+    size_t count, capacity;
+    size_t max_regions; /* VSPACE_MAX_REGIONS unless lowered after vspace_init */
+    struct vspace_region inline_regions[VSPACE_INLINE_REGIONS];
+    struct capref table_frame; /* the pinned table, once the inline one is outgrown */
+    genvaddr_t table_vaddr;
+    unsigned next_cow_group, next_object;
     struct vspace_stats stats;
     errval_t last_error; /* of the last fault it could not resolve */
     /* A fault whose access the region's rights refuse (a write barrier's trap); true:
