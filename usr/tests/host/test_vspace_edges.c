@@ -182,6 +182,43 @@ START_TEST(execute_faults_need_the_execute_right)
 }
 END_TEST
 
+/* A first touch whose frame comes but whose page table cannot (one free page of RAM): the map
+   fails and the frame goes back; nothing is held. */
+START_TEST(a_fill_whose_map_fails_gives_its_frame_back)
+{
+    genvaddr_t a, far;
+    struct capref spare, hoard[64];
+    ck_assert_ok(vspace_map_anon(&test_vs, VPAGE, VS_RW, &a));
+    far = (a + (64ull << 20)) & ~(genvaddr_t)((4ull << 20) - 1); /* no page table there yet */
+    ck_assert_ok(vspace_map_anon_at(&test_vs, far, VPAGE, VS_RW));
+    ck_assert_ok(frame_alloc(&spare, VPAGE, NULL));
+    size_t n = 0;
+    for (gensize_t chunk = 16ull << 20; chunk >= VPAGE && n < 64;) {
+        if (err_is_fail(frame_alloc(&hoard[n], chunk, NULL))) {
+            chunk /= 2;
+        } else {
+            n++;
+        }
+    }
+    ck_assert_ok(frame_free(spare)); /* one page of RAM: the frame's, none for a table */
+    struct resource_counts before, after;
+    resource_counts_take(&before);
+    errval_t err = vspace_handle_fault(&test_vs, far + 4, FAULT_WRITE);
+    ck_assert_err(err, LIB_ERR_VSPACE_FILL);
+    ck_assert_err(err_pop(err), LIB_ERR_PMAP_MAP);
+    resource_counts_take(&after);
+    ck_assert_uint_eq(after.ram_free, before.ram_free);
+    ck_assert_uint_eq(after.slots_used, before.slots_used);
+    ck_assert_uint_eq(after.caps_live, before.caps_live);
+    ck_assert_uint_eq(rstats().frames_owned, 0);
+    for (size_t i = 0; i < n; i++) {
+        ck_assert_ok(frame_free(hoard[i]));
+    }
+    ck_assert_ok(vspace_handle_fault(&test_vs, far + 4, FAULT_WRITE));
+    vspace_assert_no_leaks();
+}
+END_TEST
+
 Suite *vspace_edges_suite(void)
 {
     Suite *s = suite_create("vspace edges");
@@ -194,5 +231,6 @@ Suite *vspace_edges_suite(void)
     tcase_add_test(tc, frames_filled_in_an_adopted_stack_are_not_leaked);
     tcase_add_test(tc, anon_at_over_the_pmap_metadata_window_is_refused);
     tcase_add_test(tc, execute_faults_need_the_execute_right);
+    tcase_add_test(tc, a_fill_whose_map_fails_gives_its_frame_back);
     return s;
 }
