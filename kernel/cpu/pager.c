@@ -69,8 +69,9 @@ errval_t pager_resume(struct dcb *dcb, uintptr_t flags)
 bool pager_take_fault(struct dcb *dcb, dispatcher_word_t kind, uint64_t vaddr, uint64_t ip)
 {
     struct dcb *pager = dcb->pager;
-    if (pager == NULL || pager == dcb) {
-        return false; /* a domain blocked on itself would never run again */
+    if (pager == NULL || pager == dcb || cte_is_empty(&pager->frame)) {
+        return false; /* blocked on itself it would never run again; the hosted init has no
+                         buffer */
     }
     errval_t err = endpoint_check_receiver(pager);
     if (err_no(err) == SYS_ERR_ENDPOINT_BUSY) {
