@@ -77,6 +77,9 @@ bool model_disp_dying(struct model *m, genpaddr_t base, uint32_t *held)
 
 uintptr_t model_type_word(const struct model *m, const struct mcap *c)
 {
+    if (c->type == ObjType_Endpoint) {
+        return c->badge;
+    }
     if (c->type != ObjType_Dispatcher) {
         return 0;
     }
