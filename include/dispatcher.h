@@ -43,6 +43,10 @@ struct dispatcher_shared {
     dispatcher_word_t fault_ip;    /* the faulting instruction */
     dispatcher_word_t fault_kind;  /* DISPATCHER_FAULT_* */
     dispatcher_word_t faults;      /* exceptions delivered so far */
+    /* Written by the kernel with every message (doc/domains.md): the badge of the Endpoint it
+       came through (0: none), and 1 for a fault message from the kernel, 0 for a SEND. */
+    dispatcher_word_t lmp_badge;
+    dispatcher_word_t lmp_fault;
 };
 
 /* fault_kind: the exception class, the access and whether nothing was mapped. */
@@ -72,6 +76,7 @@ enum dispatcher_state {
     DISPATCHER_STOPPED,  /* set up (or stopped): not scheduled */
     DISPATCHER_RUNNABLE, /* scheduled round-robin */
     DISPATCHER_WAITING,  /* runnable, but waiting for a message (SYSCALL_WAIT) */
+    DISPATCHER_BLOCKED,  /* runnable, but blocked on a fault its pager has not answered */
     DISPATCHER_EXITED,   /* ended by its exit system call (or its dispatcher was deleted) */
     DISPATCHER_FAULTED,  /* ended by a fault it could not handle */
 };
@@ -82,6 +87,13 @@ enum dispatcher_state {
 #define LMP_SEND_CAP_MOVE 0x2
 #define LMP_SEND_YIELD 0x4
 #define LMP_SEND_FLAGS (LMP_SEND_CAP_COPY | LMP_SEND_CAP_MOVE | LMP_SEND_YIELD)
+/* A fault message (lmp_fault set): the words the kernel sends a pager (doc/selfpaging.md). */
+#define PAGER_MSG_KIND 0  /* DISPATCHER_FAULT_* */
+#define PAGER_MSG_VADDR 1 /* the exact faulting address */
+#define PAGER_MSG_IP 2    /* the faulting instruction */
+#define PAGER_MSG_WORDS 3
+/* CMD_DISPATCHER_RESUME flags: 0 runs the faulting instruction again. */
+#define DISPATCHER_RESUME_DECLINE 0x1 /* the fault is not handled: the domain ends with it */
 #define DISPATCHER_STATE(word) ((enum dispatcher_state)((word)&0xff))
 #define DISPATCHER_STATUS(word) ((uint64_t)(word) >> 8)
 

@@ -79,7 +79,9 @@ enum invocation_cmd {
      * arguments are resolved through it).
      *   RETYPE(src, offset_bytes, type, obj_bytes, count, dest_cnode, dest_slot)
      *   COPY(dest_cnode, dest_slot, src)
-     *   MINT(dest_cnode, dest_slot, src, rights)
+     *   MINT(dest_cnode, dest_slot, src, rights, badge): badge 0 keeps the source's; an
+     *     unbadged Endpoint may be minted with a badge (32 bits) that the kernel then delivers
+     *     with every message sent through the copy; a badge never changes once set
      *   DELETE(target)
      *   REVOKE(target)
      */
@@ -144,6 +146,15 @@ enum invocation_cmd {
      * SYS_ERR_VM_ALREADY_MAPPED (dest holds a mapping).
      */
     CMD_FRAME_SPLIT_MAPPING,
+    /*
+     * Dispatcher (needs the write right; doc/selfpaging.md, "The external pager").
+     *   SET_FAULT_EP(ep): the Endpoint at ep (write right; 0: none) receives the domain's
+     *     faults, with its badge; the kernel keeps the pager and the badge, not the capability.
+     *   RESUME(flags): a domain blocked on a fault runs the faulting instruction again, or with
+     *     DISPATCHER_RESUME_DECLINE ends with the fault reported.
+     */
+    CMD_DISPATCHER_SET_FAULT_EP,
+    CMD_DISPATCHER_RESUME,
     CMD_NUM
 };
 

@@ -30,6 +30,24 @@ errval_t caps_copy(struct cte *dest, const struct cte *src, uint64_t rights)
     return SYS_ERR_OK;
 }
 
+errval_t caps_mint(struct cte *dest, const struct cte *src, uint64_t rights, uint64_t badge)
+{
+    if (badge != 0 && src->cap.type != ObjType_Endpoint) {
+        return SYS_ERR_BADGE_NOT_ENDPOINT;
+    }
+    if (badge > UINT32_MAX) {
+        return SYS_ERR_BADGE_TOO_WIDE;
+    }
+    if (badge != 0 && src->cap.badge != 0 && src->cap.badge != badge) {
+        return SYS_ERR_ENDPOINT_BADGED; /* a pager must be able to trust whose fault it is */
+    }
+    errval_t err = caps_copy(dest, src, rights);
+    if (err_is_ok(err) && badge != 0) {
+        dest->cap.badge = (uint32_t)badge;
+    }
+    return err;
+}
+
 void caps_hold(struct cte *held, const struct cte *src)
 {
     *held = (struct cte){.cap = src->cap};

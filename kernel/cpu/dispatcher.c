@@ -116,7 +116,7 @@ static errval_t dispatcher_run(struct dcb *dcb)
         return SYS_ERR_DISPATCHER_RUNNABLE;
     case DISPATCHER_STOPPED:
         dcb->state = DISPATCHER_RUNNABLE;
-        if (!dcb->waiting) {
+        if (!dcb->waiting && !dcb->fault_blocked) {
             sched_make_runnable(dcb);
         }
         return SYS_ERR_OK;
@@ -153,6 +153,10 @@ struct sysret dispatcher_invoke(const struct capability *caller, struct cte *dis
         err = dispatcher_setup(caller, dcb, args);
     } else if (cmd == CMD_DISPATCHER_RUN) {
         err = dispatcher_run(dcb);
+    } else if (cmd == CMD_DISPATCHER_SET_FAULT_EP) {
+        err = pager_set_fault_ep(caller, dcb, args[0]);
+    } else if (cmd == CMD_DISPATCHER_RESUME) {
+        err = pager_resume(dcb, args[0]);
     } else {
         err = dispatcher_stop(dcb);
     }
@@ -163,7 +167,9 @@ uintptr_t dispatcher_identify_word(const struct capability *dispatcher)
 {
     const struct dcb *dcb = dcb_of(dispatcher);
     enum dispatcher_state state = (enum dispatcher_state)dcb->state;
-    if (state == DISPATCHER_RUNNABLE && dcb->waiting) {
+    if (state == DISPATCHER_RUNNABLE && dcb->fault_blocked) {
+        state = DISPATCHER_BLOCKED;
+    } else if (state == DISPATCHER_RUNNABLE && dcb->waiting) {
         state = DISPATCHER_WAITING;
     }
     return (uintptr_t)state | (uintptr_t)(dcb->status << 8);
@@ -215,6 +221,7 @@ void dispatcher_end(struct dcb *dcb, enum dispatcher_state how, uint64_t status)
     sched_forget(dcb);
     dcb->state = (uint8_t)how;
     dcb->status = status;
+    pager_gone(dcb);
     struct cte *held = release_held(dcb);
     if (held != NULL) {
         caps_delete_array(held, DCB_HELD_COPIES);
@@ -233,5 +240,6 @@ void dispatcher_dying(struct dcb *dcb, struct cte **held)
     }
     dcb->state = DISPATCHER_EXITED;
     dcb->status = 0xff;
+    pager_gone(dcb);
     *held = release_held(dcb);
 }

@@ -2,8 +2,7 @@
 #include <cspace.h>
 #include <dispatch.h>
 
-/* The endpoint's receiver must be a domain that runs (or may again), with room for a message. */
-static errval_t check_receiver(const struct dcb *to)
+errval_t endpoint_check_receiver(const struct dcb *to)
 {
     if (to->state == DISPATCHER_NEW) {
         return SYS_ERR_ENDPOINT_NO_DOMAIN;
@@ -58,7 +57,7 @@ struct sysret endpoint_invoke_send(const struct capability *caller, struct cte *
                length > LMP_MSG_WORDS) {
         err = SYS_ERR_INVALID_ARGS;
     } else {
-        err = check_receiver(to);
+        err = endpoint_check_receiver(to);
     }
     if (err_is_ok(err) && with_cap) {
         err = find_transfer(caller, flags, args[1], to, &src, &dest);
@@ -66,22 +65,33 @@ struct sysret endpoint_invoke_send(const struct capability *caller, struct cte *
     if (err_is_fail(err)) {
         return (struct sysret){.error = err};
     }
-    struct dispatcher_shared *s = dcb_frame(to);
     if (with_cap) {
         caps_copy(dest, src, src->cap.rights);
         if (flags & LMP_SEND_CAP_MOVE) {
             caps_delete(src);
         }
     }
-    for (uint64_t i = 0; i < LMP_MSG_WORDS; i++) {
-        s->lmp_words[i] = i < length ? (dispatcher_word_t)args[3 + i] : 0;
-    }
-    s->lmp_length = (dispatcher_word_t)length;
-    s->lmp_has_cap = with_cap;
-    s->lmp_full = 1;
-    dispatcher_wake(to);
+    dcb_frame(to)->lmp_has_cap = with_cap;
+    endpoint_deliver(to, endpoint->cap.badge, false, &args[3], length);
     if ((flags & LMP_SEND_YIELD) && to != dcb_current && to->state == DISPATCHER_RUNNABLE) {
         sched_donate(to);
     }
     return (struct sysret){.error = SYS_ERR_OK};
+}
+
+void endpoint_deliver(struct dcb *to, uint32_t badge, bool fault, const uintptr_t *words,
+                      uint64_t length)
+{
+    struct dispatcher_shared *s = dcb_frame(to);
+    for (uint64_t i = 0; i < LMP_MSG_WORDS; i++) {
+        s->lmp_words[i] = i < length ? (dispatcher_word_t)words[i] : 0;
+    }
+    s->lmp_length = (dispatcher_word_t)length;
+    s->lmp_badge = badge;
+    s->lmp_fault = fault;
+    if (fault) {
+        s->lmp_has_cap = 0;
+    }
+    s->lmp_full = 1;
+    dispatcher_wake(to);
 }

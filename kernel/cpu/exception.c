@@ -1,4 +1,4 @@
-/* User exceptions delivered to the faulting domain's own handler (doc/selfpaging.md). */
+/* User exceptions: to the faulting domain's own handler, to its pager, or its end. */
 #include <context.h>
 #include <dispatch.h>
 #include <exception.h>
@@ -39,4 +39,21 @@ bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exce
     s->faults++;
     s->disabled = 1;
     return true;
+}
+
+/* The upcall while the domain can take it; else the pager; else the report and the end. */
+void exception_user(struct dcb *dcb, const struct fault_info *f, unsigned exception_class)
+{
+    if (dcb != NULL && !dcb->fault_final) {
+        if (exception_upcall(dcb, f, exception_class)) {
+            return; /* the entry frame now returns to the domain's handler */
+        }
+        if (pager_take_fault(dcb, fault_kind(f, exception_class), f->vaddr, f->ip)) {
+            sched_leave_kernel(); /* it is saved where it faulted; the pager runs */
+            return;
+        }
+    }
+    fault_report(f);
+    dispatcher_end(dcb, DISPATCHER_FAULTED, 0xff); /* init's end is the machine's */
+    sched_leave_kernel();                          /* the entry frame is the next domain's */
 }

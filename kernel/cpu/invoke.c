@@ -30,7 +30,9 @@ static struct sysret handle_identify(const struct capability *caller, struct cte
     return (struct sysret){
         .error = SYS_ERR_OK,
         .value = {cap->type, (uintptr_t)cap->base, (uintptr_t)cap->bytes, cap->rights,
-                  cap->type == ObjType_Dispatcher ? dispatcher_identify_word(cap) : 0},
+                  cap->type == ObjType_Dispatcher ? dispatcher_identify_word(cap)
+                  : cap->type == ObjType_Endpoint ? cap->badge
+                                                  : 0},
     };
 }
 
@@ -71,7 +73,7 @@ static struct sysret copy_or_mint(struct cte *root, const uintptr_t *args, bool 
         err = cspace_empty_slots(&dest_cnode->cap, args[1], 1, &dest);
     }
     if (err_is_ok(err)) {
-        err = caps_copy(dest, src, mint ? args[3] : src->cap.rights);
+        err = mint ? caps_mint(dest, src, args[3], args[4]) : caps_copy(dest, src, src->cap.rights);
     }
     return sysret_error(err);
 }
@@ -204,6 +206,18 @@ static struct sysret handle_dispatcher_run(const struct capability *caller, stru
     return handle_dispatcher(caller, dispatcher, args, CMD_DISPATCHER_RUN);
 }
 
+static struct sysret handle_dispatcher_set_fault_ep(const struct capability *caller,
+                                                    struct cte *dispatcher, const uintptr_t *args)
+{
+    return handle_dispatcher(caller, dispatcher, args, CMD_DISPATCHER_SET_FAULT_EP);
+}
+
+static struct sysret handle_dispatcher_resume(const struct capability *caller,
+                                              struct cte *dispatcher, const uintptr_t *args)
+{
+    return handle_dispatcher(caller, dispatcher, args, CMD_DISPATCHER_RESUME);
+}
+
 static struct sysret handle_dispatcher_stop(const struct capability *caller, struct cte *dispatcher,
                                             const uintptr_t *args)
 {
@@ -244,6 +258,8 @@ static const invocation_handler invocations[ObjType_Num][CMD_NUM] = {
             [CMD_DISPATCHER_SETUP] = handle_dispatcher_setup,
             [CMD_DISPATCHER_RUN] = handle_dispatcher_run,
             [CMD_DISPATCHER_STOP] = handle_dispatcher_stop,
+            [CMD_DISPATCHER_SET_FAULT_EP] = handle_dispatcher_set_fault_ep,
+            [CMD_DISPATCHER_RESUME] = handle_dispatcher_resume,
         },
     [ObjType_Endpoint] = {[CMD_ENDPOINT_SEND] = endpoint_invoke_send},
 };

@@ -79,6 +79,12 @@ void sched_donate(struct dcb *dcb)
         return; /* running already, or not in the queue */
     }
     sched_remove(dcb);
+    if (dcb_current != runnable_head) { /* the current domain left the queue: dcb goes first */
+        dcb->next_runnable = runnable_head;
+        runnable_head = dcb;
+        switch_pending = true;
+        return;
+    }
     struct dcb *head = runnable_head;
     dcb->next_runnable = head->next_runnable;
     head->next_runnable = dcb;

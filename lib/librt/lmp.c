@@ -29,6 +29,8 @@ bool lmp_try_recv_on(volatile struct dispatcher_shared *f, struct lmp_msg *msg)
         msg->words[i] = f->lmp_words[i];
     }
     msg->has_cap = f->lmp_has_cap != 0;
+    msg->badge = (uint32_t)f->lmp_badge;
+    msg->fault = f->lmp_fault != 0;
     f->lmp_full = 0; /* the buffer is free: the next message may come */
     return true;
 }

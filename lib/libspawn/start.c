@@ -80,3 +80,15 @@ errval_t spawn_stop_and_end(struct spawninfo *si)
     si->started = false;
     return err;
 }
+
+errval_t spawn_set_pager(struct spawninfo *si, struct capref ep)
+{
+    return si == NULL || !si->started ? LIB_ERR_SPAWN_NOT_LOADED
+                                      : dispatcher_set_fault_ep(si->disp, ep);
+}
+
+errval_t spawn_pager_resume(struct spawninfo *si, uintptr_t flags)
+{
+    return si == NULL || !si->started ? LIB_ERR_SPAWN_NOT_LOADED
+                                      : dispatcher_resume(si->disp, flags);
+}

@@ -110,15 +110,11 @@ void armv7_exception(struct armv7_frame *f, enum exception_kind kind)
         describe(f, kind, &info, regs);
         unsigned exception_class =
             kind == EXC_UNDEF ? DISPATCHER_FAULT_UNDEFINED : DISPATCHER_FAULT_PAGE;
-        if (info.user_mode && exception_upcall(dcb_current, &info, exception_class)) {
-            return; /* f now returns to the domain's handler */
-        }
-        fault_report(&info);
         if (info.user_mode) {
-            dispatcher_end(dcb_current, DISPATCHER_FAULTED, 0xff); /* init: the machine ends */
-            sched_leave_kernel();
+            exception_user(dcb_current, &info, exception_class);
             return;
         }
+        fault_report(&info);
     } else {
         printk("kernel: unexpected exception %d at 0x%x\n", (int)kind, (unsigned)f->pc);
     }

@@ -142,12 +142,7 @@ void x86_user_fault(struct x86_frame *f)
     struct fault_info info;
     struct fault_register regs[18];
     describe(f, &info, regs);
-    if (exception_upcall(dcb_current, &info, exception_class(f))) {
-        return; /* f now returns to the domain's handler */
-    }
-    fault_report(&info);
-    dispatcher_end(dcb_current, DISPATCHER_FAULTED, 0xff); /* init's end is the machine's */
-    sched_leave_kernel();                                  /* f is now the next domain's */
+    exception_user(dcb_current, &info, exception_class(f));
 }
 
 /*

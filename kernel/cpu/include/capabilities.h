@@ -12,6 +12,7 @@
 struct capability {
     uint8_t type; /* enum objtype */
     caprights_t rights;
+    uint32_t badge; /* an Endpoint's: delivered with every message sent through it (0: none) */
     genpaddr_t base;
     gensize_t bytes;
 };
@@ -102,6 +103,10 @@ void caps_hold(struct cte *held, const struct cte *src);
 
 /* Copies src into the empty slot dest with rights (a subset of src's rights). */
 errval_t caps_copy(struct cte *dest, const struct cte *src, uint64_t rights);
+
+/* caps_copy, and a badge (0: src's) for a copy of an unbadged Endpoint: SYS_ERR_BADGE_NOT_ENDPOINT,
+   _TOO_WIDE (over 32 bits) or SYS_ERR_ENDPOINT_BADGED (src has another one) first. */
+errval_t caps_mint(struct cte *dest, const struct cte *src, uint64_t rights, uint64_t badge);
 
 /* Empties the slot; the last copy of a CNode takes the CNode's contents with it. */
 errval_t caps_delete(struct cte *cte);

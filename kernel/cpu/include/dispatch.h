@@ -25,6 +25,10 @@ struct dcb {
     bool waiting;              /* off the queue until a message arrives (SYSCALL_WAIT) */
     bool held_released;        /* its three copies have been queued for deletion */
     bool is_init;              /* its end is the machine's */
+    bool fault_blocked;        /* off the queue until its pager resumes it (pager.c) */
+    bool fault_final;          /* its next exception ends it: declined, or its pager died */
+    uint32_t pager_badge;      /* the badge of the fault endpoint it was given */
+    struct dcb *pager;         /* whose buffer its faults go to (NULL: none), while it lives */
     char name[DISPATCHER_NAME_BYTES];
 };
 
@@ -81,6 +85,27 @@ struct sysret endpoint_invoke_send(const struct capability *caller, struct cte *
 /* The last Dispatcher capability of dcb is being deleted (cap_delete.c); *held: its copies to
    delete, or NULL. */
 void dispatcher_dying(struct dcb *dcb, struct cte **held);
+
+/* The external pager (pager.c): CMD_DISPATCHER_SET_FAULT_EP and _RESUME on dcb. */
+errval_t pager_set_fault_ep(const struct capability *caller, struct dcb *dcb, uintptr_t ep);
+errval_t pager_resume(struct dcb *dcb, uintptr_t flags);
+
+/* Delivers a fault of dcb (the current domain) to its pager and blocks it; while the pager's
+   buffer is full, dcb only gives up its turn and faults again when it next runs. False, with
+   nothing changed, if it has no pager that could ever take it (none, dead, not set up, itself). */
+bool pager_take_fault(struct dcb *dcb, dispatcher_word_t kind, uint64_t vaddr, uint64_t ip);
+
+/* dead ended or lost its last Dispatcher capability: the domains it paged have no pager now,
+   and one blocked on it runs its fault again, which ends it (fault_final). */
+void pager_gone(const struct dcb *dead);
+
+/* The receiver must be a domain that runs (or may again), with room for a message: else
+   SYS_ERR_ENDPOINT_NO_DOMAIN, _DEAD or _BUSY. */
+errval_t endpoint_check_receiver(const struct dcb *to);
+
+/* Puts a message into to's buffer (endpoint.c; the checks done) and wakes it. */
+void endpoint_deliver(struct dcb *to, uint32_t badge, bool fault, const uintptr_t *words,
+                      uint64_t length);
 
 /* The scheduler (sched.c); sched_reset forgets every domain (a hosted machine boots anew). */
 void sched_reset(void);

@@ -17,4 +17,12 @@ struct dcb;
  */
 bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exception_class);
 
+/*
+ * A user exception of dcb: its handler if it is enabled and has one (exception_upcall), else
+ * its pager if it has one that can take the fault now (blocked until the pager resumes it),
+ * else the standard report and its end (FAULTED); a domain whose pager declined or died ends
+ * at its next exception. Leaves the entry frame as the domain (or the next one) returns.
+ */
+void exception_user(struct dcb *dcb, const struct fault_info *f, unsigned exception_class);
+
 #endif

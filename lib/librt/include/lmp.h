@@ -3,6 +3,7 @@
 #define LIBRT_LMP_H
 
 #include <dispatcher.h>
+#include <errors/errno.h>
 #include <libcap/capref.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -10,8 +11,24 @@
 struct lmp_msg {
     size_t length; /* words in words[] */
     uintptr_t words[LMP_MSG_WORDS];
-    bool has_cap; /* a capability arrived in the slot lmp_set_recv_slot named */
+    bool has_cap;   /* a capability arrived in the slot lmp_set_recv_slot named */
+    uint32_t badge; /* the badge of the Endpoint it came through (0: none) */
+    bool fault;     /* the kernel's fault message (doc/selfpaging.md), not a domain's SEND */
 };
+
+/* A fault message's facts: whose (the fault endpoint's badge), where, what (DISPATCHER_FAULT_*). */
+struct pager_fault {
+    uint32_t badge;
+    uintptr_t vaddr;
+    uintptr_t ip;
+    unsigned kind;
+};
+
+/* Is m a fault message? Then f holds its facts. */
+bool pager_fault_of(const struct lmp_msg *m, struct pager_fault *f);
+
+/* Waits for the next message: true with f filled for a fault, false with m the other message. */
+bool pager_recv(struct lmp_msg *m, struct pager_fault *f);
 
 /* Names the empty slot the next capability sent to this domain goes into (NULL_CAP: none). */
 void lmp_set_recv_slot(struct capref slot);

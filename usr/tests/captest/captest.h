@@ -100,6 +100,7 @@ extern const struct captest captest_children[];
 extern const struct captest captest_children_isolation[];
 extern const struct captest captest_selfpaging[];
 extern const struct captest captest_vspace[];
+extern const struct captest captest_pager[];
 extern const struct captest captest_arch[];
 extern const struct captest captest_arch_device[];
 extern const struct captest captest_arch_small_tables[];

@@ -106,6 +106,7 @@ int main(void)
     run_table(captest_children_isolation, &tally);
     run_table(captest_selfpaging, &tally);
     run_table(captest_vspace, &tally);
+    run_table(captest_pager, &tally);
     printf("%d passed, %d failed, %d skipped\n", tally.passed, tally.failed, tally.skipped);
     return tally.failed == 0 ? 0 : 1;
 }

@@ -84,5 +84,6 @@ void assert_kernel_ok(void);
 Suite *dispatcher_suite(void);
 Suite *dispatch_suite(void);
 Suite *endpoint_suite(void);
+Suite *pager_suite(void);
 
 #endif

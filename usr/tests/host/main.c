@@ -39,6 +39,7 @@ int main(void)
     srunner_add_suite(runner, dispatcher_suite());
     srunner_add_suite(runner, dispatch_suite());
     srunner_add_suite(runner, endpoint_suite());
+    srunner_add_suite(runner, pager_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);

@@ -273,6 +273,48 @@ START_TEST(endpoint_send_carries_a_capability_only_when_asked)
 }
 END_TEST
 
+/* ---- badges and fault endpoints ------------------------------------------------------------ */
+
+/* endpoint_badge: a badged copy in a new slot; refused, it keeps no slot. */
+START_TEST(endpoint_badge_mints_a_badged_copy_or_gives_the_slot_back)
+{
+    struct twin t;
+    twin_make(&t);
+    struct capref ep, badged, again;
+    ck_assert_ok(endpoint_create(t.disp, &ep));
+    ck_assert_ok(endpoint_badge(ep, CAPRIGHTS_READ_WRITE, 9, &badged));
+    struct cap_identity id = capref_identity(badged);
+    ck_assert_int_eq(id.type, ObjType_Endpoint);
+    ck_assert_uint_eq(id.type_word, 9);
+    ck_assert_uint_eq(id.rights, CAPRIGHTS_READ_WRITE);
+    struct counts before = counts_now();
+    ck_assert_chain(endpoint_badge(badged, CAPRIGHTS_READ_WRITE, 10, &again),
+                    LIB_ERR_ENDPOINT_BADGE, SYS_ERR_ENDPOINT_BADGED);
+    ck_assert_chain(endpoint_badge(t.frame, CAPRIGHTS_READ_WRITE, 10, &again),
+                    LIB_ERR_ENDPOINT_BADGE, SYS_ERR_BADGE_NOT_ENDPOINT);
+    ck_assert_counts(before);
+}
+END_TEST
+
+/* dispatcher_set_fault_ep (NULL_CAP clears) and dispatcher_resume, refusals under their codes. */
+START_TEST(fault_endpoint_wrappers_pass_the_kernels_answer)
+{
+    struct twin t;
+    twin_make(&t);
+    struct capref ep;
+    ck_assert_ok(endpoint_create(t.disp, &ep));
+    ck_assert_chain(dispatcher_set_fault_ep(t.disp, ep), LIB_ERR_DISPATCHER_FAULT_EP,
+                    SYS_ERR_DISPATCHER_NOT_SET_UP);
+    ck_assert_ok(twin_setup(&t));
+    ck_assert_chain(dispatcher_set_fault_ep(t.disp, t.frame), LIB_ERR_DISPATCHER_FAULT_EP,
+                    SYS_ERR_FAULT_EP_NOT_ENDPOINT);
+    ck_assert_ok(dispatcher_set_fault_ep(t.disp, ep));
+    ck_assert_ok(dispatcher_set_fault_ep(t.disp, NULL_CAP));
+    ck_assert_chain(dispatcher_resume(t.disp, 0), LIB_ERR_DISPATCHER_RESUME,
+                    SYS_ERR_DISPATCHER_NOT_BLOCKED);
+}
+END_TEST
+
 Suite *libcap_dispatcher_suite(void)
 {
     Suite *s = suite_create("libcap dispatchers and endpoints");
@@ -288,6 +330,8 @@ Suite *libcap_dispatcher_suite(void)
     tcase_add_test(tc, endpoint_create_is_refused_when_the_endpoint_exists);
     tcase_add_test(tc, endpoint_send_delivers_up_to_four_words);
     tcase_add_test(tc, endpoint_send_carries_a_capability_only_when_asked);
+    tcase_add_test(tc, endpoint_badge_mints_a_badged_copy_or_gives_the_slot_back);
+    tcase_add_test(tc, fault_endpoint_wrappers_pass_the_kernels_answer);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -374,6 +374,23 @@ START_TEST(a_started_child_is_runnable_with_init_s_task_slots)
 }
 END_TEST
 
+/* The pager helpers work on a started child only, and pass the dispatcher's answer on. */
+START_TEST(a_pager_is_set_on_a_started_child)
+{
+    struct capref ep = own_endpoint();
+    ck_assert_ok(spawn_load(&si, &test_pmap, "child", NULL));
+    ck_assert_err(spawn_set_pager(&si, ep), LIB_ERR_SPAWN_NOT_LOADED);
+    ck_assert_err(spawn_pager_resume(&si, 0), LIB_ERR_SPAWN_NOT_LOADED);
+    ck_assert_ok(spawn_start(&si, ep));
+    ck_assert_ok(spawn_set_pager(&si, ep));
+    ck_assert_chain(spawn_pager_resume(&si, 0), LIB_ERR_DISPATCHER_RESUME,
+                    SYS_ERR_DISPATCHER_NOT_BLOCKED);
+    ck_assert_ok(spawn_set_pager(&si, NULL_CAP));
+    ck_assert_ok(spawn_free(&si));
+    ck_assert_err(spawn_set_pager(&si, ep), LIB_ERR_SPAWN_NOT_LOADED);
+}
+END_TEST
+
 /* A start that fails leaves the child loaded and not started: a second start succeeds. */
 START_TEST(a_failed_start_leaves_the_child_loaded)
 {
@@ -690,6 +707,7 @@ Suite *spawn_load_suite(void)
     tcase_add_test(tc, the_child_cspace_has_inits_layout);
     tcase_add_test(tc, spawning_and_freeing_again_and_again_gives_everything_back);
     tcase_add_test(tc, a_started_child_is_runnable_with_init_s_task_slots);
+    tcase_add_test(tc, a_pager_is_set_on_a_started_child);
     tcase_add_test(tc, a_failed_start_leaves_the_child_loaded);
     tcase_add_test(tc, failed_loads_name_their_cause_and_leave_nothing);
     tcase_add_test(tc, running_out_of_l1_slots_at_each_cnode_leaves_nothing);

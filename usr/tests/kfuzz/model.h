@@ -37,6 +37,7 @@ struct mcap {
     struct mloc loc;
     uint8_t type;
     uint8_t rights;
+    uint32_t badge; /* an Endpoint's (0: none) */
     genpaddr_t base;
     gensize_t bytes;
     /* the mapping this copy installed: map_count entries from map_slot of the table at map_table */

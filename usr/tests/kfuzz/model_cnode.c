@@ -138,6 +138,19 @@ errval_t model_retype(struct model *m, const struct mcap *root, const uintptr_t 
 }
 
 /* COPY(dest_cnode, dest_slot, src) and MINT(dest_cnode, dest_slot, src, rights). */
+/* Mint's badge: on an unbadged Endpoint only, 32 bits, never another one. */
+static errval_t mint_badge_refusal(const struct mcap *src, uint64_t badge)
+{
+    if (badge != 0 && src->type != ObjType_Endpoint) {
+        return SYS_ERR_BADGE_NOT_ENDPOINT;
+    }
+    if (badge > UINT32_MAX) {
+        return SYS_ERR_BADGE_TOO_WIDE;
+    }
+    return badge != 0 && src->badge != 0 && src->badge != badge ? SYS_ERR_ENDPOINT_BADGED
+                                                                : SYS_ERR_OK;
+}
+
 errval_t model_copy(struct model *m, const struct mcap *root, const uintptr_t *a, bool mint)
 {
     struct mcap *src, *dest;
@@ -151,6 +164,10 @@ errval_t model_copy(struct model *m, const struct mcap *root, const uintptr_t *a
     if (err_is_ok(err)) {
         err = empty_slots(m, dest, a[1], 1);
     }
+    uint64_t badge = mint && err_is_ok(err) ? a[4] : 0;
+    if (err_is_ok(err)) {
+        err = mint_badge_refusal(src, badge);
+    }
     uint64_t rights = err_is_ok(err) ? (mint ? a[3] : src->rights) : 0;
     if (err_is_ok(err) && (rights & ~(uint64_t)CAPRIGHTS_ALLRIGHTS) != 0) {
         err = SYS_ERR_INVALID_RIGHTS;
@@ -160,8 +177,10 @@ errval_t model_copy(struct model *m, const struct mcap *root, const uintptr_t *a
     }
     if (err_is_ok(err)) {
         struct mcap from = *src;
-        model_add(m, (struct mloc){dest->base, (uint32_t)a[1]}, (enum objtype)from.type,
-                  (caprights_t)rights, from.base, from.bytes);
+        struct mcap *made =
+            model_add(m, (struct mloc){dest->base, (uint32_t)a[1]}, (enum objtype)from.type,
+                      (caprights_t)rights, from.base, from.bytes);
+        made->badge = badge != 0 ? (uint32_t)badge : from.badge;
     }
     return err;
 }

@@ -77,6 +77,9 @@ bool model_disp_dying(struct model *m, genpaddr_t base, uint32_t *held)
 
 uintptr_t model_type_word(const struct model *m, const struct mcap *c)
 {
+    if (c->type == ObjType_Endpoint) {
+        return c->badge;
+    }
     if (c->type != ObjType_Dispatcher) {
         return 0;
     }
@@ -216,6 +219,45 @@ static errval_t stop(struct model *m, struct mdisp *d)
     }
 }
 
+/* SET_FAULT_EP(ep): only its refusals show, as no domain faults under the fuzzer. */
+static errval_t set_fault_ep(struct model *m, const struct mdisp *d, uint64_t ep)
+{
+    if (d->state == DISPATCHER_NEW) {
+        return SYS_ERR_DISPATCHER_NOT_SET_UP;
+    }
+    if (d->state >= DISPATCHER_EXITED) {
+        return SYS_ERR_DISPATCHER_ENDED;
+    }
+    if (ep == 0) {
+        return SYS_ERR_OK;
+    }
+    struct mcap *c;
+    errval_t err = model_lookup_cap(m, model_caller_root(m), ep, &c);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (c->type != ObjType_Endpoint) {
+        return SYS_ERR_FAULT_EP_NOT_ENDPOINT;
+    }
+    if (!(c->rights & CAPRIGHTS_WRITE)) {
+        return SYS_ERR_ENDPOINT_NOT_WRITABLE;
+    }
+    return model_disp(m, c->base)->state >= DISPATCHER_EXITED ? SYS_ERR_ENDPOINT_DEAD : SYS_ERR_OK;
+}
+
+/* RESUME(flags): nothing is ever blocked on a fault here. */
+static errval_t resume(const struct mdisp *d, uint64_t flags)
+{
+    if ((flags & ~(uint64_t)DISPATCHER_RESUME_DECLINE) != 0) {
+        return SYS_ERR_INVALID_ARGS;
+    }
+    if (d->state == DISPATCHER_NEW) {
+        return SYS_ERR_DISPATCHER_NOT_SET_UP;
+    }
+    return d->state >= DISPATCHER_EXITED ? SYS_ERR_DISPATCHER_ENDED
+                                         : SYS_ERR_DISPATCHER_NOT_BLOCKED;
+}
+
 errval_t model_dispatcher(struct model *m, const struct mcap *invoked, uint64_t cmd,
                           const uintptr_t *args)
 {
@@ -225,6 +267,12 @@ errval_t model_dispatcher(struct model *m, const struct mcap *invoked, uint64_t 
     genpaddr_t base = invoked->base;
     if (cmd == CMD_DISPATCHER_SETUP) {
         return setup(m, base, args);
+    }
+    if (cmd == CMD_DISPATCHER_SET_FAULT_EP) {
+        return set_fault_ep(m, model_disp(m, base), args[0]);
+    }
+    if (cmd == CMD_DISPATCHER_RESUME) {
+        return resume(model_disp(m, base), args[0]);
     }
     return cmd == CMD_DISPATCHER_RUN ? run(m, model_disp(m, base)) : stop(m, model_disp(m, base));
 }

@@ -24,6 +24,8 @@ static bool has_command(enum objtype type, uint64_t cmd)
     case CMD_DISPATCHER_SETUP:
     case CMD_DISPATCHER_RUN:
     case CMD_DISPATCHER_STOP:
+    case CMD_DISPATCHER_SET_FAULT_EP:
+    case CMD_DISPATCHER_RESUME:
         return type == ObjType_Dispatcher;
     case CMD_ENDPOINT_SEND:
         return type == ObjType_Endpoint;
@@ -55,6 +57,8 @@ static errval_t invoke(struct model *m, struct mcap *invoked, uint64_t cmd, cons
     case CMD_DISPATCHER_SETUP:
     case CMD_DISPATCHER_RUN:
     case CMD_DISPATCHER_STOP:
+    case CMD_DISPATCHER_SET_FAULT_EP:
+    case CMD_DISPATCHER_RESUME:
         return model_dispatcher(m, &root, cmd, a);
     case CMD_ENDPOINT_SEND:
         return model_send(m, &root, a);

@@ -22,7 +22,13 @@ enum child_command {
     CHILD_SEND_FRAME,   /* a = word, b = rights: a new page holding a, minted to b, sent (moved) */
     CHILD_ATTACK, /* a = sibling's L1 slot guess: x = attacks refused, y = first not refused */
     CHILD_HANDLED_READ, /* a = vaddr, b = how its handler acts (CHILD_HANDLER_*): reads a */
-    CHILD_JAM,    /* replies, then keeps its own buffer full for ever: the parent's sends bounce */
+    CHILD_JAM, /* replies, then keeps its own buffer full for ever: the parent's sends bounce */
+    CHILD_WRITE_BYTE, /* a = vaddr (any alignment), b = byte: writes it */
+    CHILD_PAGER, /* with a sibling's Dispatcher, whose fault endpoint leads here: x = identify's
+                    error, y = the type received. Each fault then arrives as
+                    {CHILD_REPLY(CHILD_PAGER_FAULT), tag of this command, vaddr, badge}, and stays
+                    unanswered (the sibling blocked) */
+    CHILD_PAGER_FAULT, /* only in replies: the fault a CHILD_PAGER child was sent */
     CHILD_VSPACE, /* a = CHILD_VSPACE_*: a scenario on the child's own vspace (child_vspace.c) */
 };
 

@@ -126,6 +126,19 @@ static void handled_read(uintptr_t tag, uintptr_t vaddr, uintptr_t how)
     reply(CHILD_HANDLED_READ, tag, *(volatile uintptr_t *)vaddr, 0); /* not reached */
 }
 
+/* CHILD_PAGER: the faults of the sibling whose Dispatcher came last arrive here from now on
+   (the parent named this child's Endpoint as the sibling's fault endpoint); x: identify's error,
+   y: the type received. */
+static uintptr_t pager_tag;
+
+static void become_pager(uintptr_t tag)
+{
+    struct cap_identity id = {.type = ObjType_Null};
+    errval_t err = cap_identify(received, &id);
+    pager_tag = tag;
+    reply(CHILD_PAGER, tag, err_no(err), id.type);
+}
+
 /* One command; false when the child is to end (with *status). */
 static bool serve_one(const struct lmp_msg *m, int *status)
 {
@@ -154,6 +167,13 @@ static bool serve_one(const struct lmp_msg *m, int *status)
     case CHILD_WRITE:
         *(volatile uintptr_t *)a = b;
         reply(CHILD_WRITE, tag, 0, 0);
+        return true;
+    case CHILD_WRITE_BYTE:
+        *(volatile uint8_t *)a = (uint8_t)b;
+        reply(CHILD_WRITE_BYTE, tag, 0, 0);
+        return true;
+    case CHILD_PAGER:
+        become_pager(tag);
         return true;
     case CHILD_IDENTIFY:
     case CHILD_MAP_NAMED:
@@ -208,12 +228,18 @@ int child_serve(struct capref parent, int image_check)
     }
     int status = 0;
     struct lmp_msg m;
-    do {
-        lmp_recv(&m);
+    for (;;) {
+        struct pager_fault f;
+        if (pager_recv(&m, &f)) { /* the sibling stays blocked: the parent decides its end */
+            reply(CHILD_PAGER_FAULT, pager_tag, f.vaddr, f.badge);
+            continue;
+        }
         if (m.has_cap) {
             received = recv_slot;
             fresh_recv_slot();
         }
-    } while (serve_one(&m, &status));
-    return status;
+        if (!serve_one(&m, &status)) {
+            return status;
+        }
+    }
 }

@@ -50,4 +50,23 @@ errval_t endpoint_create(struct capref disp, struct capref *ret);
 errval_t endpoint_send(struct capref ep, uint64_t flags, struct capref cap, const uintptr_t *words,
                        size_t length);
 
+/*
+ * A copy of the unbadged Endpoint ep with rights and badge (not 0) in a new slot: the kernel
+ * delivers the badge with every message sent through it (lmp_badge), so a receiver with many
+ * senders tells them apart. Errors: LIB_ERR_ENDPOINT_BADGE over the kernel's
+ * (SYS_ERR_ENDPOINT_BADGED: ep has another badge) or the slot allocator's.
+ */
+errval_t endpoint_badge(struct capref ep, caprights_t rights, uint32_t badge, struct capref *ret);
+
+/*
+ * The Endpoint ep (NULL_CAP: none) receives disp's faults from now on (doc/selfpaging.md, "The
+ * external pager"): disp's domain blocks at each fault until dispatcher_resume.
+ * LIB_ERR_DISPATCHER_FAULT_EP over the kernel's refusal.
+ */
+errval_t dispatcher_set_fault_ep(struct capref disp, struct capref ep);
+
+/* The faulting instruction of disp's blocked domain runs again (flags 0), or with
+   DISPATCHER_RESUME_DECLINE the fault ends it. LIB_ERR_DISPATCHER_RESUME over the refusal. */
+errval_t dispatcher_resume(struct capref disp, uintptr_t flags);
+
 #endif

@@ -56,6 +56,15 @@ static inline errval_t invoke_cnode_mint(capaddr_t root, capaddr_t dest_cnode, c
     return syscall_invoke(root, CMD_CNODE_MINT, args).error;
 }
 
+/* MINT with a badge for a copy of an unbadged Endpoint (0: the source's, as invoke_cnode_mint). */
+static inline errval_t invoke_cnode_mint_badged(capaddr_t root, capaddr_t dest_cnode,
+                                                cslot_t dest_slot, capaddr_t src,
+                                                caprights_t rights, uint32_t badge)
+{
+    const uintptr_t args[INVOKE_ARGS] = {dest_cnode, dest_slot, src, rights, badge};
+    return syscall_invoke(root, CMD_CNODE_MINT, args).error;
+}
+
 static inline errval_t invoke_cnode_delete(capaddr_t root, capaddr_t target)
 {
     const uintptr_t args[INVOKE_ARGS] = {target};
@@ -172,6 +181,18 @@ static inline errval_t invoke_dispatcher_stop(capaddr_t dispatcher)
 {
     const uintptr_t args[INVOKE_ARGS] = {0};
     return syscall_invoke(dispatcher, CMD_DISPATCHER_STOP, args).error;
+}
+
+static inline errval_t invoke_dispatcher_set_fault_ep(capaddr_t dispatcher, capaddr_t ep)
+{
+    const uintptr_t args[INVOKE_ARGS] = {ep};
+    return syscall_invoke(dispatcher, CMD_DISPATCHER_SET_FAULT_EP, args).error;
+}
+
+static inline errval_t invoke_dispatcher_resume(capaddr_t dispatcher, uintptr_t flags)
+{
+    const uintptr_t args[INVOKE_ARGS] = {flags};
+    return syscall_invoke(dispatcher, CMD_DISPATCHER_RESUME, args).error;
 }
 
 #endif

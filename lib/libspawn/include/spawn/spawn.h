@@ -124,6 +124,17 @@ errval_t spawn_start(struct spawninfo *si, struct capref parent_ep);
  */
 errval_t spawn_free(struct spawninfo *si);
 
+/*
+ * The child's faults go to ep (an Endpoint the caller holds, badged to tell children apart;
+ * NULL_CAP: none) from now on: at each one the kernel blocks the child and sends ep's domain a
+ * fault message (librt's pager_recv); spawn_pager_resume lets it run the faulting instruction
+ * again (after a map through si->vspace, say), or with DISPATCHER_RESUME_DECLINE ends it with
+ * the fault reported (doc/selfpaging.md). Errors: LIB_ERR_SPAWN_NOT_LOADED (not started), else
+ * the dispatcher's (LIB_ERR_DISPATCHER_FAULT_EP, _RESUME over the kernel's).
+ */
+errval_t spawn_set_pager(struct spawninfo *si, struct capref ep);
+errval_t spawn_pager_resume(struct spawninfo *si, uintptr_t flags);
+
 /* How the parent names slot of the child's L2 CNode at child L1 slot l1 (TASKCN ... PAGECN). */
 struct capref spawn_child_slot(const struct spawninfo *si, uint32_t l1, cslot_t slot);
 

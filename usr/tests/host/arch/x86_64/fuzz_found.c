@@ -71,7 +71,8 @@ START_TEST(test_fuzz_x86_64_dispatcher_seed_1)
     FUZZ_SYSCALL(SYS_ERR_OK, 0x5);
     /* exit with status 0x41 */
     FUZZ_SYSCALL(SYS_ERR_OK, 0x3, 0x41);
-    FUZZ_IDENTIFY_WORD(0x21f, 0x4104); /* printed 0x4103 before the waiting state moved EXITED up */
+    FUZZ_IDENTIFY_WORD(0x21f,
+                       0x4105); /* 0x4103 before the waiting state, 0x4104 before the blocked one */
 }
 END_TEST
 
