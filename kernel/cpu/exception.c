@@ -21,9 +21,10 @@ bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exce
     if (s->exception_entry == 0 || s->disabled != 0) {
         return false; /* no handler, or the handler (or the run upcall) itself faulted */
     }
-    struct dispatcher_save_area regs;
-    context_save(&regs);
-    if (dispatcher_in_resume(s, save_area_pc(&regs))) {
+    /* Saved straight into the frame (no copy on the fault path): each refusal below ends the
+       domain, so nobody resumes what a refused upcall left there. */
+    context_save(&s->enabled_area);
+    if (dispatcher_in_resume(s, save_area_pc(&s->enabled_area))) {
         return false; /* inside its resume code: as good as disabled */
     }
     struct dispatcher_save_area entry;
@@ -32,7 +33,6 @@ bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exce
     if (!context_load(&entry)) {
         return false; /* an entry or stack the kernel cannot return to: the standard end */
     }
-    s->enabled_area = regs;
     s->fault_vaddr = (dispatcher_word_t)f->vaddr;
     s->fault_ip = (dispatcher_word_t)f->ip;
     s->fault_kind = fault_kind(f, exception_class);
