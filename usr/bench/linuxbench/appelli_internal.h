@@ -10,7 +10,7 @@
 
 uint64_t appelli_now(void);
 uint64_t *appelli_samples(void); /* APPELLI_REPEATS of them */
-/* Prints min, max and median of the samples divided by per (sorting them). */
+/* Prints min, median and max of the samples divided by per (sorting them). */
 void appelli_report(const char *name, unsigned per);
 /* Print a FAILED line and mark the run failed unless the condition holds; return it. */
 int appelli_expect(const char *series, uint64_t counted, uint64_t expected);

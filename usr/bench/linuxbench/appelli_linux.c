@@ -45,9 +45,9 @@ static int compare(const void *a, const void *b)
 void appelli_report(const char *name, unsigned per)
 {
     qsort(samples, REPEATS, sizeof(samples[0]), compare);
-    printf("%s: %-40s min %llu max %llu median %llu\n", label, name,
-           (unsigned long long)(samples[0] / per), (unsigned long long)(samples[REPEATS - 1] / per),
-           (unsigned long long)(samples[REPEATS / 2] / per));
+    printf("%s: %-44s %llu %llu %llu\n", label, name, (unsigned long long)(samples[0] / per),
+           (unsigned long long)(samples[REPEATS / 2] / per),
+           (unsigned long long)(samples[REPEATS - 1] / per));
 }
 
 int appelli_expect(const char *series, uint64_t counted, uint64_t expected)

@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 /*
- * Runs every series and prints one line each, "<prefix>: <name> min A max B median C", in the
+ * Runs every series and prints one line each, "<prefix>: NAME MIN MEDIAN MAX", in the
  * units of clock (linuxbench: nanoseconds; a guest's /init: its instruction counter). Returns 0,
  * or 1 after a FAILED line (a trap count or a value that is not what it should be). Needs
  * nothing but libc and Linux's system calls, so that a static /init can call it too.

@@ -121,7 +121,7 @@ static void write_protect_trap(char *page)
 {
     uint64_t ioctls = uffd_register(page, PAGE, UFFDIO_REGISTER_MODE_WP);
     if (!(ioctls & ((uint64_t)1 << _UFFDIO_WRITEPROTECT))) {
-        appelli_say("pager appel-li TRAP: not measured, this kernel has no UFFDIO_WRITEPROTECT "
+        appelli_say("pager TRAP: not measured, this kernel has no UFFDIO_WRITEPROTECT "
                     "on anonymous memory");
         return;
     }
@@ -131,17 +131,16 @@ static void write_protect_trap(char *page)
         struct uffdio_writeprotect wp = {.range = {.start = (uintptr_t)page, .len = PAGE},
                                          .mode = UFFDIO_WRITEPROTECT_MODE_WP};
         if (!appelli_fail_unless(ioctl(uffd, UFFDIO_WRITEPROTECT, &wp) == 0,
-                                 "pager appel-li TRAP: UFFDIO_WRITEPROTECT")) {
+                                 "pager TRAP: UFFDIO_WRITEPROTECT")) {
             return;
         }
         uint64_t t0 = appelli_now();
         store(page + 8, (uint32_t)i);
         samples[i] = appelli_now() - t0;
-        appelli_fail_unless(load(page + 8) == (uint32_t)i,
-                            "pager appel-li TRAP: the store was lost");
+        appelli_fail_unless(load(page + 8) == (uint32_t)i, "pager TRAP: the store was lost");
     }
-    if (appelli_expect("pager appel-li TRAP", served - before, REPEATS)) {
-        appelli_report("pager appel-li TRAP", 1);
+    if (appelli_expect("pager TRAP", served - before, REPEATS)) {
+        appelli_report("pager TRAP", 1);
     }
 }
 

@@ -73,7 +73,7 @@ static void sort(uint64_t *v, int n)
 void bench_report(const char *name, uint64_t *samples, unsigned per)
 {
     sort(samples, REPEATS);
-    printf("selfpagebench: %-40s min %llu max %llu median %llu\n", name,
-           (unsigned long long)(samples[0] / per), (unsigned long long)(samples[REPEATS - 1] / per),
-           (unsigned long long)(samples[REPEATS / 2] / per));
+    printf("selfpagebench: %-44s %llu %llu %llu\n", name, (unsigned long long)(samples[0] / per),
+           (unsigned long long)(samples[REPEATS / 2] / per),
+           (unsigned long long)(samples[REPEATS - 1] / per));
 }

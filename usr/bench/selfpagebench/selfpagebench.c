@@ -11,7 +11,7 @@ int main(void)
     bench_check(pmap_init_self(&bench_pmap), "pmap_init_self");
     bench_handler_init();
     printf("selfpagebench: the upcall design; cycle counter (under -icount: instructions), "
-           "%d runs each\n",
+           "min, median and max of %d runs each\n",
            REPEATS);
     bench_appelli();
     bench_lazy();

@@ -29,7 +29,8 @@ void trap_count_start(struct trap_count *c);
 void trap_count_check(const struct trap_count *c, const char *series, uint64_t expected);
 
 uint64_t bench_now(void);
-/* Prints min, max and median of samples[0..REPEATS) divided by per, sorting them. */
+/* Prints min, median and max of samples[0..REPEATS) divided by per (sorting them), as guestbench
+   and linuxguest do: "selfpagebench: NAME MIN MEDIAN MAX". */
 void bench_report(const char *name, uint64_t *samples, unsigned per);
 void bench_check(errval_t err, const char *what);
 
