@@ -138,7 +138,8 @@ bench:
 	@tools/setup --bench
 	@$(SUBMAKE) $(foreach m,$(BENCHMARKS),$(BUILD)/$(BENCH_TARGET)/bin/$(m)) \
 		$(BUILD)/host-x86_64/bin/linuxbench \
-		$(foreach a,$(QEMU_SUITES),$(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin/guestbench)
+		$(foreach a,$(QEMU_SUITES),$(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin/guestbench \
+			$(BUILD)/$(a)/bin/selfpagebench)
 	@for b in $(BENCHMARKS); do $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; \
 		tools/callgrind-ops $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; done
 	@mkdir -p $(BUILD)/logs
@@ -146,13 +147,20 @@ bench:
 		echo "guestbench on $(a): QEMU TCG with $(GUEST_ICOUNT): one instruction per virtual ns" && \
 		QEMU_NO_SEED=1 QEMU_EXTRA="$(GUEST_ICOUNT)" tools/qemu-run $(a) $(KERNEL_IMAGE.$(a)) \
 			$(BUILD)/$(a)/bin/guestbench 600 | tee $(BUILD)/logs/guestbench-$(a).log && ) true
+	@$(foreach a,$(QEMU_SUITES),echo "selfpagebench on $(a): the Appel-Li benchmark, same flags" && \
+		QEMU_NO_SEED=1 QEMU_EXTRA="$(GUEST_ICOUNT)" tools/qemu-run $(a) $(KERNEL_IMAGE.$(a)) \
+			$(BUILD)/$(a)/bin/selfpagebench 600 | tee $(BUILD)/logs/selfpagebench-$(a).log && \
+		! grep -q FAILED $(BUILD)/logs/selfpagebench-$(a).log && \
+		grep -q '^selfpagebench: done' $(BUILD)/logs/selfpagebench-$(a).log && ) true
 	@$(foreach a,$(QEMU_SUITES),\
 		echo "linuxguest on $(a): Debian's Linux on the same machine with $(GUEST_ICOUNT)" && \
 		BUILD=$(BUILD) QEMU_EXTRA="$(GUEST_ICOUNT)" tools/linux-guest $(a) 600 \
 			| tee $(BUILD)/logs/linuxguest-$(a).log && ) true
-	@$(BUILD)/host-x86_64/bin/linuxbench | tee $(BUILD)/logs/linuxbench.log
+	@$(BUILD)/host-x86_64/bin/linuxbench > $(BUILD)/logs/linuxbench.log; \
+		status=$$?; cat $(BUILD)/logs/linuxbench.log; exit $$status
 	@$(foreach a,$(QEMU_SUITES),echo && tools/guest-vs-linux $(a) \
-		$(BUILD)/logs/guestbench-$(a).log $(BUILD)/logs/linuxguest-$(a).log && ) true
+		$(BUILD)/logs/guestbench-$(a).log $(BUILD)/logs/selfpagebench-$(a).log \
+		$(BUILD)/logs/linuxguest-$(a).log && ) true
 
 # make fuzz [ARCH=armv7] [FUZZ_ARGS="--steps 5000"] [FUZZ_SEED=s]: the model-based kernel fuzzer
 # on new seeds until stopped, or one seed replayed (doc/fuzzing.md).

@@ -21,9 +21,10 @@ bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exce
     if (s->exception_entry == 0 || s->disabled != 0) {
         return false; /* no handler, or the handler (or the run upcall) itself faulted */
     }
-    struct dispatcher_save_area regs;
-    context_save(&regs);
-    if (dispatcher_in_resume(s, save_area_pc(&regs))) {
+    /* Saved straight into the frame (no copy on the fault path): each refusal below ends the
+       domain, so nobody resumes what a refused upcall left there. */
+    context_save(&s->enabled_area);
+    if (dispatcher_in_resume(s, save_area_pc(&s->enabled_area))) {
         return false; /* inside its resume code: as good as disabled */
     }
     struct dispatcher_save_area entry;
@@ -32,7 +33,6 @@ bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exce
     if (!context_load(&entry)) {
         return false; /* an entry or stack the kernel cannot return to: the standard end */
     }
-    s->enabled_area = regs;
     s->fault_vaddr = (dispatcher_word_t)f->vaddr;
     s->fault_ip = (dispatcher_word_t)f->ip;
     s->fault_kind = fault_kind(f, exception_class);
@@ -41,19 +41,31 @@ bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exce
     return true;
 }
 
-/* The upcall while the domain can take it; else the pager; else the report and the end. */
-void exception_user(struct dcb *dcb, const struct fault_info *f, unsigned exception_class)
+bool exception_user_take(struct dcb *dcb, const struct fault_info *f, unsigned exception_class)
 {
-    if (dcb != NULL && !dcb->fault_final) {
-        if (exception_upcall(dcb, f, exception_class)) {
-            return; /* the entry frame now returns to the domain's handler */
-        }
-        if (pager_take_fault(dcb, fault_kind(f, exception_class), f->vaddr, f->ip)) {
-            sched_leave_kernel(); /* it is saved where it faulted; the pager runs */
-            return;
-        }
+    if (dcb == NULL || dcb->fault_final) {
+        return false;
     }
+    if (exception_upcall(dcb, f, exception_class)) {
+        return true; /* the entry frame now returns to the domain's handler */
+    }
+    if (pager_take_fault(dcb, fault_kind(f, exception_class), f->vaddr, f->ip)) {
+        sched_leave_kernel(); /* it is saved where it faulted; the pager runs */
+        return true;
+    }
+    return false;
+}
+
+void exception_user_end(struct dcb *dcb, const struct fault_info *f)
+{
     fault_report(f);
     dispatcher_end(dcb, DISPATCHER_FAULTED, 0xff); /* init's end is the machine's */
     sched_leave_kernel();                          /* the entry frame is the next domain's */
+}
+
+void exception_user(struct dcb *dcb, const struct fault_info *f, unsigned exception_class)
+{
+    if (!exception_user_take(dcb, f, exception_class)) {
+        exception_user_end(dcb, f);
+    }
 }

@@ -100,7 +100,7 @@ errval_t pmap_walk_range(struct pmap *pmap, genvaddr_t start, genvaddr_t end, ma
             cslot_t slot = slot_of(pmap, va, v->level);
             uintptr_t c = v->child[slot];
             if (c == 0) {
-                va = (va / span + 1) * span;
+                va = (spans_in(l, v->level, va) + 1) * span;
                 break;
             }
             if (child_is_mapping(c)) {

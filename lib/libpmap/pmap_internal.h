@@ -71,7 +71,18 @@ static inline size_t vnode_bytes(const struct pmap_layout *layout, int level)
 static inline cslot_t slot_of(const struct pmap *pmap, genvaddr_t vaddr, int level)
 {
     const struct pmap_layout *l = pmap->layout;
-    return (cslot_t)((vaddr / l->span_bytes[level]) % l->entries[level]);
+    return (cslot_t)((vaddr >> l->span_shift[level]) & (l->entries[level] - 1));
+}
+
+/* How many whole entries of level `level` bytes covers (pmap_arch.h: no division). */
+static inline genvaddr_t spans_in(const struct pmap_layout *l, int level, genvaddr_t bytes)
+{
+    return bytes >> l->span_shift[level];
+}
+
+static inline bool span_aligned(const struct pmap_layout *l, int level, genvaddr_t addr)
+{
+    return (addr & (l->span_bytes[level] - 1)) == 0;
 }
 
 /*

@@ -38,8 +38,8 @@ static int page_level(const struct pmap *pmap, genvaddr_t vaddr, genpaddr_t padd
         return leaf;
     }
     for (int level = 0; level < leaf; level++) {
-        gensize_t span = l->span_bytes[level];
-        if (l->frame_level[level] && vaddr % span == 0 && paddr % span == 0 && remaining >= span &&
+        if (l->frame_level[level] && span_aligned(l, level, vaddr) &&
+            span_aligned(l, level, paddr) && remaining >= l->span_bytes[level] &&
             entry_is_empty(pmap, vaddr, level)) {
             return level;
         }
@@ -51,9 +51,11 @@ static int page_level(const struct pmap *pmap, genvaddr_t vaddr, genpaddr_t padd
 static size_t tables_spanned(const struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
 {
     size_t tables = 0;
-    for (int level = 1; level < pmap->layout->levels; level++) {
-        gensize_t cover = pmap->layout->span_bytes[level - 1];
-        tables += (size_t)((vaddr + bytes + cover - 1) / cover - vaddr / cover);
+    const struct pmap_layout *l = pmap->layout;
+    for (int level = 1; level < l->levels; level++) {
+        gensize_t cover = l->span_bytes[level - 1];
+        tables += (size_t)(spans_in(l, level - 1, vaddr + bytes + cover - 1) -
+                           spans_in(l, level - 1, vaddr));
     }
     return tables;
 }
@@ -71,7 +73,7 @@ static errval_t map_runs(struct pmap *pmap, genvaddr_t vaddr, struct capref fram
         int level = page_level(pmap, va, frame_base + offset, end - va, flags);
         gensize_t span = l->span_bytes[level];
         cslot_t slot = slot_of(pmap, va, level);
-        size_t count = (size_t)((end - va) / span);
+        size_t count = (size_t)spans_in(l, level, end - va);
         if (count > l->entries[level] - slot) {
             count = l->entries[level] - slot;
         }

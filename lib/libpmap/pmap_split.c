@@ -118,10 +118,12 @@ errval_t pmap_split_at(struct pmap *pmap, genvaddr_t vaddr)
         if (m == NULL) {
             return SYS_ERR_OK;
         }
-        gensize_t span = pmap->layout->span_bytes[table->level];
+        const struct pmap_layout *l = pmap->layout;
+        gensize_t span = l->span_bytes[table->level];
         genvaddr_t run_vaddr = vnode_base_vaddr(pmap, table) + (genvaddr_t)m->slot * span;
-        size_t index = (size_t)((vaddr - run_vaddr) / span);
-        if (vaddr % span == 0 && index == 0) {
+        size_t index = (size_t)spans_in(l, table->level, vaddr - run_vaddr);
+        bool aligned = span_aligned(l, table->level, vaddr);
+        if (aligned && index == 0) {
             return SYS_ERR_OK; /* already a border */
         }
         bool gone;
@@ -129,7 +131,7 @@ errval_t pmap_split_at(struct pmap *pmap, genvaddr_t vaddr)
         if (err_is_fail(err) || gone) {
             return err;
         }
-        if (vaddr % span == 0) {
+        if (aligned) {
             return split_run(pmap, table, m, index);
         }
         /* vaddr lies inside one large page: isolate it, then break it into smaller pages. */

@@ -51,26 +51,17 @@ static bool status_not_present(uint32_t fsr)
     return fs == 0x05 || fs == 0x07;
 }
 
-static void describe(const struct armv7_frame *f, enum exception_kind kind, struct fault_info *info,
-                     struct fault_register regs[18])
+static uint32_t fault_status(enum exception_kind kind)
 {
-    static const char *const names[] = {"r0", "r1",  "r2",  "r3",  "r4", "r5", "r6", "r7",   "r8",
-                                        "r9", "r10", "r11", "r12", "sp", "lr", "pc", "cpsr", "fsr"};
+    return kind == EXC_DATA ? read_dfsr() : kind == EXC_PREFETCH ? read_ifsr() : 0;
+}
+
+/* The fault's facts: all a domain's handler is told. */
+static void describe(const struct armv7_frame *f, enum exception_kind kind, struct fault_info *info)
+{
     bool data = kind == EXC_DATA;
     bool prefetch = kind == EXC_PREFETCH;
-    uint32_t fsr = data ? read_dfsr() : prefetch ? read_ifsr() : 0;
-    for (int i = 0; i < 13; i++) {
-        regs[i] = (struct fault_register){names[i], f->r[i]};
-    }
-    /* The banked sp and lr of the mode that was interrupted: the domain's, or the kernel's. */
-    bool user = (f->cpsr & PSR_MODE_MASK) == PSR_MODE_USR;
-    bool svc = (f->cpsr & PSR_MODE_MASK) == PSR_MODE_SVC;
-    uint32_t kernel_sp = (uint32_t)(uintptr_t)(f + 1); /* where the frame was pushed from */
-    regs[13] = (struct fault_register){names[13], user ? f->usr_sp : svc ? kernel_sp : 0};
-    regs[14] = (struct fault_register){names[14], user ? f->usr_lr : svc ? f->svc_lr : 0};
-    regs[15] = (struct fault_register){names[15], f->pc};
-    regs[16] = (struct fault_register){names[16], f->cpsr};
-    regs[17] = (struct fault_register){names[17], fsr};
+    uint32_t fsr = fault_status(kind);
     *info = (struct fault_info){
         .domain = dcb_current != NULL ? dcb_current->name : "(none)",
         .kind = data       ? "data abort"
@@ -87,9 +78,29 @@ static void describe(const struct armv7_frame *f, enum exception_kind kind, stru
         .user_mode = (f->cpsr & PSR_MODE_MASK) == PSR_MODE_USR,
         .not_present = status_not_present(fsr),
         .root = read_ttbr0() & ~0x3fffu,
-        .regs = regs,
-        .reg_count = 18,
     };
+}
+
+/* The registers, for a report only: a fault the domain handles never needs them. */
+static void describe_registers(const struct armv7_frame *f, enum exception_kind kind,
+                               struct fault_info *info, struct fault_register regs[18])
+{
+    static const char *const names[] = {"r0", "r1",  "r2",  "r3",  "r4", "r5", "r6", "r7",   "r8",
+                                        "r9", "r10", "r11", "r12", "sp", "lr", "pc", "cpsr", "fsr"};
+    for (int i = 0; i < 13; i++) {
+        regs[i] = (struct fault_register){names[i], f->r[i]};
+    }
+    /* The banked sp and lr of the mode that was interrupted: the domain's, or the kernel's. */
+    bool user = (f->cpsr & PSR_MODE_MASK) == PSR_MODE_USR;
+    bool svc = (f->cpsr & PSR_MODE_MASK) == PSR_MODE_SVC;
+    uint32_t kernel_sp = (uint32_t)(uintptr_t)(f + 1); /* where the frame was pushed from */
+    regs[13] = (struct fault_register){names[13], user ? f->usr_sp : svc ? kernel_sp : 0};
+    regs[14] = (struct fault_register){names[14], user ? f->usr_lr : svc ? f->svc_lr : 0};
+    regs[15] = (struct fault_register){names[15], f->pc};
+    regs[16] = (struct fault_register){names[16], f->cpsr};
+    regs[17] = (struct fault_register){names[17], fault_status(kind)};
+    info->regs = regs;
+    info->reg_count = 18;
 }
 
 void armv7_exception(struct armv7_frame *f, enum exception_kind kind);
@@ -107,11 +118,15 @@ void armv7_exception(struct armv7_frame *f, enum exception_kind kind)
         f->pc += 2; /* vectors.S took 4 off lr; a Thumb instruction here is 2 bytes before it */
     }
     if (kind == EXC_UNDEF || kind == EXC_PREFETCH || kind == EXC_DATA) {
-        describe(f, kind, &info, regs);
+        describe(f, kind, &info);
         unsigned exception_class =
             kind == EXC_UNDEF ? DISPATCHER_FAULT_UNDEFINED : DISPATCHER_FAULT_PAGE;
+        if (info.user_mode && exception_user_take(dcb_current, &info, exception_class)) {
+            return; /* f now returns to the domain's handler, or to the next domain */
+        }
+        describe_registers(f, kind, &info, regs);
         if (info.user_mode) {
-            exception_user(dcb_current, &info, exception_class);
+            exception_user_end(dcb_current, &info);
             return;
         }
         fault_report(&info);

@@ -100,17 +100,9 @@ void x86_idt_init(void)
     __asm__ volatile("lidt %0" : : "m"(pointer));
 }
 
-static void describe(const struct x86_frame *f, struct fault_info *info,
-                     struct fault_register regs[18])
+/* The fault's facts: all a domain's handler is told. */
+static void describe(const struct x86_frame *f, struct fault_info *info)
 {
-    const char *reg_names[] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",    "r8",
-                               "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rflags", "error"};
-    uint64_t values[] = {f->rax, f->rbx, f->rcx, f->rdx, f->rsi,    f->rdi,
-                         f->rbp, f->rsp, f->r8,  f->r9,  f->r10,    f->r11,
-                         f->r12, f->r13, f->r14, f->r15, f->rflags, f->error_code};
-    for (int i = 0; i < 18; i++) {
-        regs[i] = (struct fault_register){reg_names[i], values[i]};
-    }
     bool page_fault = f->vector == 14;
     *info = (struct fault_info){
         .domain = dcb_current != NULL ? dcb_current->name : "(none)",
@@ -124,9 +116,23 @@ static void describe(const struct x86_frame *f, struct fault_info *info,
         .user_mode = (f->cs & 3) == 3,
         .not_present = !(f->error_code & 0x01),
         .root = read_cr3() & ~0xfffull,
-        .regs = regs,
-        .reg_count = 18,
     };
+}
+
+/* The registers, for a report only: a fault the domain handles never needs them. */
+static void describe_registers(const struct x86_frame *f, struct fault_info *info,
+                               struct fault_register regs[18])
+{
+    const char *reg_names[] = {"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp",    "r8",
+                               "r9",  "r10", "r11", "r12", "r13", "r14", "r15", "rflags", "error"};
+    uint64_t values[] = {f->rax, f->rbx, f->rcx, f->rdx, f->rsi,    f->rdi,
+                         f->rbp, f->rsp, f->r8,  f->r9,  f->r10,    f->r11,
+                         f->r12, f->r13, f->r14, f->r15, f->rflags, f->error_code};
+    for (int i = 0; i < 18; i++) {
+        regs[i] = (struct fault_register){reg_names[i], values[i]};
+    }
+    info->regs = regs;
+    info->reg_count = 18;
 }
 
 /* The exception classes a domain's handler is told (include/dispatcher.h). */
@@ -141,8 +147,12 @@ void x86_user_fault(struct x86_frame *f)
 {
     struct fault_info info;
     struct fault_register regs[18];
-    describe(f, &info, regs);
-    exception_user(dcb_current, &info, exception_class(f));
+    describe(f, &info);
+    if (exception_user_take(dcb_current, &info, exception_class(f))) {
+        return; /* f now returns to the domain's handler, or to the next domain */
+    }
+    describe_registers(f, &info, regs);
+    exception_user_end(dcb_current, &info);
 }
 
 /*
@@ -183,7 +193,8 @@ void x86_exception(struct x86_frame *f)
     }
     struct fault_info info;
     struct fault_register regs[18];
-    describe(f, &info, regs);
+    describe(f, &info);
+    describe_registers(f, &info, regs);
     fault_report(&info);
     printk("kernel: panic: exception in the kernel\n");
     platform_halt(true);

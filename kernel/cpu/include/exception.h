@@ -25,4 +25,10 @@ bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exce
  */
 void exception_user(struct dcb *dcb, const struct fault_info *f, unsigned exception_class);
 
+/* exception_user in two halves, so that the fault path fills in the registers only for a
+   report: true when the handler or the pager took the exception; else the caller describes
+   the registers into f and calls exception_user_end (the report and the end). */
+bool exception_user_take(struct dcb *dcb, const struct fault_info *f, unsigned exception_class);
+void exception_user_end(struct dcb *dcb, const struct fault_info *f);
+
 #endif

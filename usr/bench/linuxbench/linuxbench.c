@@ -1,4 +1,5 @@
 /* linuxbench: the Linux counterparts of guestbench, measured natively on the host. */
+#include "appelli_linux.h"
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,5 +70,6 @@ int main(void)
         samples[i] = now_ns() - t0;
     }
     report("mprotect of 512 pages, per page", 512);
-    return 0;
+    printf("linuxbench: self-paging (Appel-Li; pager: userfaultfd), nanoseconds\n");
+    return appelli_linux(now_ns, "linuxbench");
 }

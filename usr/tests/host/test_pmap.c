@@ -16,6 +16,21 @@ static struct walk_result walk_present(genvaddr_t va, genpaddr_t paddr, gensize_
 
 /* ---- Deterministic tests. ---- */
 
+/* libpmap finds slots with shifts and masks (pmap_arch.h): a layout must agree with itself. */
+START_TEST(the_layout_spans_and_table_sizes_are_powers_of_two)
+{
+    const struct pmap_layout *l = layout();
+    for (int level = 0; level < l->levels; level++) {
+        ck_assert_uint_eq(l->span_bytes[level], (gensize_t)1 << l->span_shift[level]);
+        ck_assert_uint_eq(l->entries[level] & (l->entries[level] - 1), 0);
+        if (level > 0) { /* an entry above covers exactly one table below */
+            ck_assert_uint_eq(l->span_bytes[level - 1], l->span_bytes[level] * l->entries[level]);
+        }
+    }
+    ck_assert_uint_eq(l->span_bytes[l->levels - 1], PAGE);
+}
+END_TEST
+
 START_TEST(one_page_maps_looks_up_and_unmaps)
 {
     start();
@@ -645,6 +660,9 @@ END_TEST
 Suite *pmap_suite(void)
 {
     Suite *s = suite_create("pmap");
+    TCase *layout_case = tcase_create("layout"); /* no fixture: it needs no pmap */
+    tcase_add_test(layout_case, the_layout_spans_and_table_sizes_are_powers_of_two);
+    suite_add_tcase(s, layout_case);
     TCase *tc = pmap_tcase(s, "deterministic");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, one_page_maps_looks_up_and_unmaps);

@@ -6,6 +6,7 @@ static const struct pmap_layout armv7_layout = {
     .table_type = {ObjType_VNode_ARM_l1, ObjType_VNode_ARM_l2},
     .entries = {4096, 256},
     .span_bytes = {(gensize_t)1 << 20, (gensize_t)1 << 12},
+    .span_shift = {20, 12},
     .frame_level = {true, true},
     .user_min = 0x10000,
     .user_end = 0x80000000,

@@ -8,6 +8,7 @@ static const struct pmap_layout x86_64_layout = {
                    ObjType_VNode_x86_64_ptable},
     .entries = {512, 512, 512, 512},
     .span_bytes = {(gensize_t)1 << 39, (gensize_t)1 << 30, (gensize_t)1 << 21, (gensize_t)1 << 12},
+    .span_shift = {39, 30, 21, 12},
     .frame_level = {false, true, true, true},
     .user_min = 0x10000,
     .user_end = (genvaddr_t)1 << 47,
