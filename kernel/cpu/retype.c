@@ -119,7 +119,7 @@ errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gen
     genpaddr_t base = src->cap.base + offset_bytes;
     for (uint64_t i = 0; i < count; i++, base += obj_bytes) {
         if (objtype_info[type].zeroed) {
-            __builtin_memset(phys_to_kernel_ptr(base), 0, obj_bytes);
+            phys_zero(base, obj_bytes);
         }
         /* The zeroes must reach memory before the table walker or an uncached mapping looks
            (ARMv7: the kernel writes through a cacheable mapping). */

@@ -8,6 +8,13 @@
 
 #define DIRECT_MAP_BYTES 0x40000000ull /* RAM_PBASE on, at KERNEL_VBASE (boot.S) */
 
+void armv7_zero(void *dest, uint32_t bytes); /* zero.S */
+
+void phys_zero(genpaddr_t paddr, gensize_t bytes)
+{
+    armv7_zero(phys_to_kernel_ptr(paddr), (uint32_t)bytes);
+}
+
 void *phys_to_kernel_ptr(genpaddr_t paddr)
 {
     return (void *)(uintptr_t)(paddr + KERNEL_VOFFSET);

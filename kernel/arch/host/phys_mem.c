@@ -72,3 +72,8 @@ void *host_machine_phys_ptr(genpaddr_t paddr)
 {
     return phys_to_kernel_ptr(paddr);
 }
+
+void phys_zero(genpaddr_t paddr, gensize_t bytes)
+{
+    __builtin_memset(phys_to_kernel_ptr(paddr), 0, bytes);
+}
