@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+Suite *secreview_suite(void);
+
 int main(void)
 {
     printf("host kernel: index seed 0x%llx (HOST_SEED)\n",
@@ -40,6 +42,7 @@ int main(void)
     srunner_add_suite(runner, dispatch_suite());
     srunner_add_suite(runner, endpoint_suite());
     srunner_add_suite(runner, pager_suite());
+    srunner_add_suite(runner, secreview_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
