@@ -154,7 +154,11 @@ struct sysret dispatcher_invoke(const struct capability *caller, struct cte *dis
     } else if (cmd == CMD_DISPATCHER_RUN) {
         err = dispatcher_run(dcb);
     } else if (cmd == CMD_DISPATCHER_SET_FAULT_EP) {
-        err = pager_set_fault_ep(caller, dcb, args[0]);
+        /* Naming a pager sends the domain's faults, with that Endpoint's badge, into another
+           buffer: only a holder that made or was trusted with the domain (grant) chooses. A
+           child's own copy has no grant, so it cannot pose as another client of its pager. */
+        err = (dispatcher->cap.rights & CAPRIGHTS_GRANT) ? pager_set_fault_ep(caller, dcb, args[0])
+                                                         : SYS_ERR_FAULT_EP_NEEDS_GRANT;
     } else if (cmd == CMD_DISPATCHER_RESUME) {
         err = pager_resume(dcb, args[0]);
     } else {

@@ -21,12 +21,13 @@ bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exce
     if (s->exception_entry == 0 || s->disabled != 0) {
         return false; /* no handler, or the handler (or the run upcall) itself faulted */
     }
-    /* Saved straight into the frame (no copy on the fault path): each refusal below ends the
-       domain, so nobody resumes what a refused upcall left there. */
-    context_save(&s->enabled_area);
-    if (dispatcher_in_resume(s, save_area_pc(&s->enabled_area))) {
-        return false; /* inside its resume code: as good as disabled */
+    if (dispatcher_in_resume(s, (dispatcher_word_t)f->ip)) {
+        return false; /* inside its resume code: as good as disabled (enabled_area untouched) */
     }
+    /* Saved straight into the frame, no copy on the fault path: an enabled domain's
+       enabled_area is scratch until the handler resumes from it, and a refused upcall below
+       (the pager then takes the fault) leaves only scratch there. */
+    context_save(&s->enabled_area);
     struct dispatcher_save_area entry;
     save_area_start(&entry, s->exception_entry, s->exception_stack,
                     (dispatcher_word_t)dcb->frame_vaddr);
@@ -43,8 +44,14 @@ bool exception_upcall(struct dcb *dcb, const struct fault_info *f, unsigned exce
 
 bool exception_user_take(struct dcb *dcb, const struct fault_info *f, unsigned exception_class)
 {
-    if (dcb == NULL || dcb->fault_final) {
+    if (dcb == NULL) {
         return false;
+    }
+    if (dcb->fault_final) {
+        if (f->ip == dcb->final_ip && f->vaddr == dcb->final_vaddr) {
+            return false; /* the fault its pager declined or left behind: the end */
+        }
+        dcb->fault_final = false; /* a new fault: the page came, then the pager went */
     }
     if (exception_upcall(dcb, f, exception_class)) {
         return true; /* the entry frame now returns to the domain's handler */

@@ -14,6 +14,7 @@ errval_t pager_set_fault_ep(const struct capability *caller, struct dcb *dcb, ui
     if (ep == 0) {
         dcb->pager = NULL;
         dcb->pager_badge = 0;
+        dcb->fault_final = false;
         return SYS_ERR_OK;
     }
     struct cte *cte;
@@ -33,7 +34,17 @@ errval_t pager_set_fault_ep(const struct capability *caller, struct dcb *dcb, ui
     }
     dcb->pager = pager;
     dcb->pager_badge = cte->cap.badge;
+    dcb->fault_final = false; /* a new pager serves even a fault the old one left final */
     return SYS_ERR_OK;
+}
+
+/* The fault dcb is blocked on ends it when it comes again: the same instruction at the same
+   address. Any other fault is a new one (the pager mapped the page, then died). */
+static void mark_final(struct dcb *dcb)
+{
+    dcb->fault_final = true;
+    dcb->final_ip = dcb->fault_ip;
+    dcb->final_vaddr = dcb->fault_vaddr;
 }
 
 static void unblock(struct dcb *dcb)
@@ -60,7 +71,7 @@ errval_t pager_resume(struct dcb *dcb, uintptr_t flags)
         return SYS_ERR_DISPATCHER_NOT_BLOCKED;
     }
     if (flags & DISPATCHER_RESUME_DECLINE) {
-        dcb->fault_final = true;
+        mark_final(dcb);
     }
     unblock(dcb);
     return SYS_ERR_OK;
@@ -91,6 +102,8 @@ bool pager_take_fault(struct dcb *dcb, dispatcher_word_t kind, uint64_t vaddr, u
                                               [PAGER_MSG_IP] = (uintptr_t)ip};
     endpoint_deliver(pager, dcb->pager_badge, true, words, PAGER_MSG_WORDS);
     dcb->fault_blocked = true;
+    dcb->fault_ip = ip;
+    dcb->fault_vaddr = vaddr;
     sched_remove(dcb); /* its registers are saved on the way out, where it faulted */
     if (pager->state == DISPATCHER_RUNNABLE) {
         sched_donate(pager);
@@ -106,7 +119,7 @@ void pager_gone(const struct dcb *dead)
         }
         d->pager = NULL;
         if (d->fault_blocked) {
-            d->fault_final = true;
+            mark_final(d);
             unblock(d);
         }
     }

@@ -17,18 +17,20 @@ struct dcb {
     struct cte cspace; /* the domain's root (L1) CNode */
     struct cte vroot;  /* the root page table the domain runs on */
     struct cte frame;  /* its dispatcher frame (struct dispatcher_shared), empty for hosted init */
-    uint64_t frame_vaddr;      /* where the domain sees its dispatcher frame */
-    uint64_t status;           /* the exit status, once ended */
-    struct dcb *next_runnable; /* the round-robin queue (sched.c) */
-    struct dcb *next_live;     /* every set-up domain that has not ended (kcheck) */
-    uint8_t state;             /* enum dispatcher_state (never WAITING: see waiting) */
-    bool waiting;              /* off the queue until a message arrives (SYSCALL_WAIT) */
-    bool held_released;        /* its three copies have been queued for deletion */
-    bool is_init;              /* its end is the machine's */
-    bool fault_blocked;        /* off the queue until its pager resumes it (pager.c) */
-    bool fault_final;          /* its next exception ends it: declined, or its pager died */
-    uint32_t pager_badge;      /* the badge of the fault endpoint it was given */
-    struct dcb *pager;         /* whose buffer its faults go to (NULL: none), while it lives */
+    uint64_t frame_vaddr;           /* where the domain sees its dispatcher frame */
+    uint64_t status;                /* the exit status, once ended */
+    struct dcb *next_runnable;      /* the round-robin queue (sched.c) */
+    struct dcb *next_live;          /* every set-up domain that has not ended (kcheck) */
+    uint8_t state;                  /* enum dispatcher_state (never WAITING: see waiting) */
+    bool waiting;                   /* off the queue until a message arrives (SYSCALL_WAIT) */
+    bool held_released;             /* its three copies have been queued for deletion */
+    bool is_init;                   /* its end is the machine's */
+    bool fault_blocked;             /* off the queue until its pager resumes it (pager.c) */
+    bool fault_final;               /* the fault at final_ip/_vaddr ends it: declined, pager died */
+    uint64_t fault_ip, fault_vaddr; /* the fault it is (or was last) blocked on */
+    uint64_t final_ip, final_vaddr;
+    uint32_t pager_badge; /* the badge of the fault endpoint it was given */
+    struct dcb *pager;    /* whose buffer its faults go to (NULL: none), while it lives */
     char name[DISPATCHER_NAME_BYTES];
 };
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-Suite *secreview_suite(void);
+Suite *pager_attacks_suite(void);
 
 int main(void)
 {
@@ -42,7 +42,7 @@ int main(void)
     srunner_add_suite(runner, dispatch_suite());
     srunner_add_suite(runner, endpoint_suite());
     srunner_add_suite(runner, pager_suite());
-    srunner_add_suite(runner, secreview_suite());
+    srunner_add_suite(runner, pager_attacks_suite());
     srunner_run_all(runner, CK_NORMAL);
     int failed = srunner_ntests_failed(runner);
     srunner_free(runner);
