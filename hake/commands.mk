@@ -139,7 +139,7 @@ bench:
 	@$(SUBMAKE) $(foreach m,$(BENCHMARKS),$(BUILD)/$(BENCH_TARGET)/bin/$(m)) \
 		$(BUILD)/host-x86_64/bin/linuxbench \
 		$(foreach a,$(QEMU_SUITES),$(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin/guestbench \
-			$(BUILD)/$(a)/bin/selfpagebench)
+			$(BUILD)/$(a)/bin/selfpagebench $(BUILD)/$(a)/bin/selfpagechild)
 	@for b in $(BENCHMARKS); do $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; \
 		tools/callgrind-ops $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; done
 	@mkdir -p $(BUILD)/logs
@@ -149,7 +149,8 @@ bench:
 			$(BUILD)/$(a)/bin/guestbench 600 | tee $(BUILD)/logs/guestbench-$(a).log && ) true
 	@$(foreach a,$(QEMU_SUITES),echo "selfpagebench on $(a): the Appel-Li benchmark, same flags" && \
 		QEMU_NO_SEED=1 QEMU_EXTRA="$(GUEST_ICOUNT)" tools/qemu-run $(a) $(KERNEL_IMAGE.$(a)) \
-			$(BUILD)/$(a)/bin/selfpagebench 600 | tee $(BUILD)/logs/selfpagebench-$(a).log && \
+			$(BUILD)/$(a)/bin/selfpagebench 600 $(BUILD)/$(a)/bin/selfpagechild \
+			| tee $(BUILD)/logs/selfpagebench-$(a).log && \
 		! grep -q FAILED $(BUILD)/logs/selfpagebench-$(a).log && \
 		grep -q '^selfpagebench: done' $(BUILD)/logs/selfpagebench-$(a).log && ) true
 	@$(foreach a,$(QEMU_SUITES),\

@@ -34,7 +34,5 @@ int memfd_pages(size_t pages);
 const char *counter_probe_cycle_counter(void);
 
 void bench_mm_ops(void);
-void bench_appel_li(void);
-void bench_pager(void);
 
 #endif

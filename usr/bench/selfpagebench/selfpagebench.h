@@ -36,5 +36,7 @@ void bench_check(errval_t err, const char *what);
 
 void bench_appelli(void);
 void bench_lazy(void);
+/* The PAGER design: selfpagechild's faults served by this domain as its pager. */
+void bench_pager(void);
 
 #endif
