@@ -269,7 +269,8 @@ errval_t model_dispatcher(struct model *m, const struct mcap *invoked, uint64_t 
         return setup(m, base, args);
     }
     if (cmd == CMD_DISPATCHER_SET_FAULT_EP) {
-        return set_fault_ep(m, model_disp(m, base), args[0]);
+        return (invoked->rights & CAPRIGHTS_GRANT) ? set_fault_ep(m, model_disp(m, base), args[0])
+                                                   : SYS_ERR_FAULT_EP_NEEDS_GRANT;
     }
     if (cmd == CMD_DISPATCHER_RESUME) {
         return resume(model_disp(m, base), args[0]);
