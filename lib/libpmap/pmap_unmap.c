@@ -105,6 +105,40 @@ static errval_t visit_modify(struct pmap *pmap, struct pmap_vnode *table, struct
     return err;
 }
 
+/* Is [vaddr, vaddr + bytes) exactly one run? Then nothing needs splitting, and the kernel's own
+   rights check of the one invocation is all or nothing: no identify first (a self-pager's trap
+   changes one page's rights this way on every fault). */
+static struct pmap_mapping *exactly_one_run(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
+                                            struct pmap_vnode **ret_table)
+{
+    uintptr_t entry;
+    struct pmap_vnode *v = vnode_descend(pmap, vaddr, pmap->layout->levels, &entry);
+    if (!child_is_mapping(entry)) {
+        return NULL;
+    }
+    struct pmap_mapping *m = child_mapping(entry);
+    gensize_t span = pmap->layout->span_bytes[v->level];
+    genvaddr_t start = vnode_base_vaddr(pmap, v) + (genvaddr_t)m->slot * span;
+    if (start != vaddr || (gensize_t)m->pte_count * span != bytes) {
+        return NULL;
+    }
+    *ret_table = v;
+    return m;
+}
+
+/* modify_flags of exactly one run; a refusal of its rights reads as the general path's does. */
+static errval_t modify_one_run(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
+                               genvaddr_t vaddr, vregion_flags_t flags)
+{
+    bool stop = false;
+    errval_t err = visit_modify(pmap, table, m, vaddr, &flags, &stop);
+    if (err_no(err) == LIB_ERR_VNODE_MODIFY_FLAGS &&
+        err_no(err_pop(err)) == SYS_ERR_VM_RIGHTS_EXCEED) {
+        return SYS_ERR_VM_RIGHTS_EXCEED;
+    }
+    return err;
+}
+
 errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
                            vregion_flags_t flags)
 {
@@ -116,6 +150,15 @@ errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
     }
     if (err_is_ok(err) && overlaps_meta_window(pmap, vaddr, bytes)) {
         err = LIB_ERR_PMAP_ADDR_RESERVED;
+    }
+    struct pmap_vnode *table;
+    struct pmap_mapping *one = err_is_ok(err) ? exactly_one_run(pmap, vaddr, bytes, &table) : NULL;
+    if (one != NULL) {
+        err = modify_one_run(pmap, table, one, vaddr, flags);
+        if (err_is_ok(err)) {
+            err = pmap_trim_metadata(pmap); /* a revoked run it took down */
+        }
+        return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_MODIFY_FLAGS) : err;
     }
     /* Rights first, on the runs as they are: a refusal leaves even the splits undone. */
     if (err_is_ok(err)) {
