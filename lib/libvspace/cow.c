@@ -30,16 +30,6 @@ const struct vspace_region *cow_peer_mapping(const struct vspace *vs, const stru
     return NULL;
 }
 
-vregion_flags_t region_map_flags(const struct vspace *vs, const struct vspace_region *r,
-                                 genvaddr_t page)
-{
-    genvaddr_t peer;
-    if ((r->rights & VREGION_FLAGS_WRITE) && cow_peer_mapping(vs, r, page, &peer) != NULL) {
-        return r->rights & ~VREGION_FLAGS_WRITE;
-    }
-    return r->rights;
-}
-
 /* Maps each page src has mapped at the same offset of dst, without write; undoes on failure. */
 static errval_t share_pages(struct vspace *vs, const struct vspace_region *src, genvaddr_t dst)
 {

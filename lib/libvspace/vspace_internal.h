@@ -33,10 +33,6 @@ void region_split_at(struct vspace *vs, genvaddr_t vaddr);
 /* Joins neighbours around [first, last] that hold the same object with the same attributes. */
 void region_coalesce(struct vspace *vs, size_t first, size_t last);
 
-/* Rights a mapping of a page of r gets now: without write while the page is shared. */
-vregion_flags_t region_map_flags(const struct vspace *vs, const struct vspace_region *r,
-                                 genvaddr_t page);
-
 /* Another region of r's copy-on-write group that maps the frame at r's page, or NULL;
  * *peer_page: where. */
 const struct vspace_region *cow_peer_mapping(const struct vspace *vs, const struct vspace_region *r,

@@ -272,6 +272,8 @@ START_TEST(bad_input_is_refused_named_with_nothing_changed)
         {vspace_unmap(&test_vs, anon + VPAGE), LIB_ERR_VSPACE_UNMAP, LIB_ERR_VSPACE_NO_REGION},
         {vspace_map_stack(&test_vs, VPAGE, VSPACE_GUARD, &ret), LIB_ERR_VSPACE_MAP,
          LIB_ERR_VSPACE_NOT_ANON},
+        {vspace_map_stack(&test_vs, 100, VSPACE_ANON, &ret), LIB_ERR_VSPACE_MAP,
+         LIB_ERR_VSPACE_NOT_ALIGNED},
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         ck_assert_msg(err_no(rows[i].err) == rows[i].top &&

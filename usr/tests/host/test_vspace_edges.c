@@ -219,6 +219,35 @@ START_TEST(a_fill_whose_map_fails_gives_its_frame_back)
 }
 END_TEST
 
+/* A protect asking more than the caller's frame allows is refused before any page changes. */
+START_TEST(protect_beyond_a_frames_rights_is_refused_whole)
+{
+    struct capref frame, readonly;
+    genvaddr_t anon, fr;
+    ck_assert_ok(frame_alloc(&frame, VPAGE, NULL));
+    ck_assert_ok(slot_alloc(&readonly));
+    ck_assert_ok(cap_mint(readonly, frame, CAPRIGHTS_READ));
+    ck_assert_ok(vspace_map_anon(&test_vs, VPAGE, VS_R, &anon));
+    ck_assert_ok(vs_access(anon, FAULT_READ, NULL));
+    ck_assert_ok(vspace_map_frame(&test_vs, readonly, 0, VPAGE, VS_R, &fr));
+    genvaddr_t lo = anon < fr ? anon : fr, hi = anon < fr ? fr : anon;
+    if (hi == lo + VPAGE) { /* side by side: one protect over both, refused for the frame */
+        ck_assert_chain(vspace_protect(&test_vs, lo, 2 * VPAGE, VS_RW), LIB_ERR_VSPACE_PROTECT,
+                        SYS_ERR_VM_RIGHTS_EXCEED);
+        struct pmap_mapping_info m;
+        ck_assert_ok(pmap_lookup(&test_pmap, anon, &m));
+        ck_assert_uint_eq(m.flags, VS_R); /* the anonymous page did not change either */
+    }
+    ck_assert_chain(vspace_protect(&test_vs, fr, VPAGE, VS_RW), LIB_ERR_VSPACE_PROTECT,
+                    SYS_ERR_VM_RIGHTS_EXCEED);
+    ck_assert_uint_eq(vspace_region_of(&test_vs, fr)->rights, VS_R);
+    ck_assert_ok(vspace_destroy(&test_vs));
+    ck_assert_ok(cap_destroy(readonly));
+    ck_assert_ok(frame_free(frame));
+    vspace_assert_no_leaks();
+}
+END_TEST
+
 Suite *vspace_edges_suite(void)
 {
     Suite *s = suite_create("vspace edges");
@@ -232,5 +261,6 @@ Suite *vspace_edges_suite(void)
     tcase_add_test(tc, anon_at_over_the_pmap_metadata_window_is_refused);
     tcase_add_test(tc, execute_faults_need_the_execute_right);
     tcase_add_test(tc, a_fill_whose_map_fails_gives_its_frame_back);
+    tcase_add_test(tc, protect_beyond_a_frames_rights_is_refused_whole);
     return s;
 }
