@@ -1,5 +1,7 @@
 /* Helpers for the dispatcher suites: a domain's objects carved from a RAM piece of its own. */
 #include "dispatcher_support.h"
+#include <dispatch.h>
+#include <exception.h>
 #include <libcap/syscalls.h>
 #include <mdb.h>
 #include <string.h>
@@ -156,4 +158,25 @@ void assert_kernel_ok(void)
     errval_t err = sys_debug_check_kernel(&detail);
     ck_assert_msg(err_is_ok(err), "kernel check: %s (invariant %lu)", err_getcode(err),
                   (unsigned long)detail);
+}
+
+void dom_fault_write(uint64_t vaddr, uint64_t ip, const struct dispatcher_save_area *regs)
+{
+    *host_machine_user_registers() = *regs;
+    struct fault_info f = {
+        .domain = dcb_current->name,
+        .kind = "page fault",
+        .has_address = true,
+        .vaddr = vaddr,
+        .ip = ip,
+        .access = FAULT_WRITE,
+        .user_mode = true,
+        .not_present = true,
+    };
+    exception_user(dcb_current, &f, DISPATCHER_FAULT_PAGE);
+}
+
+genpaddr_t dom_vroot(const struct dom *dom)
+{
+    return dom->piece_base + DOM_AT_VROOT;
 }

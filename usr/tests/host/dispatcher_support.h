@@ -86,4 +86,11 @@ Suite *dispatch_suite(void);
 Suite *endpoint_suite(void);
 Suite *pager_suite(void);
 
+/* A write page fault (not present) of the running domain at vaddr, its registers regs, taken as
+   the booted kernels take one (exception_user). */
+void dom_fault_write(uint64_t vaddr, uint64_t ip, const struct dispatcher_save_area *regs);
+
+/* The root table dom runs in. */
+genpaddr_t dom_vroot(const struct dom *dom);
+
 #endif

@@ -58,11 +58,6 @@ static struct dcb *dcb_at(const struct dom *dom)
     return dcb_of(&(struct capability){.base = dom->piece_base + DOM_AT_DISP});
 }
 
-static genpaddr_t vroot_of(const struct dom *dom)
-{
-    return dom->piece_base + DOM_AT_VROOT;
-}
-
 /* The registers the faulting domain has when it faults (and must have again when resumed). */
 static const struct dispatcher_save_area *there(void)
 {
@@ -74,18 +69,7 @@ static const struct dispatcher_save_area *there(void)
 /* A write page fault of the running domain at FAULT_VA, as the booted kernels take one. */
 static void fault_now(void)
 {
-    *host_machine_user_registers() = *there();
-    struct fault_info f = {
-        .domain = dcb_current->name,
-        .kind = "page fault",
-        .has_address = true,
-        .vaddr = FAULT_VA,
-        .ip = FAULT_IP,
-        .access = FAULT_WRITE,
-        .user_mode = true,
-        .not_present = true,
-    };
-    exception_user(dcb_current, &f, DISPATCHER_FAULT_PAGE);
+    dom_fault_write(FAULT_VA, FAULT_IP, there());
 }
 
 /* d, paged through pager_ep, runs (init yields to it); the pager, if it runs, queued behind. */
@@ -97,7 +81,7 @@ static void d_runs_paged_with(bool pager_runs)
         ck_assert_ok(invoke_dispatcher_run(p.disp));
     }
     sys_yield();
-    ck_assert_uint_eq(platform_loaded_root(), vroot_of(d));
+    ck_assert_uint_eq(platform_loaded_root(), dom_vroot(d));
 }
 
 static void d_runs_paged(void)
@@ -139,7 +123,7 @@ START_TEST(a_fault_blocks_the_domain_until_its_pager_resumes_it)
     ck_assert_uint_eq(word_of(d->disp), RUNNABLE);
     ck_assert_err(invoke_dispatcher_resume(d->disp, 0), SYS_ERR_DISPATCHER_NOT_BLOCKED);
     sys_yield();
-    ck_assert_uint_eq(platform_loaded_root(), vroot_of(d));
+    ck_assert_uint_eq(platform_loaded_root(), dom_vroot(d));
     ck_assert(regs_equal(host_machine_user_registers(), there()));
     assert_kernel_ok();
 }
@@ -150,7 +134,7 @@ START_TEST(the_pager_runs_next)
 {
     d_runs_paged_with(true);
     fault_now();
-    ck_assert_uint_eq(platform_loaded_root(), vroot_of(&p));
+    ck_assert_uint_eq(platform_loaded_root(), dom_vroot(&p));
     assert_fault_message();
 }
 END_TEST
@@ -186,7 +170,7 @@ START_TEST(the_upcall_wins_while_enabled_the_pager_otherwise)
     s->exception_stack = 0x7b0000;
     s->disabled = 0;
     fault_now();
-    ck_assert_uint_eq(platform_loaded_root(), vroot_of(d)); /* in its handler */
+    ck_assert_uint_eq(platform_loaded_root(), dom_vroot(d)); /* in its handler */
     ck_assert_uint_eq(s->faults, 1);
     ck_assert_uint_eq(dom_shared(&p)->lmp_full, 0);
     fault_now(); /* inside the handler: disabled */
@@ -209,7 +193,7 @@ START_TEST(a_full_buffer_makes_the_fault_wait_for_room)
     ck_assert_uint_eq(platform_loaded_root(), 0); /* init: d went to the back */
     ck_assert_uint_eq(dom_shared(&p)->lmp_fault, 0);
     sys_yield();
-    ck_assert_uint_eq(platform_loaded_root(), vroot_of(d));
+    ck_assert_uint_eq(platform_loaded_root(), dom_vroot(d));
     ck_assert(regs_equal(host_machine_user_registers(), there()));
     dom_shared(&p)->lmp_full = 0;
     fault_now(); /* the instruction again */
@@ -228,7 +212,7 @@ START_TEST(a_declined_fault_ends_the_domain_at_its_next_exception)
     ck_assert_ok(invoke_dispatcher_resume(d->disp, DISPATCHER_RESUME_DECLINE));
     ck_assert_uint_eq(word_of(d->disp), RUNNABLE);
     sys_yield();
-    ck_assert_uint_eq(platform_loaded_root(), vroot_of(d));
+    ck_assert_uint_eq(platform_loaded_root(), dom_vroot(d));
     fault_now();
     ck_assert_uint_eq(word_of(d->disp), FAULTED);
     ck_assert_uint_eq(platform_loaded_root(), 0);
@@ -245,14 +229,14 @@ START_TEST(a_pager_that_goes_ends_its_blocked_domain)
     d_runs_paged_with(_i == EXITS);
     fault_now();
     if (_i == EXITS) {
-        ck_assert_uint_eq(platform_loaded_root(), vroot_of(&p));
+        ck_assert_uint_eq(platform_loaded_root(), dom_vroot(&p));
         sys_exit(0); /* as the pager */
     } else {
         ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, p.disp));
     }
     ck_assert_ptr_null(dcb_at(d)->pager);
     ck_assert_uint_eq(word_of(d->disp), RUNNABLE);
-    while (platform_loaded_root() != vroot_of(d)) {
+    while (platform_loaded_root() != dom_vroot(d)) {
         sys_yield();
     }
     ck_assert(regs_equal(host_machine_user_registers(), there()));

@@ -55,25 +55,10 @@ static const struct dispatcher_save_area *there(void)
     return &regs;
 }
 
+/* A write page fault of the running domain at FAULT_VA, as the booted kernels take one. */
 static void fault_now(void)
 {
-    *host_machine_user_registers() = *there();
-    struct fault_info f = {
-        .domain = dcb_current->name,
-        .kind = "page fault",
-        .has_address = true,
-        .vaddr = FAULT_VA,
-        .ip = FAULT_IP,
-        .access = FAULT_WRITE,
-        .user_mode = true,
-        .not_present = true,
-    };
-    exception_user(dcb_current, &f, DISPATCHER_FAULT_PAGE);
-}
-
-static genpaddr_t vroot_of(const struct dom *dom)
-{
-    return dom->piece_base + DOM_AT_VROOT;
+    dom_fault_write(FAULT_VA, FAULT_IP, there());
 }
 
 /*
@@ -99,7 +84,7 @@ START_TEST(a_child_cannot_fault_into_its_parent_as_another_client)
                                    capaddr_l2_slot(BOX_PARENT), plain_ep, no_grant));
     dom_start(d);
     sys_yield(); /* d runs: from here on, every invocation is d's */
-    ck_assert_uint_eq(platform_loaded_root(), vroot_of(d));
+    ck_assert_uint_eq(platform_loaded_root(), dom_vroot(d));
     errval_t minted = mint_badged_in(BOX_ROOT, BOX_FREE, BOX_PARENT, no_grant, OTHER);
     errval_t set = invoke_dispatcher_set_fault_ep(BOX_DISP, BOX_FREE);
     ck_assert_err(set, SYS_ERR_FAULT_EP_NEEDS_GRANT); /* its own copy has no grant */
@@ -128,7 +113,7 @@ START_TEST(a_fault_in_the_resume_code_leaves_enabled_area_alone)
     dom_start(d);
     ck_assert_ok(invoke_dispatcher_set_fault_ep(d->disp, pager_ep));
     sys_yield();
-    ck_assert_uint_eq(platform_loaded_root(), vroot_of(d));
+    ck_assert_uint_eq(platform_loaded_root(), dom_vroot(d));
     struct dispatcher_shared *s = dom_shared(d);
     s->exception_entry = 0x406000;
     s->exception_stack = 0x7b0000;
@@ -143,7 +128,7 @@ START_TEST(a_fault_in_the_resume_code_leaves_enabled_area_alone)
                   "enabled_area clobbered by a refused upcall: pc 0x%llx, wanted 0x405555",
                   (unsigned long long)save_area_pc(&s->enabled_area));
     ck_assert_ok(invoke_dispatcher_resume(d->disp, 0));
-    while (platform_loaded_root() != vroot_of(d)) {
+    while (platform_loaded_root() != dom_vroot(d)) {
         sys_yield();
     }
     ck_assert(regs_equal(host_machine_user_registers(), there())); /* the resume code again */
@@ -163,7 +148,7 @@ START_TEST(a_new_pager_serves_a_domain_whose_old_pager_died)
     sys_yield();
     fault_now();
     ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, p.disp)); /* the pager goes */
-    while (platform_loaded_root() != vroot_of(d)) {
+    while (platform_loaded_root() != dom_vroot(d)) {
         sys_yield();
     }
     sys_yield(); /* the retried instruction did not fault: d ran on; init again */
@@ -171,7 +156,7 @@ START_TEST(a_new_pager_serves_a_domain_whose_old_pager_died)
     dom_make(&q, "pager2");
     ck_assert_ok(dom_setup(&q));
     ck_assert_ok(invoke_dispatcher_set_fault_ep(d->disp, endpoint_to(&q)));
-    while (platform_loaded_root() != vroot_of(d)) {
+    while (platform_loaded_root() != dom_vroot(d)) {
         sys_yield();
     }
     fault_now(); /* a later, unrelated fault */
