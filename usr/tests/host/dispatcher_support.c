@@ -180,3 +180,20 @@ genpaddr_t dom_vroot(const struct dom *dom)
 {
     return dom->piece_base + DOM_AT_VROOT;
 }
+
+errval_t dom_mint_badged(capaddr_t root, capaddr_t slot, capaddr_t src, caprights_t rights,
+                         uint64_t badge)
+{
+    const uintptr_t args[INVOKE_ARGS] = {capaddr_l1_slot(capaddr_l1_index(slot)),
+                                         capaddr_l2_slot(slot), src, rights, badge};
+    return syscall_invoke(root, CMD_CNODE_MINT, args).error;
+}
+
+capaddr_t dom_endpoint(const struct dom *dom)
+{
+    capaddr_t slot = new_slot();
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, dom->disp, 0, ObjType_Endpoint,
+                                     DISPATCHER_BYTES, 1, capaddr_l1_slot(capaddr_l1_index(slot)),
+                                     capaddr_l2_slot(slot)));
+    return slot;
+}

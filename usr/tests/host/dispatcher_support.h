@@ -93,4 +93,12 @@ void dom_fault_write(uint64_t vaddr, uint64_t ip, const struct dispatcher_save_a
 /* The root table dom runs in. */
 genpaddr_t dom_vroot(const struct dom *dom);
 
+/* MINT with a badge, invoked on the CNode root names (the caller's own root, or another
+   domain's while it runs), into slot. */
+errval_t dom_mint_badged(capaddr_t root, capaddr_t slot, capaddr_t src, caprights_t rights,
+                         uint64_t badge);
+
+/* A new unbadged Endpoint to dom, in a fresh slot of init's. */
+capaddr_t dom_endpoint(const struct dom *dom);
+
 #endif

@@ -21,29 +21,13 @@ static capaddr_t pager_ep;                    /* a copy badged BADGE */
 #define FAULTED DISPATCHER_WORD(DISPATCHER_FAULTED, 0xff)
 #define ROWS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
-static errval_t mint_badged(capaddr_t slot, capaddr_t src, caprights_t rights, uint64_t badge)
-{
-    const uintptr_t args[INVOKE_ARGS] = {capaddr_l1_slot(capaddr_l1_index(slot)),
-                                         capaddr_l2_slot(slot), src, rights, badge};
-    return syscall_invoke(CAPADDR_ROOTCN, CMD_CNODE_MINT, args).error;
-}
-
-static capaddr_t endpoint_to(const struct dom *dom)
-{
-    capaddr_t slot = new_slot();
-    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, dom->disp, 0, ObjType_Endpoint,
-                                     DISPATCHER_BYTES, 1, capaddr_l1_slot(capaddr_l1_index(slot)),
-                                     capaddr_l2_slot(slot)));
-    return slot;
-}
-
 static void pager_make(void)
 {
     dom_make(&p, "pager");
     ck_assert_ok(dom_setup(&p));
-    plain_ep = endpoint_to(&p);
+    plain_ep = dom_endpoint(&p);
     pager_ep = new_slot();
-    ck_assert_ok(mint_badged(pager_ep, plain_ep, CAPRIGHTS_ALLRIGHTS, BADGE));
+    ck_assert_ok(dom_mint_badged(CAPADDR_ROOTCN, pager_ep, plain_ep, CAPRIGHTS_ALLRIGHTS, BADGE));
 }
 
 static TCase *pager_tcase(Suite *s, const char *name)
@@ -251,7 +235,7 @@ START_TEST(a_fault_no_pager_can_take_ends_the_domain)
 {
     struct dom q;
     dom_make(&q, "unborn");
-    capaddr_t ep = _i == 0 ? endpoint_to(&q) : endpoint_to(d);
+    capaddr_t ep = _i == 0 ? dom_endpoint(&q) : dom_endpoint(d);
     dom_start(d);
     ck_assert_ok(invoke_dispatcher_set_fault_ep(d->disp, ep));
     sys_yield();
@@ -307,7 +291,7 @@ START_TEST(each_fault_ep_refusal_is_named_and_changes_nothing)
     } else if (r == EP_DEAD_PAGER) {
         struct dom q;
         dom_make(&q, "gone");
-        ep = endpoint_to(&q);
+        ep = dom_endpoint(&q);
         ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, q.disp)); /* the Endpoint stays */
     }
     uint8_t before[sizeof(struct dcb)];
@@ -377,18 +361,21 @@ START_TEST(a_badge_is_set_once_on_an_endpoint_only)
 {
     capaddr_t slot = new_slot();
     capaddr_t frame = new_object(ObjType_Frame, BASE_PAGE_BYTES);
-    ck_assert_err(mint_badged(slot, frame, CAPRIGHTS_ALLRIGHTS, 7), SYS_ERR_BADGE_NOT_ENDPOINT);
+    ck_assert_err(dom_mint_badged(CAPADDR_ROOTCN, slot, frame, CAPRIGHTS_ALLRIGHTS, 7),
+                  SYS_ERR_BADGE_NOT_ENDPOINT);
     ck_assert(slot_is_empty(slot));
-    ck_assert_err(mint_badged(slot, plain_ep, CAPRIGHTS_ALLRIGHTS, (uint64_t)UINT32_MAX + 1),
+    ck_assert_err(dom_mint_badged(CAPADDR_ROOTCN, slot, plain_ep, CAPRIGHTS_ALLRIGHTS,
+                                  (uint64_t)UINT32_MAX + 1),
                   SYS_ERR_BADGE_TOO_WIDE);
     ck_assert(slot_is_empty(slot));
-    ck_assert_err(mint_badged(slot, pager_ep, CAPRIGHTS_ALLRIGHTS, BADGE + 1),
+    ck_assert_err(dom_mint_badged(CAPADDR_ROOTCN, slot, pager_ep, CAPRIGHTS_ALLRIGHTS, BADGE + 1),
                   SYS_ERR_ENDPOINT_BADGED);
     ck_assert(slot_is_empty(slot));
-    ck_assert_ok(mint_badged(slot, pager_ep, CAPRIGHTS_ALLRIGHTS, BADGE)); /* the same: a copy */
+    ck_assert_ok(dom_mint_badged(CAPADDR_ROOTCN, slot, pager_ep, CAPRIGHTS_ALLRIGHTS,
+                                 BADGE)); /* the same: a copy */
     ck_assert_uint_eq(identify(slot).type_word, BADGE);
     capaddr_t again = new_slot();
-    ck_assert_ok(mint_badged(again, slot, CAPRIGHTS_READ, 0)); /* 0 keeps it */
+    ck_assert_ok(dom_mint_badged(CAPADDR_ROOTCN, again, slot, CAPRIGHTS_READ, 0)); /* 0 keeps it */
     ck_assert_uint_eq(identify(again).type_word, BADGE);
     ck_assert_uint_eq(identify(plain_ep).type_word, 0);
     capaddr_t copied = new_slot();

@@ -22,30 +22,13 @@ static capaddr_t pager_ep;                    /* init's copy badged OTHER: anoth
 #define BOX_PARENT capaddr_make(BOX, 3) /* an Endpoint to p, without grant (TASKCN_SLOT_PARENT) */
 #define BOX_FREE capaddr_make(BOX, 4)
 
-static errval_t mint_badged_in(capaddr_t root, capaddr_t slot, capaddr_t src, caprights_t rights,
-                               uint64_t badge)
-{
-    const uintptr_t args[INVOKE_ARGS] = {capaddr_l1_slot(capaddr_l1_index(slot)),
-                                         capaddr_l2_slot(slot), src, rights, badge};
-    return syscall_invoke(root, CMD_CNODE_MINT, args).error;
-}
-
-static capaddr_t endpoint_to(const struct dom *dom)
-{
-    capaddr_t slot = new_slot();
-    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, dom->disp, 0, ObjType_Endpoint,
-                                     DISPATCHER_BYTES, 1, capaddr_l1_slot(capaddr_l1_index(slot)),
-                                     capaddr_l2_slot(slot)));
-    return slot;
-}
-
 static void pager_make(void)
 {
     dom_make(&p, "pager");
     ck_assert_ok(dom_setup(&p));
-    plain_ep = endpoint_to(&p);
+    plain_ep = dom_endpoint(&p);
     pager_ep = new_slot();
-    ck_assert_ok(mint_badged_in(CAPADDR_ROOTCN, pager_ep, plain_ep, CAPRIGHTS_ALLRIGHTS, OTHER));
+    ck_assert_ok(dom_mint_badged(CAPADDR_ROOTCN, pager_ep, plain_ep, CAPRIGHTS_ALLRIGHTS, OTHER));
 }
 
 static const struct dispatcher_save_area *there(void)
@@ -85,7 +68,7 @@ START_TEST(a_child_cannot_fault_into_its_parent_as_another_client)
     dom_start(d);
     sys_yield(); /* d runs: from here on, every invocation is d's */
     ck_assert_uint_eq(platform_loaded_root(), dom_vroot(d));
-    errval_t minted = mint_badged_in(BOX_ROOT, BOX_FREE, BOX_PARENT, no_grant, OTHER);
+    errval_t minted = dom_mint_badged(BOX_ROOT, BOX_FREE, BOX_PARENT, no_grant, OTHER);
     errval_t set = invoke_dispatcher_set_fault_ep(BOX_DISP, BOX_FREE);
     ck_assert_err(set, SYS_ERR_FAULT_EP_NEEDS_GRANT); /* its own copy has no grant */
     fault_now();
@@ -155,7 +138,7 @@ START_TEST(a_new_pager_serves_a_domain_whose_old_pager_died)
     struct dom q;
     dom_make(&q, "pager2");
     ck_assert_ok(dom_setup(&q));
-    ck_assert_ok(invoke_dispatcher_set_fault_ep(d->disp, endpoint_to(&q)));
+    ck_assert_ok(invoke_dispatcher_set_fault_ep(d->disp, dom_endpoint(&q)));
     while (platform_loaded_root() != dom_vroot(d)) {
         sys_yield();
     }
