@@ -8,14 +8,6 @@
 
 static struct spawninfo child; /* large: it holds the child's pmap */
 
-static int fail(const char *what, errval_t err)
-{
-    char text[200];
-    err_format(err, text, sizeof(text));
-    printf("faulttest: %s failed: %s\n", what, text);
-    return 2;
-}
-
 int main(void)
 {
     struct capref own = {.cnode = cnode_at_l1(ROOTCN_SLOT_TASKCN), .slot = TASKCN_SLOT_DISPATCHER};

@@ -10,6 +10,15 @@
 
 static struct pmap fault_pmap;
 
+/* Says which set-up step failed and why; the domain's status for it. */
+static inline int fail(const char *what, errval_t err)
+{
+    char text[200];
+    err_format(err, text, sizeof(text));
+    printf("faulttest: %s failed: %s\n", what, text);
+    return 2;
+}
+
 /* Maps a fresh frame with flags; returns its address and (in *frame) the frame. */
 static inline volatile int *map_fresh_page(vregion_flags_t flags, struct capref *frame)
 {
