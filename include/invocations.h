@@ -100,8 +100,13 @@ enum invocation_cmd {
     CMD_VNODE_MAP,
     CMD_VNODE_UNMAP,
     CMD_VNODE_DUMP,
-    /* Frame or DevFrame, on the copy that holds the mapping: MODIFY_FLAGS(first_page, pages,
-       flags). */
+    /*
+     * Frame or DevFrame, on the copy that holds the mapping: MODIFY_FLAGS(first_page, pages,
+     * flags, vaddr_hint). vaddr_hint says where first_page lies in the caller's own address
+     * space (0: not said); the kernel flushes the TLB there after a walk of the caller's tables
+     * confirms it, and otherwise finds the address itself. A wrong hint costs time, never a
+     * stale translation.
+     */
     CMD_FRAME_MODIFY_FLAGS,
     /*
      * Dispatcher (needs the write right; doc/domains.md). Capability

@@ -158,12 +158,12 @@ static struct sysret handle_dump(const struct capability *caller, struct cte *ta
     return sysret_error(SYS_ERR_OK);
 }
 
-/* Frame, DevFrame: MODIFY_FLAGS(first_page, pages, flags). */
+/* Frame, DevFrame: MODIFY_FLAGS(first_page, pages, flags, vaddr_hint). */
 static struct sysret handle_modify_flags(const struct capability *caller, struct cte *frame,
                                          const uintptr_t *args)
 {
     (void)caller;
-    return sysret_error(paging_modify_flags(frame, args[0], args[1], args[2]));
+    return sysret_error(paging_modify_flags(frame, args[0], args[1], args[2], args[3]));
 }
 
 /* Frame, DevFrame, VNode: IDENTIFY_MAPPING(): the mapping this copy holds. */

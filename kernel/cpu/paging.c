@@ -40,7 +40,8 @@ static errval_t check_table_range(const struct cte *table, uint64_t slot, uint64
 bool paging_user_vaddr(uint64_t vaddr)
 {
     enum objtype root = paging_root_type();
-    uint64_t root_slot = vaddr / paging_entry_span_bytes(root);
+    /* A shift, not a division: ARMv7 has no 64-bit divide instruction. */
+    uint64_t root_slot = vaddr >> __builtin_ctzll(paging_entry_span_bytes(root));
     return root_slot < paging_table_entries(root) &&
            !paging_slot_reserved(root, (cslot_t)root_slot);
 }

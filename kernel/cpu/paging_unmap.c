@@ -14,7 +14,7 @@ void paging_unmap_record(struct cte *mapped)
         paging_write_entry(type, m.table_base, i, 0);
     }
     paging_entries_written(type, m.table_base, m.slot, m.pte_count);
-    tlb_flush_entries(type, m.table_base, m.slot, m.pte_count);
+    tlb_flush_entries(type, m.table_base, m.slot, m.pte_count, 0);
     map_index_forget(mapped);
 }
 
@@ -46,7 +46,7 @@ errval_t paging_unmap(struct cte *table, struct cte *src, uint64_t slot, uint64_
 }
 
 errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t pages,
-                             uint64_t flags)
+                             uint64_t flags, uint64_t vaddr_hint)
 {
     const struct mapping_record *m = &mapped->mapping;
     if (m->pte_count == 0) {
@@ -70,7 +70,7 @@ errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t p
                            paging_make_page_entry(type, paddr, (vregion_flags_t)flags));
     }
     paging_entries_written(type, m->table_base, first, (cslot_t)pages);
-    tlb_flush_entries(type, m->table_base, first, (cslot_t)pages);
+    tlb_flush_entries(type, m->table_base, first, (cslot_t)pages, vaddr_hint);
     return SYS_ERR_OK;
 }
 

@@ -1,4 +1,5 @@
 /* Finds the virtual addresses a table's entries translate, by climbing the mapping records. */
+#include <dispatch.h>
 #include <maintenance.h>
 #include <mdb.h>
 #include <paging.h>
@@ -34,11 +35,38 @@ static bool table_vaddr(enum objtype type, genpaddr_t base, uint64_t *vaddr, gen
     return true;
 }
 
-void tlb_flush_entries(enum objtype table, genpaddr_t table_base, cslot_t first, cslot_t count)
+/*
+ * Does vaddr lie exactly at entry `first` of the table, in the address space the caller runs
+ * on? A walk of the caller's own tables answers with one read per level, where the climb
+ * searches the mapping index per level; a table is mapped once at most, so an address the walk
+ * confirms is the only one. Any other hint is ignored: the climb then finds the address.
+ */
+static bool hint_is_exact(enum objtype table, genpaddr_t table_base, cslot_t first, uint64_t vaddr,
+                          genpaddr_t *root)
+{
+    const struct dcb *dcb = dcb_current;
+    if (vaddr == 0 || dcb == NULL || cte_is_empty(&dcb->vroot) || !paging_user_vaddr(vaddr)) {
+        return false;
+    }
+    gensize_t span = paging_entry_span_bytes(table); /* powers of two, as the entry counts */
+    genpaddr_t reached;
+    if ((vaddr & (span - 1)) != 0 ||
+        ((vaddr >> __builtin_ctzll(span)) & (paging_table_entries(table) - 1)) != first ||
+        !paging_walk_to_table(dcb->vroot.cap.base, vaddr, table, &reached)) {
+        return false;
+    }
+    *root = dcb->vroot.cap.base;
+    return reached == table_base;
+}
+
+void tlb_flush_entries(enum objtype table, genpaddr_t table_base, cslot_t first, cslot_t count,
+                       uint64_t vaddr_hint)
 {
     uint64_t vaddr;
     genpaddr_t root;
-    if (!table_vaddr(table, table_base, &vaddr, &root)) {
+    if (hint_is_exact(table, table_base, first, vaddr_hint, &root)) {
+        vaddr = vaddr_hint - first * paging_entry_span_bytes(table);
+    } else if (!table_vaddr(table, table_base, &vaddr, &root)) {
         return;
     }
     gensize_t span = paging_entry_span_bytes(table);

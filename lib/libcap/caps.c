@@ -72,11 +72,17 @@ errval_t vnode_unmap(struct capref table, struct capref src, cslot_t slot, size_
     return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_UNMAP) : err;
 }
 
+errval_t vnode_modify_flags_at(struct capref frame, size_t first_page, size_t pages,
+                               vregion_flags_t flags, uint64_t vaddr)
+{
+    errval_t err = invoke_frame_modify_flags(get_cap_addr(frame), first_page, pages, flags, vaddr);
+    return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_MODIFY_FLAGS) : err;
+}
+
 errval_t vnode_modify_flags(struct capref frame, size_t first_page, size_t pages,
                             vregion_flags_t flags)
 {
-    errval_t err = invoke_frame_modify_flags(get_cap_addr(frame), first_page, pages, flags);
-    return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_MODIFY_FLAGS) : err;
+    return vnode_modify_flags_at(frame, first_page, pages, flags, 0);
 }
 
 errval_t vnode_split_mapping(struct capref frame, size_t at, struct capref dest)

@@ -94,6 +94,7 @@ errval_t pmap_init_self(struct pmap *pmap)
     }
     /* Hand out addresses above the image and stack first: the low ones only when that is full. */
     pmap->addr_hint = DOMAIN_PMAP_VADDR_MIN;
+    pmap->own_space = true;
     struct capref image = {.cnode = root.cnode, .slot = PAGECN_SLOT_VROOT + 1};
     err = pmap_adopt(pmap, image, L2_CNODE_SLOTS - image.slot, PMAP_ADOPT_KEEP);
     if (err_is_fail(err)) {

@@ -90,10 +90,11 @@ static errval_t visit_check_rights(struct pmap *pmap, struct pmap_vnode *table,
 static errval_t visit_modify(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m,
                              genvaddr_t run_vaddr, void *arg, bool *stop)
 {
-    (void)run_vaddr;
     (void)stop;
     vregion_flags_t flags = *(const vregion_flags_t *)arg;
-    errval_t err = vnode_modify_flags(m->copy, 0, m->pte_count, flags & ~VREGION_FLAGS_LARGE);
+    /* Where the run lies spares the kernel's TLB flush a search, in the caller's own space. */
+    errval_t err = vnode_modify_flags_at(m->copy, 0, m->pte_count, flags & ~VREGION_FLAGS_LARGE,
+                                         pmap->own_space ? run_vaddr : 0);
     if (copy_was_revoked(err)) {
         /* Its frame was revoked: the kernel took the mapping down; so does the shadow tree. */
         err = mapping_remove(pmap, table, m);
@@ -118,8 +119,9 @@ static struct pmap_mapping *exactly_one_run(struct pmap *pmap, genvaddr_t vaddr,
     }
     struct pmap_mapping *m = child_mapping(entry);
     gensize_t span = pmap->layout->span_bytes[v->level];
-    genvaddr_t start = vnode_base_vaddr(pmap, v) + (genvaddr_t)m->slot * span;
-    if (start != vaddr || (gensize_t)m->pte_count * span != bytes) {
+    /* vaddr lies in v's range: the run starts there when its first entry is vaddr's own. */
+    if (!span_aligned(pmap->layout, v->level, vaddr) || m->slot != slot_of(pmap, vaddr, v->level) ||
+        (gensize_t)m->pte_count * span != bytes) {
         return NULL;
     }
     *ret_table = v;
@@ -154,8 +156,9 @@ errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
     struct pmap_vnode *table;
     struct pmap_mapping *one = err_is_ok(err) ? exactly_one_run(pmap, vaddr, bytes, &table) : NULL;
     if (one != NULL) {
+        size_t mappings = pmap->stats.mappings;
         err = modify_one_run(pmap, table, one, vaddr, flags);
-        if (err_is_ok(err)) {
+        if (err_is_ok(err) && pmap->stats.mappings != mappings) {
             err = pmap_trim_metadata(pmap); /* a revoked run it took down */
         }
         return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_MODIFY_FLAGS) : err;

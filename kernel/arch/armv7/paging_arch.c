@@ -197,6 +197,22 @@ enum objtype paging_child_table_type(enum objtype table)
     return ObjType_VNode_ARM_l2;
 }
 
+bool paging_walk_to_table(genpaddr_t root_base, uint64_t vaddr, enum objtype table,
+                          genpaddr_t *ret_base)
+{
+    if (table == ObjType_VNode_ARM_l1) {
+        *ret_base = root_base;
+        return true;
+    }
+    const volatile uint32_t *l1 = phys_to_kernel_ptr(root_base);
+    uint32_t entry = l1[(vaddr >> 20) % L1_ENTRIES];
+    if ((entry & L1_TYPE_MASK) != L1_TYPE_PAGE_TABLE) {
+        return false;
+    }
+    *ret_base = entry & L1_TABLE_ADDR_MASK;
+    return true;
+}
+
 uint64_t paging_read_entry(enum objtype table, genpaddr_t table_base, cslot_t slot)
 {
     (void)table;

@@ -156,6 +156,22 @@ enum objtype paging_child_table_type(enum objtype table)
     }
 }
 
+bool paging_walk_to_table(genpaddr_t root_base, uint64_t vaddr, enum objtype table,
+                          genpaddr_t *ret_base)
+{
+    genpaddr_t base = root_base;
+    for (unsigned level = 4; level > level_of(table); level--) {
+        const volatile uint64_t *entries = phys_to_kernel_ptr(base);
+        uint64_t entry = entries[(vaddr >> (12 + 9 * (level - 1))) % X86_ENTRIES];
+        if (!(entry & X86_PRESENT) || (entry & X86_LARGE)) {
+            return false;
+        }
+        base = entry & X86_ADDR_MASK;
+    }
+    *ret_base = base;
+    return true;
+}
+
 uint64_t paging_read_entry(enum objtype table, genpaddr_t table_base, cslot_t slot)
 {
     (void)table;

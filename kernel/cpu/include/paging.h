@@ -21,9 +21,10 @@ errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t 
 /* Removes exactly the mapping recorded with src, which must be in table at [slot, +pte_count). */
 errval_t paging_unmap(struct cte *table, struct cte *src, uint64_t slot, uint64_t pte_count);
 
-/* Sets flags on pages [first_page, first_page + pages) of the mapping recorded with mapped. */
+/* Sets flags on pages [first_page, first_page + pages) of the mapping recorded with mapped;
+   vaddr_hint, where first_page lies for the caller or 0, only spares the TLB flush a search. */
 errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t pages,
-                             uint64_t flags);
+                             uint64_t flags, uint64_t vaddr_hint);
 
 /*
  * Are flags valid (known bits, read) and within cap's rights? Errors:

@@ -51,6 +51,15 @@ enum objtype paging_child_table_type(enum objtype table);
 /* The rights and caching a present page entry gives (VREGION_FLAGS_*). */
 vregion_flags_t paging_entry_flags(enum objtype table, uint64_t entry);
 
+/*
+ * The table of type `table` that a walk from the root table at root_base
+ * towards user address vaddr reaches, in *ret_base; false when an entry on
+ * the way is absent or maps pages. The TLB code's check of a hint: one read
+ * per level, without the per-entry calls of a generic walk.
+ */
+bool paging_walk_to_table(genpaddr_t root_base, uint64_t vaddr, enum objtype table,
+                          genpaddr_t *ret_base);
+
 /* Reading and writing entries of the table at table_base. */
 uint64_t paging_read_entry(enum objtype table, genpaddr_t table_base, cslot_t slot);
 void paging_write_entry(enum objtype table, genpaddr_t table_base, cslot_t slot, uint64_t entry);

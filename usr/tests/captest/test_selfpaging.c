@@ -94,6 +94,46 @@ static const char *a_write_to_a_read_only_page_is_told_exactly_and_resumed(void)
     return NULL;
 }
 
+/* ---- a downgrade of a translation the TLB holds: the next write still faults -------------- */
+
+#define DOWNGRADES 8
+
+static genvaddr_t downgraded_page;
+static size_t downgrade_faults;
+
+static bool allow_the_downgraded_write(const struct disp_fault *f)
+{
+    downgrade_faults++;
+    return f->kind == (DISPATCHER_FAULT_PAGE | DISPATCHER_FAULT_WRITE) &&
+           (f->vaddr & ~(genvaddr_t)(PAGE - 1)) == downgraded_page &&
+           err_is_ok(
+               pmap_modify_flags(&self_pmap, downgraded_page, PAGE, VREGION_FLAGS_READ_WRITE));
+}
+
+/* pmap_modify_flags tells the kernel where the page lies, and the kernel flushes there rather
+   than search for the address: only a booted TLB shows whether that flush hit. */
+static const char *a_downgrade_drops_the_translation_the_tlb_holds(void)
+{
+    struct capref frame;
+    FAIL_IF_ERR(frame_alloc(&frame, PAGE, NULL));
+    FAIL_IF_ERR(pmap_determine_addr(&self_pmap, PAGE, PAGE, &downgraded_page));
+    FAIL_IF_ERR(pmap_map(&self_pmap, downgraded_page, frame, 0, PAGE, VREGION_FLAGS_READ_WRITE));
+    volatile uint32_t *word = (volatile uint32_t *)(uintptr_t)(downgraded_page + 0x40);
+    downgrade_faults = 0;
+    disp_set_exception_handler(allow_the_downgraded_write, exception_stack,
+                               sizeof(exception_stack));
+    for (uint32_t i = 0; i < DOWNGRADES; i++) {
+        *word = i; /* writable: the TLB now holds the page with write */
+        FAIL_IF_ERR(pmap_modify_flags(&self_pmap, downgraded_page, PAGE, VREGION_FLAGS_READ));
+        *word = i + 100; /* a stale writable entry would let this through without a fault */
+    }
+    disp_set_exception_handler(NULL, NULL, 0);
+    FAIL_IF(downgrade_faults != DOWNGRADES || *word != DOWNGRADES - 1 + 100);
+    FAIL_IF_ERR(pmap_unmap(&self_pmap, downgraded_page, PAGE));
+    FAIL_IF_ERR(frame_free(frame));
+    return NULL;
+}
+
 /* ---- faults a handler cannot take end the domain with the standard report ----------------- */
 
 static const char *child_reads_and_ends(uintptr_t how)
@@ -127,5 +167,7 @@ const struct captest captest_selfpaging[] = {
      a_declined_fault_ends_the_domain_with_its_report},
     {"CT1004", "a fault inside the handler (disabled) ends the domain, not the kernel",
      a_fault_inside_the_handler_ends_the_domain},
+    {"CT1014", "a downgrade of a page the TLB holds writable: each next write faults",
+     a_downgrade_drops_the_translation_the_tlb_holds},
     {NULL, NULL, NULL},
 };

@@ -247,11 +247,30 @@ static void op_modify(struct fuzz_input *in)
     uint64_t first = fuzz_below(in, pages + 1);
     uint64_t count = fuzz_u8(in) < 0xf0 ? 1 + fuzz_below(in, pages - first + 1) : fuzz_u64(in);
     vregion_flags_t flags = decode_flags(in);
-    start_call();
-    errval_t err = invoke_frame_modify_flags(WORK(src), first, count, flags);
-    end_call(err, "modify_flags");
     uint64_t va;
     enum objtype table_type = (enum objtype)c->mapping.table_type;
+    /* The hint only spares a search: an exact one, one a page off, any word or none; the
+       oracle below wants the flush in the right place whichever it was. */
+    uint64_t hint = 0;
+    if (oracle_table_vaddr(c->mapping.table_base, table_type, &va)) {
+        hint = va + (c->mapping.slot + first) * oracle_page_bytes(table_type);
+    }
+    switch (fuzz_u8(in) & 3) {
+    case 1:
+        hint += BASE_PAGE_BYTES;
+        break;
+    case 2:
+        hint = fuzz_u64(in);
+        break;
+    case 3:
+        hint = 0;
+        break;
+    default:
+        break;
+    }
+    start_call();
+    errval_t err = invoke_frame_modify_flags(WORK(src), first, count, flags, hint);
+    end_call(err, "modify_flags");
     if (err_is_ok(err) && oracle_table_vaddr(c->mapping.table_base, table_type, &va)) {
         gensize_t page = oracle_page_bytes(table_type);
         oracle_check_record(c, first, count, flags);

@@ -109,11 +109,11 @@ START_TEST(entries_with_different_flags_are_reported_mixed)
     capaddr_t frame = new_object(ObjType_Frame, 4 * PAGE);
     capaddr_t leaf = table_for(VA, LEAF);
     ck_assert_ok(invoke_vnode_map(leaf, slot_of(VA, LEAF), frame, VREGION_FLAGS_READ_WRITE, 0, 4));
-    ck_assert_ok(invoke_frame_modify_flags(frame, 3, 1, VREGION_FLAGS_READ));
+    ck_assert_ok(invoke_frame_modify_flags(frame, 3, 1, VREGION_FLAGS_READ, 0));
     assert_mapping(frame, leaf, slot_of(VA, LEAF), 4, 0, VREGION_FLAGS_READ_WRITE, true);
-    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 1, VREGION_FLAGS_READ));
+    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 1, VREGION_FLAGS_READ, 0));
     assert_mapping(frame, leaf, slot_of(VA, LEAF), 4, 0, VREGION_FLAGS_READ, true);
-    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 4, VREGION_FLAGS_READ));
+    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 4, VREGION_FLAGS_READ, 0));
     assert_mapping(frame, leaf, slot_of(VA, LEAF), 4, 0, VREGION_FLAGS_READ, false);
 }
 END_TEST

@@ -118,7 +118,7 @@ START_TEST(a_table_is_mapped_through_one_copy_at_a_time)
     capaddr_t frame = new_object(ObjType_Frame, BASE_PAGE_BYTES);
     ck_assert_ok(invoke_vnode_map(other, 3, frame, VREGION_FLAGS_READ_WRITE, 0, 1));
     size_t before = host_maintenance_count();
-    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 1, VREGION_FLAGS_READ));
+    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 1, VREGION_FLAGS_READ, 0));
     uint64_t page = (va2 & ~(fmt.span_bytes[LEAF - 1] - 1)) + 3 * BASE_PAGE_BYTES;
     size_t flushes = 0;
     for (size_t i = before; i < host_maintenance_count(); i++) {

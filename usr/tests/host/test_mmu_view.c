@@ -64,7 +64,7 @@ START_TEST(a_view_outlives_flushes_that_leave_its_pages_mapped)
     volatile uint32_t *view = host_mmu_view(root_base(), VA, PAGE);
     *view = 1;
     ck_assert_ok(invoke_vnode_unmap(leaf, neighbour, slot_of(VA + PAGE, LEAF), 1));
-    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 1, VREGION_FLAGS_READ_WRITE));
+    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 1, VREGION_FLAGS_READ_WRITE, 0));
     size_t before = host_maintenance_count();
     ck_assert_ok(invoke_vnode_unmap(leaf, far, slot_of(VA + 64 * PAGE, LEAF), 64));
     bool flushed_all = false;
@@ -130,6 +130,60 @@ START_TEST(a_view_page_dies_with_its_table)
 }
 END_TEST
 
+/* The one range flush a modify_flags of the page at VA made: where and in which root. */
+static void assert_flushed_exactly_va(size_t before)
+{
+    size_t ranges = 0;
+    for (size_t i = before; i < host_maintenance_count(); i++) {
+        const struct host_maintenance_event *e = host_maintenance_event(i);
+        ck_assert(e->kind != HOST_TLB_FLUSH_ALL);
+        if (e->kind == HOST_TLB_FLUSH_RANGE) {
+            ranges++;
+            ck_assert_uint_eq(e->root, root_base());
+            ck_assert_uint_eq(e->addr, VA + PAGE);
+            ck_assert_uint_eq(e->bytes, PAGE);
+        }
+    }
+    ck_assert_uint_eq(ranges, 1);
+}
+
+/*
+ * MODIFY_FLAGS's hint says where the page lies for the caller, sparing the kernel its search;
+ * whatever the hint, the flush lands on the page's real address. The walk that checks a hint
+ * must not be fooled by an alias the root's index wraps onto (non-canonical on x86-64, past
+ * 4 GiB on ARMv7), a neighbour, the table's other entries or the kernel's half.
+ */
+START_TEST(a_wrong_vaddr_hint_never_moves_the_flush)
+{
+    ck_assert_ok(host_machine_load_root(root_table)); /* the caller runs on this root */
+    map_frame_at(VA, 1);
+    capaddr_t frame = map_frame_at(VA + PAGE, 1);
+    map_frame_at(VA + 2 * PAGE, 1);
+    /* The same entry of other leaf tables (ARMv7's span 1 MiB, x86-64's 2 MiB). */
+    map_frame_at(VA + PAGE + (1ull << 20), 1);
+    map_frame_at(VA + PAGE + (2ull << 20), 1);
+    const uint64_t hints[] = {
+        VA + PAGE,                   /* exact: the walk confirms it */
+        0,                           /* none */
+        VA,                          /* the neighbour's page, in the same table */
+        VA + 2 * PAGE,               /* the other neighbour */
+        VA + PAGE + 8,               /* inside the page, not at it */
+        VA + PAGE + (1ull << 20),    /* the same entry of another leaf table (ARMv7) */
+        VA + PAGE + (2ull << 20),    /* the same for x86-64 */
+        VA + PAGE + (1ull << 48),    /* an alias the root index wraps onto (x86-64) */
+        VA + PAGE + (1ull << 32),    /* the same for a 32-bit root (ARMv7) */
+        (VA + PAGE) | (~0ull << 47), /* the kernel's half, sign-extended */
+        UINT64_MAX - PAGE + 1,
+    };
+    for (size_t i = 0; i < sizeof(hints) / sizeof(hints[0]); i++) {
+        size_t before = host_maintenance_count();
+        vregion_flags_t flags = (i % 2) ? VREGION_FLAGS_READ_WRITE : VREGION_FLAGS_READ;
+        ck_assert_ok(invoke_frame_modify_flags(frame, 0, 1, flags, hints[i]));
+        assert_flushed_exactly_va(before);
+    }
+}
+END_TEST
+
 Suite *mmu_view_suite(void)
 {
     Suite *s = suite_create("hosted TLB views");
@@ -137,6 +191,7 @@ Suite *mmu_view_suite(void)
     tcase_add_test(live, a_view_shows_the_frame_and_writes_reach_it);
     tcase_add_test(live, only_mapped_aligned_ranges_have_views);
     tcase_add_test(live, a_view_outlives_flushes_that_leave_its_pages_mapped);
+    tcase_add_test(live, a_wrong_vaddr_hint_never_moves_the_flush);
     TCase *dead = paging_tcase(s, "dead");
     tcase_add_test(dead, a_view_page_dies_with_its_mapping);
     tcase_add_test(dead, a_flush_starting_inside_a_view_kills_the_pages_it_covers);

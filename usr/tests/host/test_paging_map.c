@@ -124,7 +124,7 @@ START_TEST(modify_flags_changes_part_of_a_mapping)
 {
     capaddr_t frame = map_new_frame(VA, 4, VREGION_FLAGS_READ_WRITE);
     size_t before = host_maintenance_count();
-    ck_assert_ok(invoke_frame_modify_flags(frame, 1, 2, VREGION_FLAGS_READ));
+    ck_assert_ok(invoke_frame_modify_flags(frame, 1, 2, VREGION_FLAGS_READ, 0));
     ck_assert(walk_translate(root_base(), VA).writable);
     ck_assert(!walk_translate(root_base(), VA + BASE_PAGE_BYTES).writable);
     ck_assert(!walk_translate(root_base(), VA + 2 * BASE_PAGE_BYTES).writable);
@@ -137,7 +137,7 @@ START_TEST(modify_flags_changes_part_of_a_mapping)
     ck_assert_int_eq(last->kind, HOST_TLB_FLUSH_RANGE);
     ck_assert_uint_eq(last->addr, VA + BASE_PAGE_BYTES);
     ck_assert_uint_eq(last->bytes, 2 * BASE_PAGE_BYTES);
-    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 4, VREGION_FLAGS_READ_WRITE));
+    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 4, VREGION_FLAGS_READ_WRITE, 0));
     ck_assert(walk_translate(root_base(), VA + 2 * BASE_PAGE_BYTES).writable);
 }
 END_TEST
@@ -198,7 +198,7 @@ START_TEST(the_kernel_may_not_execute_user_mappings)
                                   VREGION_FLAGS_READ | VREGION_FLAGS_EXECUTE, 0, 1));
     struct walk_result w = walk_translate(root_base(), vaddr + 8);
     ck_assert(w.present && w.executable && w.pxn);
-    ck_assert_ok(invoke_frame_modify_flags(section, 0, 1, VREGION_FLAGS_READ_WRITE));
+    ck_assert_ok(invoke_frame_modify_flags(section, 0, 1, VREGION_FLAGS_READ_WRITE, 0));
     w = walk_translate(root_base(), vaddr + 8);
     ck_assert(w.present && w.writable && !w.executable && w.pxn); /* a changed entry keeps it */
 }

@@ -445,7 +445,7 @@ static void refuse_modify(capaddr_t frame, size_t first_page, size_t pages, vreg
 {
     struct watch w;
     watch_begin(&w, table_for(VA, LEAF));
-    errval_t err = invoke_frame_modify_flags(frame, first_page, pages, flags);
+    errval_t err = invoke_frame_modify_flags(frame, first_page, pages, flags, 0);
     ck_assert_msg(err_no(err) == expected, "modify_flags(%zu, %zu, 0x%x): expected %s, got %s",
                   first_page, pages, (unsigned)flags, err_getcode(expected), err_getcode(err));
     watch_assert_unchanged(&w);
@@ -512,7 +512,7 @@ START_TEST(paging_invocations_on_the_wrong_type_are_illegal)
                 SYS_ERR_ILLEGAL_INVOCATION, "map invoked on RAM");
     assert_code(invoke_vnode_unmap(CAPADDR_ROOTCN, frame, slot_of(VA, LEAF), 1),
                 SYS_ERR_ILLEGAL_INVOCATION, "unmap invoked on a CNode");
-    assert_code(invoke_frame_modify_flags(table_for(VA, LEAF), 0, 1, VREGION_FLAGS_READ),
+    assert_code(invoke_frame_modify_flags(table_for(VA, LEAF), 0, 1, VREGION_FLAGS_READ, 0),
                 SYS_ERR_ILLEGAL_INVOCATION, "modify_flags invoked on a VNode");
     watch_assert_unchanged(&w);
     ck_assert(copy_is_unmapped(root_table, other));

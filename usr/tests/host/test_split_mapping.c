@@ -81,7 +81,7 @@ START_TEST(each_part_goes_on_its_own)
     ck_assert_ok(invoke_cnode_delete(CAPADDR_ROOTCN, frame));
     ck_assert(!walk_translate(root_base(), VA).present);
     ck_assert(walk_translate(root_base(), VA + 5 * PAGE).present);
-    ck_assert_ok(invoke_frame_modify_flags(last, 0, 1, VREGION_FLAGS_READ));
+    ck_assert_ok(invoke_frame_modify_flags(last, 0, 1, VREGION_FLAGS_READ, 0));
     ck_assert(!walk_translate(root_base(), VA + 5 * PAGE).writable);
 }
 END_TEST
@@ -137,7 +137,7 @@ START_TEST(split_refusals_change_nothing)
     assert_unmapped(unmapped);
     assert_unmapped(read_only);
     /* A copy with more rights than the mapped one may take its entries. */
-    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 6, VREGION_FLAGS_READ));
+    ck_assert_ok(invoke_frame_modify_flags(frame, 0, 6, VREGION_FLAGS_READ, 0));
     capaddr_t narrow = copy_of(frame, CAPRIGHTS_READ);
     ck_assert_ok(invoke_vnode_unmap(table_for(VA, LEAF), frame, slot_of(VA, LEAF), 6));
     ck_assert_ok(

@@ -26,6 +26,10 @@ errval_t vnode_map(struct capref table, cslot_t slot, struct capref src, vregion
 errval_t vnode_unmap(struct capref table, struct capref src, cslot_t slot, size_t pte_count);
 errval_t vnode_modify_flags(struct capref frame, size_t first_page, size_t pages,
                             vregion_flags_t flags);
+/* The same, saying where first_page lies in the caller's address space: the kernel's TLB flush
+   then walks the caller's tables there instead of searching for the address (MODIFY_FLAGS). */
+errval_t vnode_modify_flags_at(struct capref frame, size_t first_page, size_t pages,
+                               vregion_flags_t flags, uint64_t vaddr);
 /* The mapping frame holds keeps entries [0, at); dest, an unmapped copy, takes the rest. */
 errval_t vnode_split_mapping(struct capref frame, size_t at, struct capref dest);
 

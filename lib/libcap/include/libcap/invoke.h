@@ -101,11 +101,12 @@ static inline errval_t invoke_vnode_dump(capaddr_t table)
     return syscall_invoke(table, CMD_VNODE_DUMP, args).error;
 }
 
-/* Changes the flags of pages [first_page, +pages) of the mapping recorded with frame. */
+/* Changes the flags of pages [first_page, +pages) of the mapping recorded with frame;
+   vaddr_hint (0: none) is where first_page lies for the caller. */
 static inline errval_t invoke_frame_modify_flags(capaddr_t frame, size_t first_page, size_t pages,
-                                                 vregion_flags_t flags)
+                                                 vregion_flags_t flags, uint64_t vaddr_hint)
 {
-    const uintptr_t args[INVOKE_ARGS] = {first_page, pages, flags};
+    const uintptr_t args[INVOKE_ARGS] = {first_page, pages, flags, (uintptr_t)vaddr_hint};
     return syscall_invoke(frame, CMD_FRAME_MODIFY_FLAGS, args).error;
 }
 

@@ -72,6 +72,7 @@ struct pmap {
     size_t meta_idle[2];        /* per slab: blocks none of whose objects is in use */
     size_t meta_holes;          /* block-sized holes trimming left below meta_next */
     bool refilling;
+    bool own_space; /* the domain runs on this root (pmap_init_self): vaddrs are its own */
     genvaddr_t addr_hint;
     struct pmap_stats stats;
     /* The root's shadow node and the first reserve of nodes, as a domain's .bss would hold. */
