@@ -72,6 +72,13 @@ errval_t frame_alloc(struct capref *ret, gensize_t bytes, gensize_t *ret_bytes)
     return SYS_ERR_OK;
 }
 
+errval_t frame_alloc_base(struct capref *ret, gensize_t bytes, genpaddr_t *ret_base)
+{
+    errval_t err =
+        make_object(ret, ObjType_Frame, round_to_pages(bytes), BASE_PAGE_BYTES, ret_base);
+    return err_is_fail(err) ? err_push(err, LIB_ERR_FRAME_ALLOC) : err;
+}
+
 errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes)
 {
     errval_t err = make_object(ret, ObjType_Frame, round_to_pages(bytes), align_bytes, NULL);

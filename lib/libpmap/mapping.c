@@ -1,17 +1,21 @@
-/* Mapped runs: installing one through a fresh copy of the frame, removing one, walking a range. */
+/* Mapped runs: installing one through a fresh copy of the frame (or a lent one), removing one,
+   walking a range. */
 #include "pmap_internal.h"
 
 errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t slot,
-                         struct capref frame, gensize_t offset_bytes, size_t pte_count,
-                         vregion_flags_t flags)
+                         enum run_cap how, struct capref frame, gensize_t offset_bytes,
+                         size_t pte_count, vregion_flags_t flags)
 {
     struct pmap_mapping *m = meta_alloc(pmap, META_KIND_MAPPING);
     if (m == NULL) {
         return LIB_ERR_PMAP_REFILL; /* pmap_ensure_slabs was not called: a bug */
     }
-    struct capref copy;
-    errval_t err = slot_alloc(&copy);
-    if (err_is_ok(err)) {
+    struct capref copy = frame; /* a lent capability maps the run itself */
+    errval_t err = SYS_ERR_OK;
+    if (how == RUN_CAP_LENT) {
+        err = vnode_map(table->cap, slot, frame, flags & ~VREGION_FLAGS_LARGE, offset_bytes,
+                        pte_count);
+    } else if (err_is_ok(err = slot_alloc(&copy))) {
         err = cap_copy(copy, frame);
         if (err_is_ok(err)) {
             err = vnode_map(table->cap, slot, copy, flags & ~VREGION_FLAGS_LARGE, offset_bytes,
@@ -33,6 +37,7 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
         .slot = slot,
         .pte_count = (uint16_t)pte_count,
         .level = table->level,
+        .adopted = how == RUN_CAP_LENT ? RUN_BORROWED : 0,
         .flags = flags,
     };
     for (size_t i = 0; i < pte_count; i++) {

@@ -38,8 +38,9 @@ struct pmap_mapping {
     vregion_flags_t flags;
 };
 
-/* The copy is the caller's capability that held the mapping when adopted: it is unmapped, never
- * deleted or freed. A split gives the other part a copy of the pmap's own. */
+/* The copy is the caller's capability that held the mapping when adopted, or that pmap_map_lent
+ * was lent: it is unmapped, never deleted or freed. A split gives the other part a copy of the
+ * pmap's own. */
 #define RUN_BORROWED 1u
 /* Adopted with PMAP_ADOPT_KEEP: pmap_destroy leaves the run mapped (both parts of a split). */
 #define RUN_KEPT 2u
@@ -146,9 +147,11 @@ errval_t vnode_take_down(struct capref cap, bool borrowed, struct capref parent,
 errval_t vnode_node_take_down(const struct pmap *pmap, const struct pmap_vnode *vnode);
 
 /* Installs a run: the kernel mapping through a fresh copy, and the shadow entries. */
+/* Which capability a new run's mapping lives in: a copy the pmap makes, or the caller's own. */
+enum run_cap { RUN_CAP_COPY, RUN_CAP_LENT };
 errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t slot,
-                         struct capref frame, gensize_t offset_bytes, size_t pte_count,
-                         vregion_flags_t flags);
+                         enum run_cap how, struct capref frame, gensize_t offset_bytes,
+                         size_t pte_count, vregion_flags_t flags);
 
 /* Removes a whole run: the kernel mapping, our copy, the shadow entries. */
 errval_t mapping_remove(struct pmap *pmap, struct pmap_vnode *table, struct pmap_mapping *m);

@@ -61,7 +61,7 @@ static size_t tables_spanned(const struct pmap *pmap, genvaddr_t vaddr, gensize_
 }
 
 /* Maps run after run; on failure unmaps what this call mapped, so nothing stays. */
-static errval_t map_runs(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
+static errval_t map_runs(struct pmap *pmap, genvaddr_t vaddr, enum run_cap how, struct capref frame,
                          genpaddr_t frame_base, gensize_t offset_bytes, gensize_t bytes,
                          vregion_flags_t flags)
 {
@@ -80,7 +80,7 @@ static errval_t map_runs(struct pmap *pmap, genvaddr_t vaddr, struct capref fram
         struct pmap_vnode *table;
         errval_t err = vnode_get_or_create(pmap, va, level, &table);
         if (err_is_ok(err)) {
-            err = mapping_install(pmap, table, slot, frame, offset, count, flags);
+            err = mapping_install(pmap, table, slot, how, frame, offset, count, flags);
         }
         if (err_is_fail(err)) {
             /* Tables made on the way down for this run may now be empty. */
@@ -98,8 +98,9 @@ static errval_t map_runs(struct pmap *pmap, genvaddr_t vaddr, struct capref fram
     return SYS_ERR_OK;
 }
 
-errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
-                           gensize_t offset_bytes, gensize_t bytes, vregion_flags_t flags)
+/* What pmap_map and pmap_map_lent check before they look at the frame. */
+static errval_t check_request(struct pmap *pmap, genvaddr_t vaddr, gensize_t offset_bytes,
+                              gensize_t bytes, vregion_flags_t flags)
 {
     errval_t err = pmap_check_range(pmap, vaddr, bytes);
     if (err_is_fail(err)) {
@@ -115,26 +116,72 @@ errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref fr
     if (!pmap->refilling && overlaps_meta_window(pmap, vaddr, bytes)) {
         return LIB_ERR_PMAP_ADDR_RESERVED;
     }
-    struct cap_identity id;
-    err = cap_identify(frame, &id);
-    if (err_is_fail(err)) {
-        return err;
-    }
-    if (offset_bytes > id.bytes || bytes > id.bytes - offset_bytes) {
-        return LIB_ERR_PMAP_FRAME_RANGE;
-    }
+    return SYS_ERR_OK;
+}
+
+/* The range must be free, and the slabs must hold the tables and runs its map can need. */
+static errval_t prepare_range(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
+{
     if (!pmap_range_is_free(pmap, vaddr, bytes)) {
         return LIB_ERR_PMAP_EXISTING_MAPPING;
     }
     size_t tables = tables_spanned(pmap, vaddr, bytes);
-    err = pmap_ensure_slabs(pmap, tables, tables + 1);
+    errval_t err = pmap_ensure_slabs(pmap, tables, tables + 1);
     if (err_is_fail(err)) {
         return err;
     }
     if (!pmap->refilling && overlaps_meta_window(pmap, vaddr, bytes)) {
         return LIB_ERR_PMAP_ADDR_RESERVED; /* the refill just grew the window over it */
     }
-    return map_runs(pmap, vaddr, frame, id.base, offset_bytes, bytes, flags);
+    return SYS_ERR_OK;
+}
+
+errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
+                           gensize_t offset_bytes, gensize_t bytes, vregion_flags_t flags)
+{
+    errval_t err = check_request(pmap, vaddr, offset_bytes, bytes, flags);
+    struct cap_identity id;
+    if (err_is_ok(err)) {
+        err = cap_identify(frame, &id);
+    }
+    if (err_is_fail(err)) {
+        return err;
+    }
+    if (offset_bytes > id.bytes || bytes > id.bytes - offset_bytes) {
+        return LIB_ERR_PMAP_FRAME_RANGE;
+    }
+    err = prepare_range(pmap, vaddr, bytes);
+    if (err_is_fail(err)) {
+        return err;
+    }
+    return map_runs(pmap, vaddr, RUN_CAP_COPY, frame, id.base, offset_bytes, bytes, flags);
+}
+
+/* Does [vaddr, vaddr + bytes) map as the one run a lent capability can hold? */
+static bool is_one_run(const struct pmap *pmap, genvaddr_t vaddr, genpaddr_t frame_base,
+                       gensize_t bytes, vregion_flags_t flags)
+{
+    const struct pmap_layout *l = pmap->layout;
+    int level = page_level(pmap, vaddr, frame_base, bytes, flags);
+    uint64_t count = spans_in(l, level, bytes);
+    return count * l->span_bytes[level] == bytes &&
+           count <= l->entries[level] - slot_of(pmap, vaddr, level);
+}
+
+errval_t pmap_map_lent(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
+                       genpaddr_t frame_base, gensize_t bytes, vregion_flags_t flags)
+{
+    errval_t err = check_request(pmap, vaddr, 0, bytes, flags);
+    if (err_is_ok(err) && !is_one_run(pmap, vaddr, frame_base, bytes, flags)) {
+        err = LIB_ERR_PMAP_LENT_RUNS;
+    }
+    if (err_is_ok(err)) {
+        err = prepare_range(pmap, vaddr, bytes);
+    }
+    if (err_is_ok(err)) {
+        err = map_runs(pmap, vaddr, RUN_CAP_LENT, frame, frame_base, 0, bytes, flags);
+    }
+    return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_MAP) : err;
 }
 
 errval_t pmap_map(struct pmap *pmap, genvaddr_t vaddr, struct capref frame, gensize_t offset_bytes,

@@ -17,13 +17,16 @@ static bool allows(vregion_flags_t flags, unsigned kind)
     }
 }
 
-/* A first touch: a zeroed frame (retype zeroes it), mapped with the region's rights. */
+/* A first touch: a zeroed frame (retype zeroes it), mapped with the region's rights. The frame
+   is the page's alone, so the pmap maps it lent: no copy, and no identify of a frame whose base
+   the allocation told. */
 static errval_t zero_fill(struct vspace *vs, const struct vspace_region *r, genvaddr_t page)
 {
     struct capref frame;
-    errval_t err = frame_alloc(&frame, BASE_PAGE_BYTES, NULL);
+    genpaddr_t base;
+    errval_t err = frame_alloc_base(&frame, BASE_PAGE_BYTES, &base);
     if (err_is_ok(err)) {
-        err = pmap_map(vs->pmap, page, frame, 0, BASE_PAGE_BYTES, r->rights);
+        err = pmap_map_lent(vs->pmap, page, frame, base, BASE_PAGE_BYTES, r->rights);
         if (err_is_fail(err)) {
             frame_free(frame);
         }

@@ -11,7 +11,8 @@ static genvaddr_t lazy_base;
 static struct capref lazy_frames[LAZY_PAGES];
 static size_t lazy_count;
 
-/* frame_alloc retypes RAM, which the kernel zeroes: the page arrives zeroed. */
+/* frame_alloc_base retypes RAM, which the kernel zeroes: the page arrives zeroed; the frame is
+   this page's alone, so the pmap maps it lent (no copy, no identify), as libvspace does. */
 static bool map_zeroed_page(const struct disp_fault *f)
 {
     genvaddr_t page = f->vaddr & ~(genvaddr_t)(PAGE - 1);
@@ -19,10 +20,12 @@ static bool map_zeroed_page(const struct disp_fault *f)
         return false; /* the touches go in order, one fault each */
     }
     struct capref *frame = &lazy_frames[lazy_count];
-    if (err_is_fail(frame_alloc(frame, PAGE, NULL))) {
+    genpaddr_t base;
+    if (err_is_fail(frame_alloc_base(frame, PAGE, &base))) {
         return false;
     }
-    if (err_is_fail(pmap_map(&bench_pmap, page, *frame, 0, PAGE, VREGION_FLAGS_READ_WRITE))) {
+    if (err_is_fail(
+            pmap_map_lent(&bench_pmap, page, *frame, base, PAGE, VREGION_FLAGS_READ_WRITE))) {
         return false;
     }
     lazy_count++;

@@ -44,8 +44,10 @@ static bool serve(const struct pager_fault *f)
         return false; /* the touches go in order, one fault each */
     }
     struct capref *frame = &lazy_frames[lazy_count];
-    if (err_is_fail(frame_alloc(frame, PAGE, NULL)) ||
-        err_is_fail(pmap_map(&child.vspace, page, *frame, 0, PAGE, VREGION_FLAGS_READ_WRITE))) {
+    genpaddr_t base; /* the frame is this page's alone: mapped lent, as lazy.c does */
+    if (err_is_fail(frame_alloc_base(frame, PAGE, &base)) ||
+        err_is_fail(
+            pmap_map_lent(&child.vspace, page, *frame, base, PAGE, VREGION_FLAGS_READ_WRITE))) {
         return false;
     }
     lazy_count++;

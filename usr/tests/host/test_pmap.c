@@ -657,6 +657,71 @@ START_TEST(a_million_pages_one_call_each_and_back_without_a_leak)
 }
 END_TEST
 
+/* The cause under pmap_map's LIB_ERR_PMAP_MAP. */
+static errval_t map_cause_err(errval_t err)
+{
+    ck_assert_err(err, LIB_ERR_PMAP_MAP);
+    return err_pop(err);
+}
+
+static enum err_code map_cause(errval_t err)
+{
+    return err_no(map_cause_err(err));
+}
+
+/*
+ * pmap_map_lent maps the caller's frame itself: no copy (the kernel holds no new capability),
+ * the frame translates where asked, and pmap_unmap hands it back unmapped and whole. What a
+ * lent capability cannot do is refused with nothing left behind.
+ */
+START_TEST(a_lent_frame_maps_itself_and_comes_back_unmapped)
+{
+    struct capref lent, two;
+    genpaddr_t base, two_base;
+    ck_assert_ok(frame_alloc_base(&lent, PAGE, &base));
+    ck_assert_ok(frame_alloc_base(&two, 2 * PAGE, &two_base));
+    /* A neighbour keeps the tables: what the lent map adds is then its own. */
+    ck_assert_ok(pmap_map(&test_pmap, TEST_VA + 64 * PAGE, two, 0, PAGE, F_RW));
+    struct resource_counts before;
+    resource_counts_take(&before);
+    ck_assert_ok(pmap_map_lent(&test_pmap, TEST_VA, lent, base, PAGE, F_RW));
+    struct resource_counts after;
+    resource_counts_take(&after);
+    ck_assert_uint_eq(after.caps_live, before.caps_live); /* no copy */
+    ck_assert_uint_eq(after.slots_used, before.slots_used);
+    walk_present(TEST_VA + 8, base + 8, PAGE);
+    struct pmap_mapping_info info;
+    ck_assert_ok(pmap_lookup(&test_pmap, TEST_VA, &info));
+    ck_assert(capref_equal(info.frame, lent) && info.flags == F_RW && info.bytes == PAGE);
+    /* One mapping per capability: lent twice, the kernel refuses; nothing stays there. */
+    errval_t twice =
+        map_cause_err(pmap_map_lent(&test_pmap, TEST_VA + PAGE, lent, base, PAGE, F_RW));
+    ck_assert_err(twice, LIB_ERR_VNODE_MAP);
+    ck_assert_err(err_pop(twice), SYS_ERR_VM_ALREADY_MAPPED);
+    ck_assert(!walk(TEST_VA + PAGE).present);
+    ck_assert_err(pmap_lookup(&test_pmap, TEST_VA + PAGE, &info), LIB_ERR_PMAP_NOT_MAPPED);
+    /* A range that crosses a leaf table is two runs: refused before anything is mapped. */
+    genvaddr_t border = TEST_VA + layout()->span_bytes[layout()->levels - 2];
+    ck_assert_uint_eq(
+        map_cause(pmap_map_lent(&test_pmap, border - PAGE, two, two_base, 2 * PAGE, F_RW)),
+        LIB_ERR_PMAP_LENT_RUNS);
+    ck_assert(!walk(border - PAGE).present && !walk(border).present);
+    ck_assert_uint_eq(
+        map_cause(pmap_map_lent(&test_pmap, border, two, two_base, 2 * PAGE, VREGION_FLAGS_WRITE)),
+        LIB_ERR_PMAP_FLAGS_INVALID);
+    /* Unmapped, the capability is the caller's again: whole, and free to map once more. */
+    ck_assert_ok(pmap_unmap(&test_pmap, TEST_VA, PAGE));
+    ck_assert(!walk(TEST_VA).present);
+    ck_assert_ok(pmap_map_lent(&test_pmap, border - PAGE, lent, base, PAGE, VREGION_FLAGS_READ));
+    walk_present(border - PAGE, base, PAGE);
+    ck_assert_ok(pmap_unmap(&test_pmap, border - PAGE, PAGE));
+    ck_assert_ok(pmap_unmap(&test_pmap, TEST_VA + 64 * PAGE, PAGE));
+    ck_assert_ok(frame_free(lent));
+    ck_assert_ok(frame_free(two));
+    assert_no_leaks();
+}
+END_TEST
+
 Suite *pmap_suite(void)
 {
     Suite *s = suite_create("pmap");
@@ -666,6 +731,7 @@ Suite *pmap_suite(void)
     TCase *tc = pmap_tcase(s, "deterministic");
     tcase_set_timeout(tc, 30);
     tcase_add_test(tc, one_page_maps_looks_up_and_unmaps);
+    tcase_add_test(tc, a_lent_frame_maps_itself_and_comes_back_unmapped);
     tcase_add_test(tc, a_multi_page_run_is_one_run);
     tcase_add_test(tc, unmapping_the_middle_splits_a_run_in_two);
     tcase_add_test(tc, modify_flags_across_two_runs_splits_both);

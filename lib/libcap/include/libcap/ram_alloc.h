@@ -42,6 +42,9 @@ errval_t frame_alloc(struct capref *ret, gensize_t bytes, gensize_t *ret_bytes);
 
 /* A new Frame of bytes whose physical base is aligned to align_bytes (for large pages). */
 errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes);
+/* frame_alloc of whole pages that also says where the frame lies (what pmap_map_lent takes, so
+   that nobody needs to identify the frame again). */
+errval_t frame_alloc_base(struct capref *ret, gensize_t bytes, genpaddr_t *ret_base);
 
 /*
  * A new page table of type. Tables smaller than a page (ARMv7 L2: 1 KiB)

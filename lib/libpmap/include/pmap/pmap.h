@@ -139,6 +139,18 @@ errval_t pmap_map(struct pmap *pmap, genvaddr_t vaddr, struct capref frame, gens
  */
 errval_t pmap_unmap(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes);
 
+/*
+ * pmap_map for a frame the caller made for this mapping alone (a zero-filled page at a first
+ * touch): the pmap maps frame itself, not a copy, and believes frame_base, which the
+ * allocation told the caller, rather than identify it; the kernel still checks both. The two
+ * invocations that saves are most of a lazy fill's cost. frame must hold no mapping and the
+ * range must be one run (within one table, at one page size); the pmap hands the capability
+ * back unmapped when pmap_unmap takes the range down, never deletes it. Errors: as pmap_map's
+ * (offset 0), and LIB_ERR_PMAP_LENT_RUNS.
+ */
+errval_t pmap_map_lent(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
+                       genpaddr_t frame_base, gensize_t bytes, vregion_flags_t flags);
+
 /* Sets flags on every mapped page in [vaddr, vaddr + bytes), splitting at the borders. */
 errval_t pmap_modify_flags(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
                            vregion_flags_t flags);
