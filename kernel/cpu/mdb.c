@@ -70,7 +70,7 @@ static genpaddr_t subtree_end(const struct treap_node *n)
     return n == NULL ? 0 : cte_of(n)->mdb.subtree_end;
 }
 
-static void node_update(struct treap_node *n)
+static bool node_update(struct treap_node *n)
 {
     struct cte *c = cte_of(n);
     genpaddr_t end = cap_end(&c->cap);
@@ -78,7 +78,9 @@ static void node_update(struct treap_node *n)
     genpaddr_t right = subtree_end(n->right);
     end = left > end ? left : end;
     end = right > end ? right : end;
+    bool changed = c->mdb.subtree_end != end;
     c->mdb.subtree_end = end;
+    return changed;
 }
 
 static struct treap index_tree = {

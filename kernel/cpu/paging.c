@@ -76,14 +76,17 @@ static errval_t check_frame_range(const struct capability *src, gensize_t page_b
                       (unsigned long long)src->bytes, (unsigned long long)page_bytes);
         return SYS_ERR_VM_FRAME_TOO_SMALL;
     }
-    if (paddr % page_bytes != 0) {
+    /* Page sizes are powers of two: masks and a checked product, not divisions (ARMv7). */
+    if ((paddr & (page_bytes - 1)) != 0) {
         TRACE_REFUSAL("physical address 0x%llx is not aligned to the page size 0x%llx "
                       "(off by 0x%llx)",
                       (unsigned long long)paddr, (unsigned long long)page_bytes,
-                      (unsigned long long)(paddr % page_bytes));
+                      (unsigned long long)(paddr & (page_bytes - 1)));
         return SYS_ERR_VM_MAP_LARGE_MISALIGNED;
     }
-    if (pte_count > (src->bytes - offset_bytes) / page_bytes) {
+    gensize_t run_bytes;
+    if (__builtin_mul_overflow(pte_count, page_bytes, &run_bytes) ||
+        run_bytes > src->bytes - offset_bytes) {
         TRACE_REFUSAL("offset 0x%llx + %llu pages of %llu bytes exceeds the frame's %llu bytes",
                       (unsigned long long)offset_bytes, (unsigned long long)pte_count,
                       (unsigned long long)page_bytes, (unsigned long long)src->bytes);

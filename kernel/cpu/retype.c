@@ -30,7 +30,10 @@ static errval_t check_obj_bytes(enum objtype type, gensize_t obj_bytes)
                       (unsigned long long)info->fixed_bytes, (unsigned long long)obj_bytes);
         return SYS_ERR_RETYPE_INVALID_SIZE;
     }
-    if (info->fixed_bytes == 0 && (obj_bytes == 0 || obj_bytes % info->granule_bytes != 0)) {
+    /* Granules and alignments are powers of two (lib/libabi/captypes.c asserts it): masks, not
+       divisions, which ARMv7 does in a library call of over a hundred instructions. */
+    if (info->fixed_bytes == 0 &&
+        (obj_bytes == 0 || (obj_bytes & (info->granule_bytes - 1)) != 0)) {
         TRACE_REFUSAL("%s objects are positive multiples of %llu bytes, not %llu", info->name,
                       (unsigned long long)info->granule_bytes, (unsigned long long)obj_bytes);
         return SYS_ERR_RETYPE_INVALID_SIZE;
@@ -49,7 +52,9 @@ static errval_t check_range(const struct capability *src, gensize_t offset_bytes
     if (err_is_fail(err)) {
         return err;
     }
-    if (offset_bytes > src->bytes || count > (src->bytes - offset_bytes) / obj_bytes) {
+    gensize_t total;
+    if (offset_bytes > src->bytes || __builtin_mul_overflow(count, obj_bytes, &total) ||
+        total > src->bytes - offset_bytes) {
         TRACE_REFUSAL("offset 0x%llx + %llu x %llu bytes exceeds the source's %llu bytes",
                       (unsigned long long)offset_bytes, (unsigned long long)count,
                       (unsigned long long)obj_bytes, (unsigned long long)src->bytes);
@@ -57,10 +62,10 @@ static errval_t check_range(const struct capability *src, gensize_t offset_bytes
     }
     genpaddr_t base = src->base + offset_bytes;
     gensize_t align = objtype_info[type].align_bytes;
-    if (base % align != 0) {
+    if ((base & (align - 1)) != 0) {
         TRACE_REFUSAL("address 0x%llx is not aligned to %llu bytes (off by 0x%llx)",
                       (unsigned long long)base, (unsigned long long)align,
-                      (unsigned long long)(base % align));
+                      (unsigned long long)(base & (align - 1)));
         return SYS_ERR_RETYPE_MISALIGNED;
     }
     if (type == src->type && obj_bytes == src->bytes) {

@@ -1,11 +1,9 @@
 /* The treap of treap.h: insert, remove, traversal and pruned search, all without recursion. */
 #include <treap.h>
 
-static void refresh(const struct treap *t, struct treap_node *n)
+static bool refresh(const struct treap *t, struct treap_node *n)
 {
-    if (t->update != NULL) {
-        t->update(n);
-    }
+    return t->update != NULL && t->update(n);
 }
 
 /* The link that points at n: its parent's child field, or the root. */
@@ -43,10 +41,12 @@ static void rotate_up(struct treap *t, struct treap_node *n)
     refresh(t, n);
 }
 
+/* After a change below n on one path: a summary that stays the same leaves every one above it
+   the same, so the climb stops there (an insert usually stops at its parent). */
 static void refresh_to_root(const struct treap *t, struct treap_node *n)
 {
-    for (; n != NULL; n = n->parent) {
-        refresh(t, n);
+    while (n != NULL && refresh(t, n)) {
+        n = n->parent;
     }
 }
 

@@ -15,6 +15,11 @@ errval_t pmap_visit_exists(struct pmap *pmap, struct pmap_vnode *table, struct p
 
 bool pmap_range_is_free(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
 {
+    if (bytes == BASE_PAGE_BYTES) { /* one page (a first touch's map): one descent, no walk */
+        uintptr_t entry;
+        vnode_descend(pmap, vaddr, pmap->layout->levels, &entry);
+        return entry == 0;
+    }
     bool free = true;
     pmap_walk_range(pmap, vaddr, vaddr + bytes, pmap_visit_exists, &free);
     return free;

@@ -19,13 +19,14 @@ struct treap_node {
  * for each node by its owner before insert and never changes while the node
  * is in the tree (a max-heap on it keeps the expected height logarithmic);
  * update, if not NULL, recomputes a node's summary of its subtree from its
- * children's after they changed.
+ * children's after they changed, and says whether it changed: the climb
+ * after an insert or remove stops at the first summary that did not.
  */
 struct treap {
     struct treap_node *root;
     int (*cmp)(const struct treap_node *a, const struct treap_node *b);
     uint32_t (*priority)(const struct treap_node *n);
-    void (*update)(struct treap_node *n);
+    bool (*update)(struct treap_node *n); /* true if n's summary changed */
 };
 
 void treap_insert(struct treap *t, struct treap_node *n);
