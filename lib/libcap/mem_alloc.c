@@ -79,6 +79,32 @@ errval_t frame_alloc_base(struct capref *ret, gensize_t bytes, genpaddr_t *ret_b
     return err_is_fail(err) ? err_push(err, LIB_ERR_FRAME_ALLOC) : err;
 }
 
+errval_t frame_alloc_run(struct capref *first, size_t count, genpaddr_t *first_base)
+{
+    struct capref slots;
+    errval_t err = slot_alloc_run(count, &slots);
+    if (err_is_fail(err)) {
+        return err_push(err, LIB_ERR_FRAME_ALLOC);
+    }
+    struct ram_piece piece;
+    err = ram_reserve((gensize_t)count * BASE_PAGE_BYTES, BASE_PAGE_BYTES, &piece);
+    if (err_is_ok(err)) {
+        err = cap_retype(slots, piece.src, piece.offset, ObjType_Frame, BASE_PAGE_BYTES, count);
+        if (err_is_fail(err)) {
+            ram_release(piece.base, piece.bytes);
+        }
+    }
+    if (err_is_fail(err)) {
+        for (size_t i = 0; i < count; i++) {
+            slot_free((struct capref){.cnode = slots.cnode, .slot = (cslot_t)(slots.slot + i)});
+        }
+        return err_push(err, LIB_ERR_FRAME_ALLOC);
+    }
+    *first = slots;
+    *first_base = piece.base;
+    return SYS_ERR_OK;
+}
+
 errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes)
 {
     errval_t err = make_object(ret, ObjType_Frame, round_to_pages(bytes), align_bytes, NULL);

@@ -208,6 +208,46 @@ errval_t slot_alloc(struct capref *ret)
     return SYS_ERR_OK;
 }
 
+/* Takes the lowest count slots of a 32-slot word of l1 that has them free; false if none has. */
+static bool take_free_run(uint32_t l1, size_t count, cslot_t *ret)
+{
+    uint32_t run = count == 32 ? UINT32_MAX : (UINT32_C(1) << count) - 1;
+    for (int w = 0; w < WORDS_PER_CNODE; w++) {
+        if ((sa.used_bits[l1][w] & run) == 0) {
+            sa.used_bits[l1][w] |= run;
+            *ret = (cslot_t)(w * 32);
+            return true;
+        }
+    }
+    return false;
+}
+
+errval_t slot_alloc_run(size_t count, struct capref *first)
+{
+    if (count == 0 || count > 32 || sa.redirect != NULL) {
+        return err_push(LIB_ERR_SLOT_RUN, LIB_ERR_SLOT_ALLOC);
+    }
+    /* The CNodes with free slots, newest first; a fresh one when none has the run. */
+    for (uint32_t i = sa.stack_depth;; i--) {
+        if (i == 0) {
+            errval_t err = refill();
+            if (err_is_fail(err)) {
+                return err_push(err, LIB_ERR_SLOT_ALLOC);
+            }
+            i = sa.stack_depth;
+        }
+        uint32_t l1 = sa.stack[i - 1];
+        cslot_t slot;
+        if (sa.installed[l1] && sa.free_count[l1] >= count && take_free_run(l1, count, &slot)) {
+            sa.free_count[l1] = (uint16_t)(sa.free_count[l1] - count);
+            sa.free_slots -= count;
+            sa.used += count;
+            *first = (struct capref){.cnode = cnode_at_l1(l1), .slot = slot};
+            return SYS_ERR_OK;
+        }
+    }
+}
+
 /* Gives an empty CNode's memory back and remembers its L1 slot for reuse. */
 static bool retire_cnode(uint32_t l1)
 {

@@ -17,14 +17,36 @@ static bool allows(vregion_flags_t flags, unsigned kind)
     }
 }
 
-/* A first touch: a zeroed frame (retype zeroes it), mapped with the region's rights. The frame
-   is the page's alone, so the pmap maps it lent: no copy, and no identify of a frame whose base
-   the allocation told. */
+/*
+ * A fresh zeroed frame for a first touch (retype zeroes it). Once a domain has filled
+ * VSPACE_SPARE_RUN pages it is filling more: frames then come from runs retyped in one
+ * invocation, which spares the rest of the run the invocation, the overlap search and the RAM
+ * lookup. A run RAM cannot give falls back to one frame, so the last pages still fill.
+ */
+static errval_t fresh_frame(struct vspace *vs, struct capref *frame, genpaddr_t *base)
+{
+    if (vs->stats.frames_spare == 0 && vs->stats.zero_fills >= VSPACE_SPARE_RUN &&
+        err_is_ok(frame_alloc_run(&vs->spare_next, VSPACE_SPARE_RUN, &vs->spare_base))) {
+        vs->stats.frames_spare = VSPACE_SPARE_RUN;
+    }
+    if (vs->stats.frames_spare == 0) {
+        return frame_alloc_base(frame, BASE_PAGE_BYTES, base);
+    }
+    *frame = vs->spare_next;
+    *base = vs->spare_base;
+    vs->spare_next.slot++;
+    vs->spare_base += BASE_PAGE_BYTES;
+    vs->stats.frames_spare--;
+    return SYS_ERR_OK;
+}
+
+/* A first touch: a fresh frame mapped with the region's rights. The frame is the page's alone,
+   so the pmap maps it lent: no copy, and no identify of a frame whose base is known. */
 static errval_t zero_fill(struct vspace *vs, const struct vspace_region *r, genvaddr_t page)
 {
     struct capref frame;
     genpaddr_t base;
-    errval_t err = frame_alloc_base(&frame, BASE_PAGE_BYTES, &base);
+    errval_t err = fresh_frame(vs, &frame, &base);
     if (err_is_ok(err)) {
         err = pmap_map_lent(vs->pmap, page, frame, base, BASE_PAGE_BYTES, r->rights);
         if (err_is_fail(err)) {

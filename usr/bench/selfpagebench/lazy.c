@@ -11,8 +11,9 @@ static genvaddr_t lazy_base;
 static struct capref lazy_frames[LAZY_PAGES];
 static size_t lazy_count;
 
-/* frame_alloc_base retypes RAM, which the kernel zeroes: the page arrives zeroed; the frame is
-   this page's alone, so the pmap maps it lent (no copy, no identify), as libvspace does. */
+/* The retype zeroes the frame: the page arrives zeroed. Frames come from runs retyped at once,
+   and each is this page's alone, so the pmap maps it lent (no copy, no identify), as libvspace
+   does. */
 static bool map_zeroed_page(const struct disp_fault *f)
 {
     genvaddr_t page = f->vaddr & ~(genvaddr_t)(PAGE - 1);
@@ -21,7 +22,7 @@ static bool map_zeroed_page(const struct disp_fault *f)
     }
     struct capref *frame = &lazy_frames[lazy_count];
     genpaddr_t base;
-    if (err_is_fail(frame_alloc_base(frame, PAGE, &base))) {
+    if (!bench_fresh_frame(frame, &base)) {
         return false;
     }
     if (err_is_fail(

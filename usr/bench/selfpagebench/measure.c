@@ -3,6 +3,7 @@
 #include <cycle_counter.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <vspace/vspace.h>
 
 static _Alignas(16) uint8_t exception_stack[16384];
 static bench_serve_t serving;
@@ -41,6 +42,25 @@ void trap_count_check(const struct trap_count *c, const char *series, uint64_t e
                (unsigned long long)expected);
         exit(1);
     }
+}
+
+bool bench_fresh_frame(struct capref *frame, genpaddr_t *base)
+{
+    static struct capref next;
+    static genpaddr_t next_base;
+    static size_t spare;
+    if (spare == 0 && err_is_ok(frame_alloc_run(&next, VSPACE_SPARE_RUN, &next_base))) {
+        spare = VSPACE_SPARE_RUN;
+    }
+    if (spare == 0) {
+        return err_is_ok(frame_alloc_base(frame, PAGE, base));
+    }
+    *frame = next;
+    *base = next_base;
+    next.slot++;
+    next_base += PAGE;
+    spare--;
+    return true;
 }
 
 uint64_t bench_now(void)

@@ -45,7 +45,7 @@ static bool serve(const struct pager_fault *f)
     }
     struct capref *frame = &lazy_frames[lazy_count];
     genpaddr_t base; /* the frame is this page's alone: mapped lent, as lazy.c does */
-    if (err_is_fail(frame_alloc_base(frame, PAGE, &base)) ||
+    if (!bench_fresh_frame(frame, &base) ||
         err_is_fail(
             pmap_map_lent(&child.vspace, page, *frame, base, PAGE, VREGION_FLAGS_READ_WRITE))) {
         return false;

@@ -28,6 +28,10 @@ struct trap_count {
 void trap_count_start(struct trap_count *c);
 void trap_count_check(const struct trap_count *c, const char *series, uint64_t expected);
 
+/* A fresh zeroed frame for a first touch, taken from runs of VSPACE_SPARE_RUN frames retyped
+   at once, as libvspace takes them past its first fills; false if RAM is out. */
+bool bench_fresh_frame(struct capref *frame, genpaddr_t *base);
+
 uint64_t bench_now(void);
 /* Prints min, median and max of samples[0..REPEATS) divided by per (sorting them), as guestbench
    and linuxguest do: "selfpagebench: NAME MIN MEDIAN MAX". */

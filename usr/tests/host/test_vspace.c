@@ -231,6 +231,47 @@ START_TEST(a_fill_without_ram_fails_named_and_leaves_nothing)
 }
 END_TEST
 
+/*
+ * Past VSPACE_SPARE_RUN fills, frames come from runs retyped in one invocation: a run's first
+ * fill leaves the rest spare, and the run's pages lie one after the other. Each page still has
+ * its own zeroed frame; vspace_destroy gives back what is spare.
+ */
+START_TEST(fills_past_a_run_take_frames_retyped_together)
+{
+    genvaddr_t va;
+    const size_t pages = 3 * VSPACE_SPARE_RUN;
+    ck_assert_ok(vspace_map_anon(&test_vs, pages * VPAGE, VS_RW, &va));
+    genpaddr_t first_run_base = 0;
+    for (size_t i = 0; i < pages; i++) {
+        uint32_t v = (uint32_t)i + 1;
+        ck_assert_ok(vs_access(va + i * VPAGE + 8, FAULT_WRITE, &v));
+        /* Alone for the first fills; then a run's first fill leaves the rest spare. */
+        size_t spare = i < VSPACE_SPARE_RUN
+                           ? 0
+                           : VSPACE_SPARE_RUN - 1 - (i - VSPACE_SPARE_RUN) % VSPACE_SPARE_RUN;
+        ck_assert_uint_eq(stats().frames_spare, spare);
+        struct walk_result w = walk_translate(test_pmap.root_base, va + i * VPAGE);
+        ck_assert(w.present && w.writable);
+        if (i == VSPACE_SPARE_RUN) {
+            first_run_base = w.paddr;
+        } else if (i > VSPACE_SPARE_RUN && i < 2 * VSPACE_SPARE_RUN) {
+            ck_assert_uint_eq(w.paddr, first_run_base + (i - VSPACE_SPARE_RUN) * VPAGE);
+        }
+    }
+    for (size_t i = 0; i < pages; i++) {
+        ck_assert_uint_eq(*vs_word(va + i * VPAGE + 8), i + 1);
+        ck_assert_uint_eq(*vs_word(va + i * VPAGE + 12), 0); /* zeroed */
+    }
+    ck_assert_uint_eq(stats().frames_owned, pages);
+    /* Touch one page of a fresh run, then end: the spare rest goes back with the vspace. */
+    genvaddr_t more;
+    ck_assert_ok(vspace_map_anon(&test_vs, 2 * VPAGE, VS_RW, &more));
+    ck_assert_ok(vspace_handle_fault(&test_vs, more, FAULT_WRITE));
+    ck_assert_uint_eq(stats().frames_spare, VSPACE_SPARE_RUN - 1);
+    vspace_assert_no_leaks();
+}
+END_TEST
+
 /* Bad input: a named error and nothing changed. */
 START_TEST(bad_input_is_refused_named_with_nothing_changed)
 {
@@ -344,6 +385,7 @@ Suite *vspace_suite(void)
     tcase_add_test(tc, a_frame_region_maps_now_and_leaves_the_frame);
     tcase_add_test(tc, copy_on_write_isolates_both_sides);
     tcase_add_test(tc, a_fill_without_ram_fails_named_and_leaves_nothing);
+    tcase_add_test(tc, fills_past_a_run_take_frames_retyped_together);
     tc = vspace_tcase(s, "refusals");
     tcase_add_test(tc, bad_input_is_refused_named_with_nothing_changed);
     tcase_add_test(tc, a_full_region_table_refuses_maps_and_splits_whole);

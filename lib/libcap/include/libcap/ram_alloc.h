@@ -45,6 +45,13 @@ errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t alig
 /* frame_alloc of whole pages that also says where the frame lies (what pmap_map_lent takes, so
    that nobody needs to identify the frame again). */
 errval_t frame_alloc_base(struct capref *ret, gensize_t bytes, genpaddr_t *ret_base);
+/*
+ * count (1 to 32) one-page frames in one retype: in slots first.slot, first.slot + 1, ...,
+ * at physical first_base, first_base + 4 KiB, ...; each is freed with frame_free on its own.
+ * One invocation, one overlap check and one RAM range for all of them: what a lazy filler
+ * retypes ahead of its faults. Errors: LIB_ERR_FRAME_ALLOC over the slot's, RAM's or retype's.
+ */
+errval_t frame_alloc_run(struct capref *first, size_t count, genpaddr_t *first_base);
 
 /*
  * A new page table of type. Tables smaller than a page (ARMv7 L2: 1 KiB)

@@ -18,6 +18,13 @@ void slot_alloc_init(void);
  * slot left) or LIB_ERR_SLOT_ALLOC_REFILL (no RAM for the CNode). */
 errval_t slot_alloc(struct capref *ret);
 
+/*
+ * count (1 to 32) consecutive free slots of one CNode, from *first on, for a retype that makes
+ * several objects at once; each is given back with slot_free on its own. Errors:
+ * LIB_ERR_SLOT_ALLOC over LIB_ERR_SLOT_RUN (count out of range, or redirected) or slot_alloc's.
+ */
+errval_t slot_alloc_run(size_t count, struct capref *first);
+
 /* Returns an (emptied) slot; LIB_ERR_SLOT_FREE if it was not handed out. */
 errval_t slot_free(struct capref cap);
 

@@ -18,6 +18,8 @@ enum vspace_object {
 
 /* The region table starts inside struct vspace and grows into pinned memory, up to the limit. */
 #define VSPACE_INLINE_REGIONS 32
+/* First touches after this many take their frames from runs of this many, retyped at once. */
+#define VSPACE_SPARE_RUN 16
 #define VSPACE_MAX_REGIONS (64 * 1024)
 
 struct vspace_region {
@@ -41,7 +43,8 @@ struct vspace_stats {
     size_t zero_fills;   /* first touches that allocated a frame */
     size_t cow_copies;   /* writes that copied a shared page */
     size_t cow_upgrades; /* writes to a page no longer shared: write allowed again */
-    size_t frames_owned; /* frames vspace allocated and still holds */
+    size_t frames_owned; /* frames vspace allocated and still holds mapped */
+    size_t frames_spare; /* retyped ahead for first touches, not mapped yet (< VSPACE_SPARE_RUN) */
     size_t refused;      /* faults it could not resolve */
 };
 
@@ -60,6 +63,8 @@ struct vspace {
     genvaddr_t table_vaddr;
     unsigned next_cow_group, next_object;
     struct vspace_stats stats;
+    struct capref spare_next; /* the next spare frame; stats.frames_spare follow it in order */
+    genpaddr_t spare_base;
     errval_t last_error; /* of the last fault it could not resolve */
     /* A fault whose access the region's rights refuse (a write barrier's trap); true:
        resolved (it changed the rights), the instruction runs again. */
