@@ -173,10 +173,47 @@ static bool is_one_run(const struct pmap *pmap, genvaddr_t vaddr, genpaddr_t fra
            count <= l->entries[level] - slot_of(pmap, vaddr, level);
 }
 
+/*
+ * One base page into a leaf table the tree already has (a first touch, nearly always): one
+ * descent finds the table and the free entry, where the general path walks the range, sizes
+ * its tables and descends again. *done is false when the table is missing: the general path
+ * makes it.
+ */
+static errval_t map_lent_page(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
+                              vregion_flags_t flags, bool *done)
+{
+    int leaf = pmap->layout->levels - 1;
+    uintptr_t entry;
+    struct pmap_vnode *table = vnode_descend(pmap, vaddr, leaf, &entry);
+    *done = entry != 0 || table->level == leaf;
+    if (entry != 0) {
+        return LIB_ERR_PMAP_EXISTING_MAPPING;
+    }
+    if (!*done) {
+        return SYS_ERR_OK;
+    }
+    errval_t err = pmap_ensure_slabs(pmap, 0, 1);
+    if (err_is_ok(err) && !pmap->refilling && overlaps_meta_window(pmap, vaddr, BASE_PAGE_BYTES)) {
+        err = LIB_ERR_PMAP_ADDR_RESERVED; /* the refill just grew the window over it */
+    }
+    if (err_is_ok(err)) {
+        err = mapping_install(pmap, table, slot_of(pmap, vaddr, leaf), RUN_CAP_LENT, frame, 0, 1,
+                              flags);
+    }
+    return err;
+}
+
 errval_t pmap_map_lent(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
                        genpaddr_t frame_base, gensize_t bytes, vregion_flags_t flags)
 {
     errval_t err = check_request(pmap, vaddr, 0, bytes, flags);
+    if (err_is_ok(err) && bytes == BASE_PAGE_BYTES) {
+        bool done;
+        err = map_lent_page(pmap, vaddr, frame, flags, &done);
+        if (done || err_is_fail(err)) {
+            return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_MAP) : err;
+        }
+    }
     if (err_is_ok(err) && !is_one_run(pmap, vaddr, frame_base, bytes, flags)) {
         err = LIB_ERR_PMAP_LENT_RUNS;
     }

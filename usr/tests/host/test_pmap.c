@@ -693,6 +693,10 @@ START_TEST(a_lent_frame_maps_itself_and_comes_back_unmapped)
     struct pmap_mapping_info info;
     ck_assert_ok(pmap_lookup(&test_pmap, TEST_VA, &info));
     ck_assert(capref_equal(info.frame, lent) && info.flags == F_RW && info.bytes == PAGE);
+    /* Over a mapped page: refused before the kernel is asked. */
+    ck_assert_uint_eq(
+        map_cause(pmap_map_lent(&test_pmap, TEST_VA + 64 * PAGE, lent, base, PAGE, F_RW)),
+        LIB_ERR_PMAP_EXISTING_MAPPING);
     /* One mapping per capability: lent twice, the kernel refuses; nothing stays there. */
     errval_t twice =
         map_cause_err(pmap_map_lent(&test_pmap, TEST_VA + PAGE, lent, base, PAGE, F_RW));
