@@ -79,30 +79,36 @@ errval_t frame_alloc_base(struct capref *ret, gensize_t bytes, genpaddr_t *ret_b
     return err_is_fail(err) ? err_push(err, LIB_ERR_FRAME_ALLOC) : err;
 }
 
+/* Retypes count one-page frames into the run of slots from first on. */
+static errval_t retype_run(struct capref first, size_t count, genpaddr_t *first_base)
+{
+    struct ram_piece piece;
+    errval_t err = ram_reserve((gensize_t)count * BASE_PAGE_BYTES, BASE_PAGE_BYTES, &piece);
+    if (err_is_ok(err)) {
+        err = cap_retype(first, piece.src, piece.offset, ObjType_Frame, BASE_PAGE_BYTES, count);
+        if (err_is_fail(err)) {
+            ram_release(piece.base, piece.bytes);
+        } else {
+            *first_base = piece.base;
+        }
+    }
+    return err;
+}
+
 errval_t frame_alloc_run(struct capref *first, size_t count, genpaddr_t *first_base)
 {
     struct capref slots;
     errval_t err = slot_alloc_run(count, &slots);
-    if (err_is_fail(err)) {
-        return err_push(err, LIB_ERR_FRAME_ALLOC);
-    }
-    struct ram_piece piece;
-    err = ram_reserve((gensize_t)count * BASE_PAGE_BYTES, BASE_PAGE_BYTES, &piece);
     if (err_is_ok(err)) {
-        err = cap_retype(slots, piece.src, piece.offset, ObjType_Frame, BASE_PAGE_BYTES, count);
-        if (err_is_fail(err)) {
-            ram_release(piece.base, piece.bytes);
-        }
-    }
-    if (err_is_fail(err)) {
-        for (size_t i = 0; i < count; i++) {
+        err = retype_run(slots, count, first_base);
+        for (size_t i = 0; err_is_fail(err) && i < count; i++) {
             slot_free((struct capref){.cnode = slots.cnode, .slot = (cslot_t)(slots.slot + i)});
         }
-        return err_push(err, LIB_ERR_FRAME_ALLOC);
     }
-    *first = slots;
-    *first_base = piece.base;
-    return SYS_ERR_OK;
+    if (err_is_ok(err)) {
+        *first = slots;
+    }
+    return err_is_fail(err) ? err_push(err, LIB_ERR_FRAME_ALLOC) : err;
 }
 
 errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes)
