@@ -351,6 +351,55 @@ START_TEST(slots_are_distinct_empty_and_counted)
 }
 END_TEST
 
+/*
+ * Runs of slots (frame_alloc_run's) mix with single ones: every slot handed out once, each run
+ * consecutive in one CNode, counted; a retype fills a run; freed one by one, all come back.
+ * Out of range, a run is refused by name.
+ */
+START_TEST(runs_of_slots_are_consecutive_free_and_distinct)
+{
+    static bool seen[INIT_ROOTCN_SLOTS][L2_CNODE_SLOTS];
+    struct capref singles[40], runs[12];
+    const size_t lengths[12] = {1, 32, 5, 16, 31, 2, 16, 8, 32, 3, 16, 7};
+    size_t total = 0;
+    for (size_t i = 0; i < 12; i++) {
+        singles[i] = alloc_slot(); /* singles between the runs, taking parts of words */
+        ck_assert(!seen[singles[i].cnode.l1_index][singles[i].slot]);
+        seen[singles[i].cnode.l1_index][singles[i].slot] = true;
+        ck_assert_ok(slot_alloc_run(lengths[i], &runs[i]));
+        ck_assert_uint_le(runs[i].slot + lengths[i], L2_CNODE_SLOTS);
+        for (size_t k = 0; k < lengths[i]; k++) {
+            struct capref s = {.cnode = runs[i].cnode, .slot = (cslot_t)(runs[i].slot + k)};
+            ck_assert(!seen[s.cnode.l1_index][s.slot]);
+            seen[s.cnode.l1_index][s.slot] = true;
+            ck_assert(capref_slot_is_empty(s));
+        }
+        total += 1 + lengths[i];
+    }
+    ck_assert_uint_eq(slot_alloc_used(), total);
+    genpaddr_t base;
+    struct capref frames;
+    ck_assert_ok(frame_alloc_run(&frames, 32, &base)); /* the retype fills a whole run */
+    for (size_t k = 0; k < 32; k++) {
+        struct capref f = {.cnode = frames.cnode, .slot = (cslot_t)(frames.slot + k)};
+        ck_assert_uint_eq(identify(get_cap_addr(f)).base, base + k * BASE_PAGE_BYTES);
+        ck_assert_ok(frame_free(f));
+    }
+    for (size_t i = 0; i < 12; i++) {
+        ck_assert_ok(slot_free(singles[i]));
+        for (size_t k = 0; k < lengths[i]; k++) {
+            ck_assert_ok(slot_free(
+                (struct capref){.cnode = runs[i].cnode, .slot = (cslot_t)(runs[i].slot + k)}));
+        }
+    }
+    ck_assert_uint_eq(slot_alloc_used(), 0);
+    struct capref none;
+    ck_assert_err(err_pop(slot_alloc_run(0, &none)), LIB_ERR_SLOT_RUN);
+    ck_assert_err(err_pop(slot_alloc_run(33, &none)), LIB_ERR_SLOT_RUN);
+    ck_assert_uint_eq(slot_alloc_used(), 0);
+}
+END_TEST
+
 START_TEST(a_freed_slot_is_handed_out_again)
 {
     struct capref a = alloc_slot();
@@ -1179,6 +1228,7 @@ Suite *libcap_suite(void)
 
     TCase *slots = libcap_tcase(s, "slot allocator");
     tcase_add_test(slots, slots_are_distinct_empty_and_counted);
+    tcase_add_test(slots, runs_of_slots_are_consecutive_free_and_distinct);
     tcase_add_test(slots, a_freed_slot_is_handed_out_again);
     tcase_add_test(slots, freeing_a_slot_not_handed_out_is_refused);
     tcase_add_test(slots, more_slots_install_new_l2_cnodes_from_ram);
