@@ -111,6 +111,32 @@ errval_t frame_alloc_run(struct capref *first, size_t count, genpaddr_t *first_b
     return err_is_fail(err) ? err_push(err, LIB_ERR_FRAME_ALLOC) : err;
 }
 
+errval_t frame_run_take(struct frame_run *r, size_t count, struct capref *frame, genpaddr_t *base)
+{
+    if (r->left == 0 && err_is_ok(frame_alloc_run(&r->next, count, &r->next_base))) {
+        r->left = count;
+    }
+    if (r->left == 0) {
+        return frame_alloc_base(frame, BASE_PAGE_BYTES, base);
+    }
+    *frame = r->next;
+    *base = r->next_base;
+    r->next.slot++;
+    r->next_base += BASE_PAGE_BYTES;
+    r->left--;
+    return SYS_ERR_OK;
+}
+
+errval_t frame_run_free(struct frame_run *r)
+{
+    errval_t err = SYS_ERR_OK;
+    for (; r->left > 0; r->left--, r->next.slot++) {
+        errval_t e = frame_free(r->next);
+        err = err_is_ok(err) ? e : err;
+    }
+    return err;
+}
+
 errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t align_bytes)
 {
     errval_t err = make_object(ret, ObjType_Frame, round_to_pages(bytes), align_bytes, NULL);

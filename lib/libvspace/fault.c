@@ -21,23 +21,14 @@ static bool allows(vregion_flags_t flags, unsigned kind)
  * A fresh zeroed frame for a first touch (retype zeroes it). Once a domain has filled
  * VSPACE_SPARE_RUN pages it is filling more: frames then come from runs retyped in one
  * invocation, which spares the rest of the run the invocation, the overlap search and the RAM
- * lookup. A run RAM cannot give falls back to one frame, so the last pages still fill.
+ * lookup (libcap's frame_run; one frame alone when RAM cannot give a run).
  */
 static errval_t fresh_frame(struct vspace *vs, struct capref *frame, genpaddr_t *base)
 {
-    if (vs->stats.frames_spare == 0 && vs->stats.zero_fills >= VSPACE_SPARE_RUN &&
-        err_is_ok(frame_alloc_run(&vs->spare_next, VSPACE_SPARE_RUN, &vs->spare_base))) {
-        vs->stats.frames_spare = VSPACE_SPARE_RUN;
-    }
-    if (vs->stats.frames_spare == 0) {
-        return frame_alloc_base(frame, BASE_PAGE_BYTES, base);
-    }
-    *frame = vs->spare_next;
-    *base = vs->spare_base;
-    vs->spare_next.slot++;
-    vs->spare_base += BASE_PAGE_BYTES;
-    vs->stats.frames_spare--;
-    return SYS_ERR_OK;
+    size_t run = vs->stats.zero_fills >= VSPACE_SPARE_RUN ? VSPACE_SPARE_RUN : 1;
+    errval_t err = frame_run_take(&vs->spare, run, frame, base);
+    vs->stats.frames_spare = vs->spare.left;
+    return err;
 }
 
 /* A first touch: a fresh frame mapped with the region's rights. The frame is the page's alone,

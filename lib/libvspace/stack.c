@@ -59,13 +59,12 @@ errval_t vspace_destroy(struct vspace *vs)
             return err;
         }
     }
-    for (; vs->stats.frames_spare > 0; vs->stats.frames_spare--, vs->spare_next.slot++) {
-        errval_t err = frame_free(vs->spare_next);
-        if (err_is_fail(err)) {
-            return err;
-        }
+    errval_t err = frame_run_free(&vs->spare);
+    vs->stats.frames_spare = 0;
+    if (err_is_fail(err)) {
+        return err;
     }
-    errval_t err = region_table_free(vs);
+    err = region_table_free(vs);
     if (err_is_ok(err)) {
         vs->regions = vs->inline_regions;
         vs->capacity = VSPACE_INLINE_REGIONS;

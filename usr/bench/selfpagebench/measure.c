@@ -46,21 +46,8 @@ void trap_count_check(const struct trap_count *c, const char *series, uint64_t e
 
 bool bench_fresh_frame(struct capref *frame, genpaddr_t *base)
 {
-    static struct capref next;
-    static genpaddr_t next_base;
-    static size_t spare;
-    if (spare == 0 && err_is_ok(frame_alloc_run(&next, VSPACE_SPARE_RUN, &next_base))) {
-        spare = VSPACE_SPARE_RUN;
-    }
-    if (spare == 0) {
-        return err_is_ok(frame_alloc_base(frame, PAGE, base));
-    }
-    *frame = next;
-    *base = next_base;
-    next.slot++;
-    next_base += PAGE;
-    spare--;
-    return true;
+    static struct frame_run supply;
+    return err_is_ok(frame_run_take(&supply, VSPACE_SPARE_RUN, frame, base));
 }
 
 uint64_t bench_now(void)

@@ -53,6 +53,22 @@ errval_t frame_alloc_base(struct capref *ret, gensize_t bytes, genpaddr_t *ret_b
  */
 errval_t frame_alloc_run(struct capref *first, size_t count, genpaddr_t *first_base);
 
+/* Frames of one frame_alloc_run handed out one at a time (a lazy filler's supply). */
+struct frame_run {
+    struct capref next; /* the next frame; left more follow it slot by slot */
+    genpaddr_t next_base;
+    size_t left;
+};
+
+/*
+ * The next frame of r and its base; when r is empty, a new run of count (1 to 32) first, or one
+ * frame alone if RAM cannot give the run (the last pages still come). Errors: frame_alloc's.
+ */
+errval_t frame_run_take(struct frame_run *r, size_t count, struct capref *frame, genpaddr_t *base);
+
+/* Frees the frames r still holds; it is empty afterwards, also on an error. */
+errval_t frame_run_free(struct frame_run *r);
+
 /*
  * A new page table of type. Tables smaller than a page (ARMv7 L2: 1 KiB)
  * share pages: four L2 tables are carved from one 4 KiB range, and the range

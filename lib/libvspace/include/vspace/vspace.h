@@ -63,9 +63,8 @@ struct vspace {
     genvaddr_t table_vaddr;
     unsigned next_cow_group, next_object;
     struct vspace_stats stats;
-    struct capref spare_next; /* the next spare frame; stats.frames_spare follow it in order */
-    genpaddr_t spare_base;
-    errval_t last_error; /* of the last fault it could not resolve */
+    struct frame_run spare; /* frames retyped ahead for first touches (stats.frames_spare) */
+    errval_t last_error;    /* of the last fault it could not resolve */
     /* A fault whose access the region's rights refuse (a write barrier's trap); true:
        resolved (it changed the rights), the instruction runs again. */
     bool (*on_protection_fault)(struct vspace *vs, genvaddr_t vaddr, unsigned kind);
