@@ -166,7 +166,8 @@ errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t 
     if (err_is_ok(err) && src->mapping.pte_count != 0) {
         err = SYS_ERR_VM_ALREADY_MAPPED;
     }
-    /* The TLB rule (doc/paging.md): a table is mapped through one copy at most, so one path. */
+    /* The TLB rule (doc/paging.md): a table is mapped through one copy at most, so one path.
+       tlb.c's climb and its check of a modify_flags hint both rely on it. */
     if (err_is_ok(err) && objtype_is_vnode(src->cap.type) &&
         mdb_find_mapped_copy(&src->cap, NULL) != NULL) {
         err = SYS_ERR_VM_TABLE_ALREADY_MAPPED;

@@ -227,6 +227,9 @@ errval_t slot_alloc_run(size_t count, struct capref *first)
     if (count == 0 || count > 32 || sa.redirect != NULL) {
         return err_push(LIB_ERR_SLOT_RUN, LIB_ERR_SLOT_ALLOC);
     }
+    if (count == 1) {
+        return slot_alloc(first); /* any free slot: runs start at a word, a slot need not */
+    }
     /* The CNodes with free slots, newest first; a fresh one when none has the run. */
     for (uint32_t i = sa.stack_depth;; i--) {
         if (i == 0) {

@@ -20,7 +20,9 @@ errval_t slot_alloc(struct capref *ret);
 
 /*
  * count (1 to 32) consecutive free slots of one CNode, from *first on, for a retype that makes
- * several objects at once; each is given back with slot_free on its own. Errors:
+ * several objects at once; each is given back with slot_free on its own. A run of more than one
+ * starts at a multiple of 32 (a word of the allocator's bitmap), so a CNode whose words each
+ * have a slot taken there gives none: a new CNode is installed instead. Errors:
  * LIB_ERR_SLOT_ALLOC over LIB_ERR_SLOT_RUN (count out of range, or redirected) or slot_alloc's.
  */
 errval_t slot_alloc_run(size_t count, struct capref *first);
