@@ -41,14 +41,14 @@ static bool table_vaddr(enum objtype type, genpaddr_t base, uint64_t *vaddr, gen
  * searches the mapping index per level; a table is mapped once at most, so an address the walk
  * confirms is the only one. Any other hint is ignored: the climb then finds the address.
  */
-static bool hint_is_exact(enum objtype table, genpaddr_t table_base, cslot_t first, uint64_t vaddr,
-                          genpaddr_t *root)
+static bool hint_is_exact(enum objtype table, genpaddr_t table_base, gensize_t span, cslot_t first,
+                          uint64_t vaddr, genpaddr_t *root)
 {
     const struct dcb *dcb = dcb_current;
     if (vaddr == 0 || dcb == NULL || cte_is_empty(&dcb->vroot) || !paging_user_vaddr(vaddr)) {
         return false;
     }
-    gensize_t span = paging_entry_span_bytes(table); /* powers of two, as the entry counts */
+    /* span, the table's entry span, is a power of two, as the entry counts are */
     genpaddr_t reached;
     if ((vaddr & (span - 1)) != 0 ||
         ((vaddr >> __builtin_ctzll(span)) & (paging_table_entries(table) - 1)) != first ||
@@ -64,12 +64,12 @@ void tlb_flush_entries(enum objtype table, genpaddr_t table_base, cslot_t first,
 {
     uint64_t vaddr;
     genpaddr_t root;
-    if (hint_is_exact(table, table_base, first, vaddr_hint, &root)) {
-        vaddr = vaddr_hint - first * paging_entry_span_bytes(table);
+    gensize_t span = paging_entry_span_bytes(table);
+    if (hint_is_exact(table, table_base, span, first, vaddr_hint, &root)) {
+        vaddr = vaddr_hint - first * span;
     } else if (!table_vaddr(table, table_base, &vaddr, &root)) {
         return;
     }
-    gensize_t span = paging_entry_span_bytes(table);
     if (count * (span / BASE_PAGE_BYTES) > TLB_FLUSH_RANGE_MAX_PAGES) {
         platform_tlb_flush_all();
         return;

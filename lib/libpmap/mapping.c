@@ -2,6 +2,20 @@
    walking a range. */
 #include "pmap_internal.h"
 
+/* The capability of frame a new run's mapping lives in: a fresh copy, or (lent) frame itself. */
+static errval_t run_cap_take(enum run_cap how, struct capref frame, struct capref *ret)
+{
+    *ret = frame;
+    errval_t err = how == RUN_CAP_LENT ? SYS_ERR_OK : slot_alloc(ret);
+    if (how == RUN_CAP_COPY && err_is_ok(err)) {
+        err = cap_copy(*ret, frame);
+        if (err_is_fail(err)) {
+            slot_free(*ret);
+        }
+    }
+    return err;
+}
+
 errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t slot,
                          enum run_cap how, struct capref frame, gensize_t offset_bytes,
                          size_t pte_count, vregion_flags_t flags)
@@ -10,19 +24,13 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
     if (m == NULL) {
         return LIB_ERR_PMAP_REFILL; /* pmap_ensure_slabs was not called: a bug */
     }
-    struct capref copy = frame; /* a lent capability maps the run itself */
-    errval_t err = SYS_ERR_OK;
-    if (how == RUN_CAP_LENT) {
-        err = vnode_map(table->cap, slot, frame, flags & ~VREGION_FLAGS_LARGE, offset_bytes,
+    struct capref copy;
+    errval_t err = run_cap_take(how, frame, &copy);
+    if (err_is_ok(err)) {
+        err = vnode_map(table->cap, slot, copy, flags & ~VREGION_FLAGS_LARGE, offset_bytes,
                         pte_count);
-    } else if (err_is_ok(err = slot_alloc(&copy))) {
-        err = cap_copy(copy, frame);
-        if (err_is_ok(err)) {
-            err = vnode_map(table->cap, slot, copy, flags & ~VREGION_FLAGS_LARGE, offset_bytes,
-                            pte_count);
-        }
-        if (err_is_fail(err)) {
-            cap_delete(copy); /* may find the slot empty: that is fine */
+        if (err_is_fail(err) && how == RUN_CAP_COPY) {
+            cap_delete(copy); /* our copy goes; a lent capability stays the caller's */
             slot_free(copy);
         }
     }

@@ -124,21 +124,25 @@ static errval_t check_request(struct pmap *pmap, genvaddr_t vaddr, gensize_t off
     return SYS_ERR_OK;
 }
 
+/* Slabs for tables new tables and tables + 1 runs; a refill must not have grown the metadata
+   window over the range. */
+static errval_t reserve_metadata(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
+                                 size_t tables)
+{
+    errval_t err = pmap_ensure_slabs(pmap, tables, tables + 1);
+    if (err_is_ok(err) && !pmap->refilling && overlaps_meta_window(pmap, vaddr, bytes)) {
+        err = LIB_ERR_PMAP_ADDR_RESERVED; /* the refill just grew the window over it */
+    }
+    return err;
+}
+
 /* The range must be free, and the slabs must hold the tables and runs its map can need. */
 static errval_t prepare_range(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes)
 {
     if (!pmap_range_is_free(pmap, vaddr, bytes)) {
         return LIB_ERR_PMAP_EXISTING_MAPPING;
     }
-    size_t tables = tables_spanned(pmap, vaddr, bytes);
-    errval_t err = pmap_ensure_slabs(pmap, tables, tables + 1);
-    if (err_is_fail(err)) {
-        return err;
-    }
-    if (!pmap->refilling && overlaps_meta_window(pmap, vaddr, bytes)) {
-        return LIB_ERR_PMAP_ADDR_RESERVED; /* the refill just grew the window over it */
-    }
-    return SYS_ERR_OK;
+    return reserve_metadata(pmap, vaddr, bytes, tables_spanned(pmap, vaddr, bytes));
 }
 
 errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
@@ -192,10 +196,7 @@ static errval_t map_lent_page(struct pmap *pmap, genvaddr_t vaddr, struct capref
     if (!*done) {
         return SYS_ERR_OK;
     }
-    errval_t err = pmap_ensure_slabs(pmap, 0, 1);
-    if (err_is_ok(err) && !pmap->refilling && overlaps_meta_window(pmap, vaddr, BASE_PAGE_BYTES)) {
-        err = LIB_ERR_PMAP_ADDR_RESERVED; /* the refill just grew the window over it */
-    }
+    errval_t err = reserve_metadata(pmap, vaddr, BASE_PAGE_BYTES, 0);
     if (err_is_ok(err)) {
         err = mapping_install(pmap, table, slot_of(pmap, vaddr, leaf), RUN_CAP_LENT, frame, 0, 1,
                               flags);

@@ -26,9 +26,7 @@ static bool allows(vregion_flags_t flags, unsigned kind)
 static errval_t fresh_frame(struct vspace *vs, struct capref *frame, genpaddr_t *base)
 {
     size_t run = vs->stats.zero_fills >= VSPACE_SPARE_RUN ? VSPACE_SPARE_RUN : 1;
-    errval_t err = frame_run_take(&vs->spare, run, frame, base);
-    vs->stats.frames_spare = vs->spare.left;
-    return err;
+    return frame_run_take(&vs->spare, run, frame, base);
 }
 
 /* A first touch: a fresh frame mapped with the region's rights. The frame is the page's alone,

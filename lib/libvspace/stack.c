@@ -60,7 +60,6 @@ errval_t vspace_destroy(struct vspace *vs)
         }
     }
     errval_t err = frame_run_free(&vs->spare);
-    vs->stats.frames_spare = 0;
     if (err_is_fail(err)) {
         return err;
     }

@@ -190,6 +190,7 @@ void vspace_get_stats(const struct vspace *vs, struct vspace_stats *ret)
 {
     *ret = vs->stats;
     ret->regions = vs->count;
+    ret->frames_spare = vs->spare.left;
 }
 
 void vspace_set_protection_handler(struct vspace *vs,
