@@ -40,7 +40,15 @@ void map_index_init(void)
 void map_index_record(struct cte *cte, const struct mapping_record *m)
 {
     cte->mapping = *m;
-    treap_insert(&records, &cte->mapping_node);
+    struct treap_node **link = &records.root;
+    struct treap_node *parent = NULL;
+    while (*link != NULL) {
+        parent = *link;
+        const struct mapping_record *there = &cte_of(parent)->mapping;
+        bool before = key_cmp(m->table_base, m->slot, there->table_base, there->slot) < 0;
+        link = before ? &parent->left : &parent->right;
+    }
+    treap_insert_at(&records, &cte->mapping_node, parent, link);
     record_count++;
 }
 

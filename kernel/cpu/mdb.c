@@ -53,6 +53,16 @@ static int key_cmp(const struct mdb_key *a, const struct mdb_key *b)
     return 0;
 }
 
+/* Does key sort before c's? Bases almost always differ: the whole key is built only at a tie. */
+static bool key_before(const struct mdb_key *key, const struct cte *c)
+{
+    if (key->base != c->cap.base) {
+        return key->base < c->cap.base;
+    }
+    struct mdb_key kc = key_of(c);
+    return key_cmp(key, &kc) < 0;
+}
+
 static int node_cmp(const struct treap_node *a, const struct treap_node *b)
 {
     struct mdb_key ka = key_of(cte_of(a));
@@ -109,7 +119,14 @@ void mdb_insert(struct cte *cte)
     cte->mdb.priority = next_priority();
     cte->mdb.in_index = true;
     cte->mdb.kernel_held = false;
-    treap_insert(&index_tree, &cte->mdb.node);
+    struct mdb_key key = key_of(cte);
+    struct treap_node **link = &index_tree.root;
+    struct treap_node *parent = NULL;
+    while (*link != NULL) {
+        parent = *link;
+        link = key_before(&key, cte_of(parent)) ? &parent->left : &parent->right;
+    }
+    treap_insert_at(&index_tree, &cte->mdb.node, parent, link);
     mdb_entries++;
 }
 

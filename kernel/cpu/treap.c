@@ -52,14 +52,20 @@ static void refresh_to_root(const struct treap *t, struct treap_node *n)
 
 void treap_insert(struct treap *t, struct treap_node *n)
 {
-    n->left = n->right = n->parent = NULL;
-    refresh(t, n);
     struct treap_node **link = &t->root;
     struct treap_node *parent = NULL;
     while (*link != NULL) {
         parent = *link;
         link = t->cmp(n, parent) < 0 ? &parent->left : &parent->right;
     }
+    treap_insert_at(t, n, parent, link);
+}
+
+void treap_insert_at(struct treap *t, struct treap_node *n, struct treap_node *parent,
+                     struct treap_node **link)
+{
+    n->left = n->right = NULL;
+    refresh(t, n);
     *link = n;
     n->parent = parent;
     refresh_to_root(t, parent);

@@ -1,16 +1,6 @@
-/* System calls built on the platform's raw trap: invoke, putchar, exit, debug. */
+/* System calls built on the platform's raw trap: putchar, exit, yield, wait, debug. */
 #include <libcap/invoke.h>
 #include <libcap/syscalls.h>
-
-struct sysret syscall_invoke(capaddr_t invoked, enum invocation_cmd cmd,
-                             const uintptr_t args[INVOKE_ARGS])
-{
-    uintptr_t regs[SYSCALL_REGS] = {SYSCALL_INVOKE, invoked, cmd};
-    for (int i = 0; i < INVOKE_ARGS; i++) {
-        regs[3 + i] = args[i];
-    }
-    return syscall_raw(regs);
-}
 
 void sys_putchar(char c)
 {

@@ -30,6 +30,15 @@ struct treap {
 };
 
 void treap_insert(struct treap *t, struct treap_node *n);
+
+/*
+ * treap_insert after the caller's own descent: link is the empty child link
+ * of parent (or the root link, parent NULL) where n belongs in cmp's order.
+ * An owner that inserts often descends with its key in hand instead of
+ * calling cmp at every level (the derivation and mapping indexes do).
+ */
+void treap_insert_at(struct treap *t, struct treap_node *n, struct treap_node *parent,
+                     struct treap_node **link);
 void treap_remove(struct treap *t, struct treap_node *n);
 
 /* In-order traversal: the first node, and the one after n; NULL at the end. */

@@ -8,7 +8,7 @@
 #include <paging_flags.h>
 #include <stddef.h>
 
-/* Invokes a capability (lib/libcap/syscall.c, over the platform's syscall_raw). */
+/* Invokes a capability: the platform's trap with SYSCALL_INVOKE (lib/libcap/arch/). */
 struct sysret syscall_invoke(capaddr_t invoked, enum invocation_cmd cmd,
                              const uintptr_t args[INVOKE_ARGS]);
 

@@ -5,8 +5,9 @@
 #include <string.h>
 
 /*
- * This file replaces libcap's syscall_raw (the linker takes a program's own definition before
- * the archive's), so that every call libcap makes can carry extra RFLAGS bits into the kernel.
+ * This file replaces libcap's syscall_raw and syscall_invoke (the linker takes a program's own
+ * definitions before the archive's), so that every call libcap makes can carry extra RFLAGS
+ * bits into the kernel.
  */
 static uint64_t extra_flags;
 static uint64_t flags_after;
@@ -42,6 +43,16 @@ struct sysret syscall_raw(const uintptr_t regs[SYSCALL_REGS])
                                                                ATTACK_RFLAGS_NT))
                      : "rcx", "r11", "memory", "cc");
     return (struct sysret){.error = rax, .value = {rdi, rsi, rdx, r10}};
+}
+
+struct sysret syscall_invoke(capaddr_t invoked, enum invocation_cmd cmd,
+                             const uintptr_t args[INVOKE_ARGS])
+{
+    uintptr_t regs[SYSCALL_REGS] = {SYSCALL_INVOKE, invoked, cmd};
+    for (int i = 0; i < INVOKE_ARGS; i++) {
+        regs[3 + i] = args[i];
+    }
+    return syscall_raw(regs);
 }
 
 #define PATTERN 0xa5
