@@ -146,14 +146,17 @@ static errval_t check_source(const struct cte *table, const struct cte *src, uin
     }
 }
 
-static bool entries_empty(const struct capability *table, cslot_t slot, cslot_t pte_count)
+/*
+ * An uncached mapping reads memory, not the data cache: dirty lines the
+ * kernel left there (a retype's zeroes, on ARMv7) would hide stale DRAM
+ * contents, another domain's data, behind them. So every mapping made or
+ * turned uncached first cleans what it maps; cached mappings need nothing.
+ */
+void paging_clean_if_uncached(genpaddr_t paddr, gensize_t bytes, uint64_t flags)
 {
-    for (cslot_t i = slot; i < slot + pte_count; i++) {
-        if (paging_entry_is_present(table->type, paging_read_entry(table->type, table->base, i))) {
-            return false;
-        }
+    if (flags & VREGION_FLAGS_NOCACHE) {
+        platform_cache_clean_range(paddr, bytes);
     }
-    return true;
 }
 
 errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t flags,
@@ -172,7 +175,8 @@ errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t 
         mdb_find_mapped_copy(&src->cap, NULL) != NULL) {
         err = SYS_ERR_VM_TABLE_ALREADY_MAPPED;
     }
-    if (err_is_ok(err) && !entries_empty(&table->cap, (cslot_t)slot, (cslot_t)pte_count)) {
+    if (err_is_ok(err) && !paging_entries_absent(table->cap.type, table->cap.base, (cslot_t)slot,
+                                                 (cslot_t)pte_count)) {
         err = SYS_ERR_VM_ENTRY_PRESENT;
     }
     if (err_is_fail(err)) {
@@ -181,12 +185,14 @@ errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t 
 
     enum objtype type = table->cap.type;
     bool is_table = paging_map_kind(type, src->cap.type) == PAGING_MAP_TABLE;
-    gensize_t page_bytes = paging_entry_span_bytes(type);
-    for (cslot_t i = 0; i < pte_count; i++) {
-        genpaddr_t paddr = src->cap.base + offset_bytes + i * page_bytes;
-        uint64_t entry = is_table ? paging_make_table_entry(type, src->cap.base)
-                                  : paging_make_page_entry(type, paddr, (vregion_flags_t)flags);
-        paging_write_entry(type, table->cap.base, (cslot_t)(slot + i), entry);
+    if (is_table) {
+        paging_write_entry(type, table->cap.base, (cslot_t)slot,
+                           paging_make_table_entry(type, src->cap.base));
+    } else {
+        genpaddr_t paddr = src->cap.base + offset_bytes;
+        paging_clean_if_uncached(paddr, pte_count * paging_entry_span_bytes(type), flags);
+        paging_write_page_run(type, table->cap.base, (cslot_t)slot, (cslot_t)pte_count, paddr,
+                              (vregion_flags_t)flags);
     }
     paging_entries_written(type, table->cap.base, (cslot_t)slot, (cslot_t)pte_count);
     struct mapping_record record = {

@@ -10,9 +10,7 @@ void paging_unmap_record(struct cte *mapped)
 {
     struct mapping_record m = mapped->mapping;
     enum objtype type = (enum objtype)m.table_type;
-    for (cslot_t i = m.slot; i < (cslot_t)m.slot + m.pte_count; i++) {
-        paging_write_entry(type, m.table_base, i, 0);
-    }
+    paging_clear_entries(type, m.table_base, m.slot, m.pte_count);
     paging_entries_written(type, m.table_base, m.slot, m.pte_count);
     tlb_flush_entries(type, m.table_base, m.slot, m.pte_count, 0);
     map_index_forget(mapped);
@@ -63,12 +61,10 @@ errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t p
     }
     enum objtype type = (enum objtype)m->table_type;
     cslot_t first = (cslot_t)(m->slot + first_page);
-    for (cslot_t i = first; i < first + pages; i++) {
-        uint64_t old = paging_read_entry(type, m->table_base, i);
-        genpaddr_t paddr = paging_entry_paddr(type, old);
-        paging_write_entry(type, m->table_base, i,
-                           paging_make_page_entry(type, paddr, (vregion_flags_t)flags));
-    }
+    /* A run maps consecutive pages of its frame: the first entry gives them all. */
+    genpaddr_t paddr = paging_entry_paddr(type, paging_read_entry(type, m->table_base, first));
+    paging_clean_if_uncached(paddr, pages * paging_entry_span_bytes(type), flags);
+    paging_rewrite_page_flags(type, m->table_base, first, (cslot_t)pages, (vregion_flags_t)flags);
     paging_entries_written(type, m->table_base, first, (cslot_t)pages);
     tlb_flush_entries(type, m->table_base, first, (cslot_t)pages, vaddr_hint);
     return SYS_ERR_OK;

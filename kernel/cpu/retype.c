@@ -1,7 +1,6 @@
 /* Retype: turning part of a memory capability into new typed objects. */
 #include <capabilities.h>
 #include <cspace.h>
-#include <maintenance.h>
 #include <mdb.h>
 #include <paging_arch.h>
 #include <phys_mem.h>
@@ -126,13 +125,13 @@ errval_t caps_retype(struct cte *src, gensize_t offset_bytes, uint64_t type, gen
         if (objtype_info[type].zeroed) {
             phys_zero(base, obj_bytes);
         }
-        /* The zeroes must reach memory before the table walker or an uncached mapping looks
-           (ARMv7: the kernel writes through a cacheable mapping). */
+        /* A table's zeroes must reach memory before the table walker looks (ARMv7: the kernel
+           writes through a cacheable mapping). A frame's are cleaned only if it is ever mapped
+           uncached (paging.c), so a first touch pays no clean; the other objects are read
+           through the kernel's cacheable mapping alone. */
         if (objtype_is_vnode((enum objtype)type)) {
             paging_entries_written((enum objtype)type, base, 0,
                                    paging_table_entries((enum objtype)type));
-        } else if (objtype_info[type].zeroed) {
-            platform_cache_clean_range(base, obj_bytes);
         }
         if (type == paging_root_type()) {
             platform_root_table_created(base);

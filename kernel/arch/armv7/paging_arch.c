@@ -227,6 +227,49 @@ void paging_write_entry(enum objtype table, genpaddr_t table_base, cslot_t slot,
     entries[slot] = (uint32_t)entry;
 }
 
+bool paging_entries_absent(enum objtype table, genpaddr_t table_base, cslot_t slot, cslot_t count)
+{
+    const volatile uint32_t *entries = phys_to_kernel_ptr(table_base);
+    for (cslot_t i = slot; i < slot + count; i++) {
+        if (paging_entry_is_present(table, entries[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void paging_write_page_run(enum objtype table, genpaddr_t table_base, cslot_t slot, cslot_t count,
+                           genpaddr_t paddr, vregion_flags_t flags)
+{
+    volatile uint32_t *entries = phys_to_kernel_ptr(table_base);
+    /* The address is the top bits of both formats: consecutive pages differ by the span. */
+    uint32_t entry = (uint32_t)paging_make_page_entry(table, paddr, flags);
+    uint32_t step = (uint32_t)paging_entry_span_bytes(table);
+    for (cslot_t i = slot; i < slot + count; i++, entry += step) {
+        entries[i] = entry;
+    }
+}
+
+void paging_rewrite_page_flags(enum objtype table, genpaddr_t table_base, cslot_t slot,
+                               cslot_t count, vregion_flags_t flags)
+{
+    volatile uint32_t *entries = phys_to_kernel_ptr(table_base);
+    uint32_t bits = (uint32_t)paging_make_page_entry(table, 0, flags);
+    uint32_t mask = table == ObjType_VNode_ARM_l1 ? L1_SECTION_ADDR_MASK : L2_PAGE_ADDR_MASK;
+    for (cslot_t i = slot; i < slot + count; i++) {
+        entries[i] = (entries[i] & mask) | bits;
+    }
+}
+
+void paging_clear_entries(enum objtype table, genpaddr_t table_base, cslot_t slot, cslot_t count)
+{
+    (void)table;
+    volatile uint32_t *entries = phys_to_kernel_ptr(table_base);
+    for (cslot_t i = slot; i < slot + count; i++) {
+        entries[i] = 0;
+    }
+}
+
 void paging_entries_written(enum objtype table, genpaddr_t table_base, cslot_t first, cslot_t count)
 {
     /* The table walker may not look in the L1 data cache: clean the entries to memory. */

@@ -186,6 +186,55 @@ void paging_write_entry(enum objtype table, genpaddr_t table_base, cslot_t slot,
     entries[slot] = entry;
 }
 
+bool paging_entries_absent(enum objtype table, genpaddr_t table_base, cslot_t slot, cslot_t count)
+{
+    (void)table;
+    const volatile uint64_t *entries = (const volatile uint64_t *)phys_to_kernel_ptr(table_base);
+    for (cslot_t i = slot; i < slot + count; i++) {
+        if (entries[i] & X86_PRESENT) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The address bits of a page entry at this level (a large page's bit 12 is PAT). */
+static uint64_t page_addr_mask(enum objtype table)
+{
+    return X86_ADDR_MASK & ~(paging_entry_span_bytes(table) - 1);
+}
+
+void paging_write_page_run(enum objtype table, genpaddr_t table_base, cslot_t slot, cslot_t count,
+                           genpaddr_t paddr, vregion_flags_t flags)
+{
+    volatile uint64_t *entries = (volatile uint64_t *)phys_to_kernel_ptr(table_base);
+    uint64_t entry = paging_make_page_entry(table, paddr, flags);
+    uint64_t step = paging_entry_span_bytes(table);
+    for (cslot_t i = slot; i < slot + count; i++, entry += step) {
+        entries[i] = entry;
+    }
+}
+
+void paging_rewrite_page_flags(enum objtype table, genpaddr_t table_base, cslot_t slot,
+                               cslot_t count, vregion_flags_t flags)
+{
+    volatile uint64_t *entries = (volatile uint64_t *)phys_to_kernel_ptr(table_base);
+    uint64_t bits = paging_make_page_entry(table, 0, flags);
+    uint64_t mask = page_addr_mask(table);
+    for (cslot_t i = slot; i < slot + count; i++) {
+        entries[i] = (entries[i] & mask) | bits;
+    }
+}
+
+void paging_clear_entries(enum objtype table, genpaddr_t table_base, cslot_t slot, cslot_t count)
+{
+    (void)table;
+    volatile uint64_t *entries = (volatile uint64_t *)phys_to_kernel_ptr(table_base);
+    for (cslot_t i = slot; i < slot + count; i++) {
+        entries[i] = 0;
+    }
+}
+
 void paging_entries_written(enum objtype table, genpaddr_t table_base, cslot_t first, cslot_t count)
 {
     /* The x86 table walker snoops the caches: nothing to clean. */

@@ -65,6 +65,20 @@ uint64_t paging_read_entry(enum objtype table, genpaddr_t table_base, cslot_t sl
 void paging_write_entry(enum objtype table, genpaddr_t table_base, cslot_t slot, uint64_t entry);
 
 /*
+ * Runs of entries [slot, slot + count) of one table, one call per run (map,
+ * unmap and modify_flags of many pages cost a loop of a few instructions
+ * per entry): are they all absent; write page entries mapping consecutive
+ * pages from paddr on with flags; give the run's page entries flags,
+ * keeping their pages; clear them.
+ */
+bool paging_entries_absent(enum objtype table, genpaddr_t table_base, cslot_t slot, cslot_t count);
+void paging_write_page_run(enum objtype table, genpaddr_t table_base, cslot_t slot, cslot_t count,
+                           genpaddr_t paddr, vregion_flags_t flags);
+void paging_rewrite_page_flags(enum objtype table, genpaddr_t table_base, cslot_t slot,
+                               cslot_t count, vregion_flags_t flags);
+void paging_clear_entries(enum objtype table, genpaddr_t table_base, cslot_t slot, cslot_t count);
+
+/*
  * Called after writing entries [first, first + count): makes them visible to
  * the hardware table walker (ARMv7: clean the data cache lines; x86-64: the
  * walker snoops, nothing to do).

@@ -30,12 +30,19 @@ START_TEST(a_mapped_frame_is_reached_with_its_rights)
 }
 END_TEST
 
+/* A fresh copy of cap, in a new slot. */
+static capaddr_t copy_of(capaddr_t cap)
+{
+    capaddr_t copy = new_slot();
+    ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, capaddr_l1_slot(capaddr_l1_index(copy)),
+                                   capaddr_l2_slot(copy), cap));
+    return copy;
+}
+
 START_TEST(writes_through_one_mapping_are_seen_through_another)
 {
     capaddr_t frame = new_object(ObjType_Frame, BASE_PAGE_BYTES);
-    capaddr_t copy = new_slot();
-    ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, capaddr_l1_slot(capaddr_l1_index(copy)),
-                                   capaddr_l2_slot(copy), frame));
+    capaddr_t copy = copy_of(frame);
     const uint64_t other = VA + 7 * BASE_PAGE_BYTES;
     ck_assert_ok(invoke_vnode_map(table_for(VA, LEAF), slot_of(VA, LEAF), frame,
                                   VREGION_FLAGS_READ_WRITE, 0, 1));
@@ -153,9 +160,7 @@ START_TEST(written_entries_are_cleaned_where_the_walker_needs_it)
     for (size_t i = before; i < host_maintenance_count(); i++) {
         const struct host_maintenance_event *e = host_maintenance_event(i);
         ck_assert_int_eq(e->kind, HOST_CACHE_CLEAN); /* a new mapping needs no TLB flush */
-        if (e->addr == frame_base) {
-            continue; /* the new frame's zeroes, which retype cleaned */
-        }
+        ck_assert_uint_ne(e->addr, frame_base); /* a cached mapping needs the frame uncleaned */
         ck_assert_uint_eq(e->addr,
                           leaf_base + slot_of(VA + 2 * BASE_PAGE_BYTES, LEAF) * fmt.entry_bytes);
         ck_assert_uint_eq(e->bytes, 3 * fmt.entry_bytes);
@@ -166,6 +171,53 @@ START_TEST(written_entries_are_cleaned_where_the_walker_needs_it)
 END_TEST
 
 /* A large page at the level above the leaf (x86-64: 2 MiB; ARMv7: a 1 MiB section). */
+/* Did a clean, at or after event first, cover [paddr, paddr + bytes)? Its index, or -1. */
+static long clean_covering(size_t first, genpaddr_t paddr, gensize_t bytes)
+{
+    for (size_t i = first; i < host_maintenance_count(); i++) {
+        const struct host_maintenance_event *e = host_maintenance_event(i);
+        if (e->kind == HOST_CACHE_CLEAN && e->addr <= paddr &&
+            paddr + bytes <= e->addr + e->bytes) {
+            return (long)i;
+        }
+    }
+    return -1;
+}
+
+/* A fresh frame's zeroes may sit dirty in the data cache (retype writes them through the kernel's
+   cacheable mapping): a mapping made or turned uncached must clean them first, on every machine,
+   or it reads what the memory held before, another domain's data. */
+START_TEST(an_uncached_mapping_cleans_what_it_maps_before_the_entry)
+{
+    capaddr_t leaf = table_for(VA, LEAF);
+    genpaddr_t entry = identify(leaf).base + slot_of(VA, LEAF) * fmt.entry_bytes;
+    size_t before = host_maintenance_count();
+    capaddr_t frame = new_object(ObjType_Frame, 4 * BASE_PAGE_BYTES);
+    genpaddr_t base = identify(frame).base;
+    ck_assert_int_eq(clean_covering(before, base, BASE_PAGE_BYTES), -1); /* retype leaves it */
+    ck_assert_ok(invoke_vnode_map(leaf, slot_of(VA, LEAF), frame,
+                                  VREGION_FLAGS_READ | VREGION_FLAGS_NOCACHE, BASE_PAGE_BYTES, 2));
+    long frame_clean = clean_covering(before, base + BASE_PAGE_BYTES, 2 * BASE_PAGE_BYTES);
+    ck_assert_int_ge(frame_clean, 0);
+    ck_assert_int_eq(clean_covering(before, base, BASE_PAGE_BYTES), -1); /* only what it maps */
+    if (fmt.cleans_cache) {
+        ck_assert_int_gt(clean_covering(before, entry, 2 * fmt.entry_bytes), frame_clean);
+    }
+
+    /* The other two pages mapped cached, then turned uncached page by page. */
+    capaddr_t copy = copy_of(frame);
+    ck_assert_ok(invoke_vnode_map(leaf, slot_of(VA, LEAF) + 2, copy, VREGION_FLAGS_READ_WRITE,
+                                  2 * BASE_PAGE_BYTES, 2));
+    ck_assert_int_eq(clean_covering(before, base + 3 * BASE_PAGE_BYTES, BASE_PAGE_BYTES), -1);
+    size_t modify = host_maintenance_count();
+    ck_assert_ok(
+        invoke_frame_modify_flags(copy, 1, 1, VREGION_FLAGS_READ | VREGION_FLAGS_NOCACHE, 0));
+    ck_assert_int_ge(clean_covering(modify, base + 3 * BASE_PAGE_BYTES, BASE_PAGE_BYTES), 0);
+    ck_assert_int_eq(clean_covering(modify, base + 2 * BASE_PAGE_BYTES, BASE_PAGE_BYTES), -1);
+    ck_assert(walk_translate(root_base(), VA + 3 * BASE_PAGE_BYTES).present);
+}
+END_TEST
+
 START_TEST(a_large_page_maps_one_aligned_block)
 {
     int level = LEAF - 1;
@@ -272,6 +324,7 @@ Suite *paging_map_suite(void)
     tcase_add_test(change, unmapping_many_pages_flushes_the_whole_tlb);
     tcase_add_test(change, modify_flags_changes_part_of_a_mapping);
     tcase_add_test(change, written_entries_are_cleaned_where_the_walker_needs_it);
+    tcase_add_test(change, an_uncached_mapping_cleans_what_it_maps_before_the_entry);
     tcase_add_test(change, the_dump_shows_each_level_and_collapses_runs);
     return s;
 }

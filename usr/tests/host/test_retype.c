@@ -256,21 +256,6 @@ START_TEST(the_overlap_check_covers_every_new_object)
 }
 END_TEST
 
-/* A zeroed frame's zeroes reach memory before any mapping of it (ARMv7: an uncached one). */
-START_TEST(zeroed_frames_are_cleaned_from_the_cache)
-{
-    host_maintenance_reset();
-    ck_assert_ok(retype_from_ram(0, ObjType_Frame, 4 * BASE_PAGE_BYTES, 1, 0));
-    struct cap_identity frame = identify(WORK_SLOT(0));
-    bool cleaned = false;
-    for (size_t i = 0; i < host_maintenance_count(); i++) {
-        const struct host_maintenance_event *e = host_maintenance_event(i);
-        cleaned |= e->kind == HOST_CACHE_CLEAN && e->addr == frame.base && e->bytes == frame.bytes;
-    }
-    ck_assert(cleaned);
-}
-END_TEST
-
 /* Retype zeroes what it makes: through a copy without write it would destroy the owner's data. */
 START_TEST(retype_needs_the_write_right_and_leaves_the_data)
 {
@@ -461,7 +446,6 @@ Suite *retype_suite(void)
     tcase_add_test(types, l1_cnodes_come_in_multiples_of_an_l2_cnode);
     tcase_add_test(types, new_objects_inherit_the_source_rights);
     tcase_add_test(types, retype_needs_the_write_right_and_leaves_the_data);
-    tcase_add_test(types, zeroed_frames_are_cleaned_from_the_cache);
     tcase_add_test(types, the_overlap_check_covers_every_new_object);
 
     TCase *refusals = fixture_tcase(s, "refusals");
