@@ -9,8 +9,8 @@
 struct adopt {
     struct pmap *pmap;
     struct capref first;
-    size_t count;     /* slots to look at; the survey trims it to the last one mapped */
-    uint8_t run_bits; /* RUN_* of the new runs */
+    size_t count; /* slots to look at; the survey trims it to the last one mapped */
+    bool keep;    /* PMAP_ADOPT_KEEP: the new runs are kept */
     bool build;
     size_t tables, runs; /* found by the walk */
 };
@@ -123,6 +123,9 @@ static errval_t take_run(struct adopt *a, struct pmap_vnode *table, int level, g
     if (overlaps_meta_window(pmap, vaddr, bytes)) {
         return LIB_ERR_PMAP_ADDR_RESERVED;
     }
+    if (m->offset_bytes >= RUN_OFFSET_BYTES_MAX) {
+        return LIB_ERR_PMAP_OFFSET_TOO_LARGE;
+    }
     a->runs++;
     if (!a->build) {
         return SYS_ERR_OK;
@@ -132,15 +135,14 @@ static errval_t take_run(struct adopt *a, struct pmap_vnode *table, int level, g
         return LIB_ERR_PMAP_REFILL; /* the first walk's counts were ensured: a bug */
     }
     *run = (struct pmap_mapping){
-        .frame = cap,
-        .copy = cap,
-        .offset_bytes = m->offset_bytes,
+        .frame = get_cap_addr(cap),
+        .copy = get_cap_addr(cap), /* borrowed */
+        .offset_pages = (uint32_t)(m->offset_bytes >> BASE_PAGE_BITS),
         .slot = m->slot,
-        .pte_count = (uint16_t)m->pte_count,
-        .level = (uint8_t)level,
-        .adopted = a->run_bits,
-        .flags = m->flags | (level < l->levels - 1 ? VREGION_FLAGS_LARGE : 0),
+        .pte_count = (uint32_t)m->pte_count,
+        .kept = a->keep,
     };
+    run_set_flags(run, m->flags | (level < l->levels - 1 ? VREGION_FLAGS_LARGE : 0));
     for (cslot_t i = m->slot; i < m->slot + m->pte_count; i++) {
         table->child[i] = (uintptr_t)run | CHILD_MAPPING_TAG;
     }
@@ -230,7 +232,7 @@ errval_t pmap_adopt(struct pmap *pmap, struct capref first, size_t count, unsign
         .pmap = pmap,
         .first = first,
         .count = count,
-        .run_bits = (uint8_t)(RUN_BORROWED | ((flags & PMAP_ADOPT_KEEP) ? RUN_KEPT : 0)),
+        .keep = (flags & PMAP_ADOPT_KEEP) != 0,
     };
     size_t mapped = 0;
     errval_t err = check_arguments(first, count, flags);

@@ -39,15 +39,13 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
         return err;
     }
     *m = (struct pmap_mapping){
-        .frame = frame,
-        .copy = copy,
-        .offset_bytes = offset_bytes,
+        .frame = get_cap_addr(frame),
+        .copy = get_cap_addr(copy),
+        .offset_pages = (uint32_t)(offset_bytes >> BASE_PAGE_BITS),
         .slot = slot,
-        .pte_count = (uint16_t)pte_count,
-        .level = table->level,
-        .adopted = how == RUN_CAP_LENT ? RUN_BORROWED : 0,
-        .flags = flags,
+        .pte_count = (uint32_t)pte_count,
     };
+    run_set_flags(m, flags);
     for (size_t i = 0; i < pte_count; i++) {
         table->child[slot + i] = (uintptr_t)m | CHILD_MAPPING_TAG;
     }
@@ -73,11 +71,11 @@ errval_t mapping_copy_destroy(struct pmap *pmap, struct capref copy)
 static errval_t release_copy(struct pmap *pmap, struct pmap_vnode *table,
                              const struct pmap_mapping *m)
 {
-    if (!(m->adopted & RUN_BORROWED)) {
+    if (!run_borrowed(m)) {
         /* Deleting our copy removes the kernel's mapping with it, TLB flush included. */
-        return mapping_copy_destroy(pmap, m->copy);
+        return mapping_copy_destroy(pmap, run_copy(m));
     }
-    errval_t err = vnode_unmap(table->cap, m->copy, m->slot, m->pte_count);
+    errval_t err = vnode_unmap(table->cap, run_copy(m), m->slot, m->pte_count);
     if (copy_was_revoked(err)) {
         pmap->stats.runs_revoked++; /* the kernel already took the mapping down with it */
         err = SYS_ERR_OK;

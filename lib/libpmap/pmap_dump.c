@@ -20,10 +20,10 @@ static errval_t visit_print(struct pmap *pmap, struct pmap_vnode *table, struct 
                     (unsigned long long)(run_vaddr + m->pte_count * span), table->level,
                     (unsigned)m->slot, (unsigned)(m->slot + m->pte_count - 1),
                     (unsigned)m->pte_count, (unsigned long long)(span >> 10),
-                    (unsigned long long)m->offset_bytes, (unsigned)m->flags,
-                    (m->adopted & RUN_KEPT)       ? "  adopted, kept"
-                    : (m->adopted & RUN_BORROWED) ? "  adopted"
-                                                  : "");
+                    (unsigned long long)run_offset_bytes(m), (unsigned)run_flags(m),
+                    m->kept           ? "  adopted, kept"
+                    : run_borrowed(m) ? "  borrowed"
+                                      : "");
     d->print(line);
     return SYS_ERR_OK;
 }

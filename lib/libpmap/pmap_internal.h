@@ -26,26 +26,67 @@ struct pmap_vnode {
     uintptr_t child[];
 };
 
-/* A run of entries in one table, mapped through one copy of a frame capability. */
+/*
+ * A run of entries in one table, mapped through one copy of a frame
+ * capability. Single-page maps make one each, so it is packed into 16 bytes
+ * (doc/performance.md: metadata per page): capabilities by address, the
+ * offset in pages, the rest in bit-fields.
+ */
 struct pmap_mapping {
-    struct capref frame;    /* what the caller mapped */
-    struct capref copy;     /* ours: holds the kernel's record of this run */
-    gensize_t offset_bytes; /* into the frame, of the first entry */
-    cslot_t slot;
-    uint16_t pte_count;
-    uint8_t level;
-    uint8_t adopted; /* RUN_* bits: how pmap_adopt found this run */
-    vregion_flags_t flags;
+    capaddr_t frame;       /* what the caller mapped (run_frame) */
+    capaddr_t copy;        /* ours, holding the kernel's record of this run (run_copy); the
+                              caller's frame itself when borrowed (run_borrowed) */
+    uint32_t offset_pages; /* into the frame, of the first entry (run_offset_bytes) */
+    uint32_t slot : 12;
+    uint32_t pte_count : 13;
+    uint32_t flags : 4; /* VREGION_FLAGS_MASK bits */
+    uint32_t large : 1; /* the caller's VREGION_FLAGS_LARGE (run_flags), whatever the page size */
+    uint32_t kept : 1;  /* adopted with PMAP_ADOPT_KEEP: pmap_destroy leaves it mapped */
 };
 
-/* The copy is the caller's capability that held the mapping when adopted, or that pmap_map_lent
- * was lent: it is unmapped, never deleted or freed. A split gives the other part a copy of the
- * pmap's own. */
-#define RUN_BORROWED 1u
-/* Adopted with PMAP_ADOPT_KEEP: pmap_destroy leaves the run mapped (both parts of a split). */
-#define RUN_KEPT 2u
-
+_Static_assert(sizeof(struct pmap_mapping) == 16, "a run must stay 16 bytes");
 _Static_assert(sizeof(struct pmap_mapping) <= PMAP_MAPPING_BYTES_MAX, "mapping node too big");
+_Static_assert(VREGION_FLAGS_MASK < (1u << 4), "run flags must fit their bit-field");
+/* Slots and counts up to the largest table's 4096 entries fit their bit-fields. */
+#define RUN_ENTRIES_MAX 4096u
+/* How far into a frame a run can start: offset_pages' range. */
+#define RUN_OFFSET_BYTES_MAX (((gensize_t)UINT32_MAX + 1) << BASE_PAGE_BITS)
+
+static inline struct capref run_frame(const struct pmap_mapping *m)
+{
+    return capref_from_addr(m->frame);
+}
+
+static inline struct capref run_copy(const struct pmap_mapping *m)
+{
+    return capref_from_addr(m->copy);
+}
+
+/* The copy is the caller's capability that held the mapping when adopted, or that pmap_map_lent
+   was lent: it is unmapped, never deleted or freed. A split gives the other part a copy of the
+   pmap's own. (A copy of our own never shares the frame's slot.) */
+static inline bool run_borrowed(const struct pmap_mapping *m)
+{
+    return m->copy == m->frame;
+}
+
+static inline gensize_t run_offset_bytes(const struct pmap_mapping *m)
+{
+    return (gensize_t)m->offset_pages << BASE_PAGE_BITS;
+}
+
+/* The flags the run was mapped or last modified with, as pmap_lookup reports them. */
+static inline vregion_flags_t run_flags(const struct pmap_mapping *m)
+{
+    return m->flags | (m->large ? VREGION_FLAGS_LARGE : 0);
+}
+
+/* A run's flags fields from flags (as pmap_map takes them). */
+static inline void run_set_flags(struct pmap_mapping *m, vregion_flags_t flags)
+{
+    m->flags = flags & VREGION_FLAGS_MASK;
+    m->large = (flags & VREGION_FLAGS_LARGE) != 0;
+}
 
 #define CHILD_MAPPING_TAG ((uintptr_t)1)
 

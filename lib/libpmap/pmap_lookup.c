@@ -17,10 +17,10 @@ errval_t pmap_lookup(struct pmap *pmap, genvaddr_t vaddr, struct pmap_mapping_in
     *ret = (struct pmap_mapping_info){
         .vaddr = vnode_base_vaddr(pmap, v) + (genvaddr_t)m->slot * span,
         .bytes = (gensize_t)m->pte_count * span,
-        .frame = m->frame,
-        .offset_bytes = m->offset_bytes,
+        .frame = run_frame(m),
+        .offset_bytes = run_offset_bytes(m),
         .page_bytes = span,
-        .flags = m->flags,
+        .flags = run_flags(m),
     };
     return SYS_ERR_OK;
 }

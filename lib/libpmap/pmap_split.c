@@ -11,7 +11,7 @@ static errval_t split_run(struct pmap *pmap, struct pmap_vnode *table, struct pm
         err = slot_alloc(&copy);
     }
     if (err_is_ok(err)) {
-        err = cap_copy(copy, m->copy);
+        err = cap_copy(copy, run_copy(m));
         if (err_is_fail(err)) {
             slot_free(copy);
         }
@@ -23,7 +23,7 @@ static errval_t split_run(struct pmap *pmap, struct pmap_vnode *table, struct pm
      * The kernel hands the tail of the record to the new copy and leaves every entry as it is:
      * the run may hold the code, stack or data running this (an adopted image does).
      */
-    err = vnode_split_mapping(m->copy, at, copy);
+    err = vnode_split_mapping(run_copy(m), at, copy);
     if (err_is_fail(err)) {
         cap_destroy(copy);
         return err; /* the kernel refused a split of a record it holds: a bug */
@@ -31,12 +31,11 @@ static errval_t split_run(struct pmap *pmap, struct pmap_vnode *table, struct pm
     struct pmap_mapping *right = meta_alloc(pmap, META_KIND_MAPPING);
     gensize_t span = pmap->layout->span_bytes[table->level];
     *right = *m;
-    right->copy = copy; /* ours, even when m's copy is borrowed */
-    right->adopted &= (uint8_t)~RUN_BORROWED;
-    right->slot = (cslot_t)(m->slot + at);
-    right->pte_count = (uint16_t)(m->pte_count - at);
-    right->offset_bytes = m->offset_bytes + at * span;
-    m->pte_count = (uint16_t)at;
+    right->copy = get_cap_addr(copy); /* ours, even when m's copy is borrowed */
+    right->slot = (uint32_t)(m->slot + at);
+    right->pte_count = (uint32_t)(m->pte_count - at);
+    right->offset_pages = (uint32_t)(m->offset_pages + ((at * span) >> BASE_PAGE_BITS));
+    m->pte_count = (uint32_t)at;
     for (cslot_t i = right->slot; i < (cslot_t)right->slot + right->pte_count; i++) {
         table->child[i] = (uintptr_t)right | CHILD_MAPPING_TAG;
     }
@@ -60,13 +59,13 @@ static errval_t split_large(struct pmap *pmap, struct pmap_vnode *table, struct 
     }
     struct pmap_vnode *node = meta_alloc(pmap, META_KIND_VNODE);
     cslot_t slot = m->slot;
-    vregion_flags_t kflags = m->flags & ~VREGION_FLAGS_LARGE;
-    err = vnode_unmap(table->cap, m->copy, slot, 1);
+    vregion_flags_t kflags = m->flags;
+    err = vnode_unmap(table->cap, run_copy(m), slot, 1);
     if (err_is_ok(err)) {
         err = vnode_map(table->cap, slot, cap, VREGION_FLAGS_READ, 0, 1);
     }
     if (err_is_ok(err)) {
-        err = vnode_map(cap, 0, m->copy, kflags, m->offset_bytes, l->entries[level]);
+        err = vnode_map(cap, 0, run_copy(m), kflags, run_offset_bytes(m), l->entries[level]);
     }
     if (err_is_fail(err)) {
         return err; /* the kernel refused what it accepted a moment ago: a bug */
@@ -75,8 +74,7 @@ static errval_t split_large(struct pmap *pmap, struct pmap_vnode *table, struct 
     node->level = (uint8_t)level;
     node->used = (uint16_t)l->entries[level];
     m->slot = 0;
-    m->pte_count = (uint16_t)l->entries[level];
-    m->level = (uint8_t)level;
+    m->pte_count = (uint32_t)l->entries[level];
     for (cslot_t i = 0; i < l->entries[level]; i++) {
         node->child[i] = (uintptr_t)m | CHILD_MAPPING_TAG;
     }
@@ -101,7 +99,7 @@ static errval_t drop_if_revoked(struct pmap *pmap, struct pmap_vnode *table, str
                                 bool *gone)
 {
     struct cap_identity id;
-    errval_t err = cap_identify(m->copy, &id);
+    errval_t err = cap_identify(run_copy(m), &id);
     *gone = copy_was_revoked(err);
     if (!*gone) {
         return SYS_ERR_OK;

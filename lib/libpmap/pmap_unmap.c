@@ -7,7 +7,7 @@ static errval_t visit_remove(struct pmap *pmap, struct pmap_vnode *table, struct
 {
     (void)run_vaddr;
     (void)stop;
-    if (*(const bool *)arg && (m->adopted & RUN_KEPT)) {
+    if (*(const bool *)arg && m->kept) {
         for (struct pmap_vnode *v = table; v != NULL && !v->pinned; v = v->parent) {
             v->pinned = true;
         }
@@ -74,7 +74,7 @@ static errval_t visit_check_rights(struct pmap *pmap, struct pmap_vnode *table,
     (void)stop;
     vregion_flags_t flags = *(const vregion_flags_t *)arg;
     struct cap_identity id;
-    errval_t err = cap_identify(m->copy, &id);
+    errval_t err = cap_identify(run_copy(m), &id);
     if (copy_was_revoked(err)) {
         return SYS_ERR_OK; /* revoked under us: visit_modify takes it down */
     }
@@ -93,7 +93,7 @@ static errval_t visit_modify(struct pmap *pmap, struct pmap_vnode *table, struct
     (void)stop;
     vregion_flags_t flags = *(const vregion_flags_t *)arg;
     /* Where the run lies spares the kernel's TLB flush a search, in the caller's own space. */
-    errval_t err = vnode_modify_flags_at(m->copy, 0, m->pte_count, flags & ~VREGION_FLAGS_LARGE,
+    errval_t err = vnode_modify_flags_at(run_copy(m), 0, m->pte_count, flags & VREGION_FLAGS_MASK,
                                          pmap->own_space ? run_vaddr : 0);
     if (copy_was_revoked(err)) {
         /* Its frame was revoked: the kernel took the mapping down; so does the shadow tree. */
@@ -101,7 +101,7 @@ static errval_t visit_modify(struct pmap *pmap, struct pmap_vnode *table, struct
         return err_is_ok(err) ? vnode_reclaim_if_empty(pmap, table) : err;
     }
     if (err_is_ok(err)) {
-        m->flags = flags | (m->flags & VREGION_FLAGS_LARGE);
+        m->flags = flags & VREGION_FLAGS_MASK; /* LARGE stays as it was mapped */
     }
     return err;
 }

@@ -155,7 +155,7 @@ static errval_t release_block(struct pmap *pmap, const struct meta_block *h)
         return LIB_ERR_PMAP_NOT_MAPPED; /* the tree lost a block: a bug */
     }
     const struct pmap_mapping *m = &h->self_run;
-    errval_t err = mapping_copy_destroy(pmap, m->copy);
+    errval_t err = mapping_copy_destroy(pmap, run_copy(m));
     if (err_is_ok(err)) {
         for (cslot_t i = m->slot; i < (cslot_t)m->slot + m->pte_count; i++) {
             table->child[i] = 0;

@@ -29,7 +29,7 @@ static errval_t claim_block_path(struct pmap *pmap, struct meta_block *b)
             return LIB_ERR_PMAP_NOT_MAPPED; /* a block the tree lost: a bug, stop here */
         }
         if (child_is_mapping(c)) {
-            b->copy = child_mapping(c)->copy;
+            b->copy = run_copy(child_mapping(c));
             return SYS_ERR_OK;
         }
         v = child_table(c);

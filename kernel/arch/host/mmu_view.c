@@ -107,13 +107,22 @@ void *host_mmu_view(genpaddr_t root, uint64_t vaddr, size_t bytes)
     return host;
 }
 
-/* Kills each page of v in [start, end) that no longer translates to its frame. */
+/* Kills each page of v in [start, end) that no longer translates to its frame; only those pages
+   are looked at, so a flush of one page costs one walk however large the view. */
 static void revalidate(struct view *v, uint64_t start, uint64_t end)
 {
-    for (size_t i = 0; i < v->pages; i++) {
+    uint64_t view_end = v->vaddr + v->pages * BASE_PAGE_BYTES;
+    if (end <= v->vaddr || start >= view_end) {
+        return;
+    }
+    size_t first = start > v->vaddr ? (size_t)((start - v->vaddr) / BASE_PAGE_BYTES) : 0;
+    size_t last = end < view_end
+                      ? (size_t)((end - v->vaddr + BASE_PAGE_BYTES - 1) / BASE_PAGE_BYTES)
+                      : v->pages;
+    for (size_t i = first; i < last; i++) {
         uint64_t va = v->vaddr + i * BASE_PAGE_BYTES;
         genpaddr_t now;
-        if (v->paddr[i] == 0 || va + BASE_PAGE_BYTES <= start || va >= end) {
+        if (v->paddr[i] == 0) {
             continue;
         }
         if (host_mmu_translate_paddr(v->root, va, &now) && now == v->paddr[i]) {

@@ -137,6 +137,7 @@ static void measure_time(size_t size_index, unsigned ops)
 static void measure_instructions(unsigned ops)
 {
     for (enum op op = 0; op < OP_NUM; op++) {
+        CALLGRIND_ZERO_STATS; /* nothing before (tools/callgrind-ops' toggles) may count */
         CALLGRIND_TOGGLE_COLLECT;
         for (unsigned i = 0; i < ops; i++) {
             run_op(op, i);

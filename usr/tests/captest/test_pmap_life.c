@@ -1,12 +1,12 @@
 /* A pmap's whole life in a booted domain: a second pmap on the running root, used and destroyed. */
 #include "captest.h"
 
-#define SECOND_BYTES ((gensize_t)16 << 20)
+#define SECOND_BYTES ((gensize_t)40 << 20)
 #define SECOND_META_BYTES ((gensize_t)1 << 20)
 
 static struct pmap second; /* static: a pmap carries its bootstrap area */
 
-/* The top 16 MiB of user space: far from everything the domain's own pmap hands out. */
+/* The top 40 MiB of user space: far from everything the domain's own pmap hands out. */
 static genvaddr_t second_base(void)
 {
     return pmap_arch_layout()->user_end - SECOND_BYTES;

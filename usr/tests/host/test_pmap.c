@@ -376,7 +376,7 @@ START_TEST(idle_metadata_comes_back_without_churning)
     struct test_frame *f = new_frame(PAGE, PAGE);
     struct pmap_stats before, peak, s;
     pmap_get_stats(&test_pmap, &before);
-    const size_t count = 6000;
+    const size_t count = 16000; /* runs are 16 bytes: enough of them to fill several blocks */
     map_pages_singly(f, TEST_VA, count);
     pmap_get_stats(&test_pmap, &peak);
     genvaddr_t peak_next = test_pmap.meta_next;

@@ -42,6 +42,17 @@ static inline capaddr_t get_cap_addr(struct capref cap)
                                                : capaddr_make(cap.cnode.l1_index, cap.slot);
 }
 
+/* The capref get_cap_addr(addr) came from, with the cnoderef cnode_root or cnode_at_l1 give: a
+   capability address is enough to keep a capref in (libpmap's runs keep four bytes). */
+static inline struct capref capref_from_addr(capaddr_t addr)
+{
+    if (addr & CAPADDR_LEVEL1) {
+        return (struct capref){.cnode = cnode_root(), .slot = capaddr_l1_index(addr)};
+    }
+    return (struct capref){.cnode = cnode_at_l1(capaddr_l1_index(addr)),
+                           .slot = capaddr_l2_slot(addr)};
+}
+
 static inline bool capref_is_null(struct capref cap)
 {
     return cap.cnode.address == 0 && cap.cnode.l1_index == 0 && cap.slot == 0;
