@@ -189,6 +189,12 @@ static errval_t release_block(struct pmap *pmap, const struct meta_block *h)
 static size_t evacuate_sparse_table_blocks(struct pmap *pmap)
 {
     struct slab_allocator *slab = &pmap->vnode_slab;
+    /* The slab holds at least every block's objects: more than a quarter used there means more
+       than a quarter used over the blocks, and the count below would find nothing to do. Each
+       unmap asks, so this answer must not cost a pass over every block. */
+    if ((slab->total_count - slab->free_count) * 4 > slab->total_count) {
+        return 0;
+    }
     size_t per = objects_per_block(pmap, META_KIND_VNODE);
     size_t blocks = 0, sparse = 0, live_sparse = 0, free_sparse = 0;
     for (struct meta_block *b = pmap->meta_blocks; b != NULL; b = b->next) {
