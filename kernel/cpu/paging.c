@@ -147,14 +147,15 @@ static errval_t check_source(const struct cte *table, const struct cte *src, uin
 }
 
 /*
- * An uncached mapping reads memory, not the data cache: dirty lines the
- * kernel left there (a retype's zeroes, on ARMv7) would hide stale DRAM
- * contents, another domain's data, behind them. So every mapping made or
- * turned uncached first cleans what it maps; cached mappings need nothing.
+ * An uncached mapping reads memory, not the data cache, and on ARMv7 neither
+ * do instruction fetches: dirty lines the kernel left there (a retype's
+ * zeroes) would hide stale DRAM contents, another domain's data, behind
+ * them. So every mapping made or turned uncached or executable first cleans
+ * what it maps; cached data mappings (every first touch) need nothing.
  */
 void paging_clean_if_uncached(genpaddr_t paddr, gensize_t bytes, uint64_t flags)
 {
-    if (flags & VREGION_FLAGS_NOCACHE) {
+    if (flags & (VREGION_FLAGS_NOCACHE | VREGION_FLAGS_EXECUTE)) {
         platform_cache_clean_range(paddr, bytes);
     }
 }

@@ -123,7 +123,8 @@ static errval_t take_run(struct adopt *a, struct pmap_vnode *table, int level, g
     if (overlaps_meta_window(pmap, vaddr, bytes)) {
         return LIB_ERR_PMAP_ADDR_RESERVED;
     }
-    if (m->offset_bytes >= RUN_OFFSET_BYTES_MAX) {
+    if (bytes > RUN_OFFSET_BYTES_MAX ||
+        m->offset_bytes > RUN_OFFSET_BYTES_MAX - bytes) { /* a split part starts before its end */
         return LIB_ERR_PMAP_OFFSET_TOO_LARGE;
     }
     a->runs++;
@@ -136,7 +137,8 @@ static errval_t take_run(struct adopt *a, struct pmap_vnode *table, int level, g
     }
     *run = (struct pmap_mapping){
         .frame = get_cap_addr(cap),
-        .copy = get_cap_addr(cap), /* borrowed */
+        .copy = get_cap_addr(cap),
+        .borrowed = true,
         .offset_pages = (uint32_t)(m->offset_bytes >> BASE_PAGE_BITS),
         .slot = m->slot,
         .pte_count = (uint32_t)m->pte_count,

@@ -41,6 +41,7 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
     *m = (struct pmap_mapping){
         .frame = get_cap_addr(frame),
         .copy = get_cap_addr(copy),
+        .borrowed = how == RUN_CAP_LENT,
         .offset_pages = (uint32_t)(offset_bytes >> BASE_PAGE_BITS),
         .slot = slot,
         .pte_count = (uint32_t)pte_count,
@@ -71,7 +72,7 @@ errval_t mapping_copy_destroy(struct pmap *pmap, struct capref copy)
 static errval_t release_copy(struct pmap *pmap, struct pmap_vnode *table,
                              const struct pmap_mapping *m)
 {
-    if (!run_borrowed(m)) {
+    if (!m->borrowed) {
         /* Deleting our copy removes the kernel's mapping with it, TLB flush included. */
         return mapping_copy_destroy(pmap, run_copy(m));
     }

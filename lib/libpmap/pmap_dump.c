@@ -21,9 +21,9 @@ static errval_t visit_print(struct pmap *pmap, struct pmap_vnode *table, struct 
                     (unsigned)m->slot, (unsigned)(m->slot + m->pte_count - 1),
                     (unsigned)m->pte_count, (unsigned long long)(span >> 10),
                     (unsigned long long)run_offset_bytes(m), (unsigned)run_flags(m),
-                    m->kept           ? "  adopted, kept"
-                    : run_borrowed(m) ? "  borrowed"
-                                      : "");
+                    m->kept       ? "  adopted, kept"
+                    : m->borrowed ? "  borrowed"
+                                  : "");
     d->print(line);
     return SYS_ERR_OK;
 }

@@ -35,13 +35,14 @@ struct pmap_vnode {
 struct pmap_mapping {
     capaddr_t frame;       /* what the caller mapped (run_frame) */
     capaddr_t copy;        /* ours, holding the kernel's record of this run (run_copy); the
-                              caller's frame itself when borrowed (run_borrowed) */
+                              caller's capability when borrowed */
     uint32_t offset_pages; /* into the frame, of the first entry (run_offset_bytes) */
     uint32_t slot : 12;
     uint32_t pte_count : 13;
     uint32_t flags : 4; /* VREGION_FLAGS_MASK bits */
     uint32_t large : 1; /* the caller's VREGION_FLAGS_LARGE (run_flags), whatever the page size */
     uint32_t kept : 1;  /* adopted with PMAP_ADOPT_KEEP: pmap_destroy leaves it mapped */
+    uint32_t borrowed : 1; /* copy is the caller's (adopted or lent): unmapped, never deleted */
 };
 
 _Static_assert(sizeof(struct pmap_mapping) == 16, "a run must stay 16 bytes");
@@ -60,14 +61,6 @@ static inline struct capref run_frame(const struct pmap_mapping *m)
 static inline struct capref run_copy(const struct pmap_mapping *m)
 {
     return capref_from_addr(m->copy);
-}
-
-/* The copy is the caller's capability that held the mapping when adopted, or that pmap_map_lent
-   was lent: it is unmapped, never deleted or freed. A split gives the other part a copy of the
-   pmap's own. (A copy of our own never shares the frame's slot.) */
-static inline bool run_borrowed(const struct pmap_mapping *m)
-{
-    return m->copy == m->frame;
 }
 
 static inline gensize_t run_offset_bytes(const struct pmap_mapping *m)

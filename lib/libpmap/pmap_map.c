@@ -159,8 +159,9 @@ errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref fr
     if (offset_bytes > id.bytes || bytes > id.bytes - offset_bytes) {
         return LIB_ERR_PMAP_FRAME_RANGE;
     }
-    if (offset_bytes >= RUN_OFFSET_BYTES_MAX) {
-        return LIB_ERR_PMAP_OFFSET_TOO_LARGE; /* a frame of more than 16 TiB */
+    if (bytes > RUN_OFFSET_BYTES_MAX ||
+        offset_bytes > RUN_OFFSET_BYTES_MAX - bytes) { /* every run starts before the end */
+        return LIB_ERR_PMAP_OFFSET_TOO_LARGE;          /* a frame of more than 16 TiB */
     }
     err = prepare_range(pmap, vaddr, bytes);
     if (err_is_fail(err)) {

@@ -31,7 +31,10 @@ static errval_t split_run(struct pmap *pmap, struct pmap_vnode *table, struct pm
     struct pmap_mapping *right = meta_alloc(pmap, META_KIND_MAPPING);
     gensize_t span = pmap->layout->span_bytes[table->level];
     *right = *m;
-    right->copy = get_cap_addr(copy); /* ours, even when m's copy is borrowed */
+    /* Ours, even when m's copy is borrowed. (Its slot may be the caller's old frame slot, freed
+       since: so borrowed is a bit of its own, not copy == frame.) */
+    right->copy = get_cap_addr(copy);
+    right->borrowed = false;
     right->slot = (uint32_t)(m->slot + at);
     right->pte_count = (uint32_t)(m->pte_count - at);
     right->offset_pages = (uint32_t)(m->offset_pages + ((at * span) >> BASE_PAGE_BITS));

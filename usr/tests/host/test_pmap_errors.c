@@ -1757,6 +1757,28 @@ END_TEST
  * The largest pages the format has below the root (x86-64: 1 GiB), from a
  * device window (DevFrames are not zeroed, so a 1 GiB frame costs nothing).
  */
+/*
+ * The caller may give its frame capability up once mapped: the pmap's copy holds the mapping.
+ * A split then takes a new copy, which can land in the caller's freed slot; it is still the
+ * pmap's own, so taking the run down deletes it and frees its slot.
+ */
+START_TEST(a_split_copy_in_the_callers_freed_slot_is_still_deleted)
+{
+    genvaddr_t va = test_base();
+    struct witness w = witness_map(va + 16 * PAGE, 4 * PAGE); /* keeps the tables */
+    size_t slots_before = slot_alloc_used();
+    struct capref frame = new_frame(4 * PAGE);
+    ck_assert_ok(pmap_map(&test_pmap, va, frame, 0, 4 * PAGE, RW));
+    ck_assert_ok(cap_destroy(frame));
+    ck_assert_ok(pmap_unmap(&test_pmap, va + PAGE, PAGE)); /* two splits: two new copies */
+    ck_assert_ok(pmap_unmap(&test_pmap, va, PAGE));
+    ck_assert_ok(pmap_unmap(&test_pmap, va + 2 * PAGE, 2 * PAGE));
+    ck_assert_unmapped(va, 4 * PAGE);
+    ck_assert_uint_eq(slot_alloc_used(), slots_before); /* no copy of the frame is left */
+    ck_assert_witness(&w);
+}
+END_TEST
+
 /* A split keeps two runs, so it needs a slot for the second copy: without one, nothing changes. */
 START_TEST(a_split_without_a_free_slot_is_refused_and_changes_nothing)
 {
@@ -1903,5 +1925,6 @@ Suite *pmap_errors_suite(void)
     tcase_add_test(large, modifying_flags_inside_a_large_page_keeps_the_rest);
     tcase_add_test(large, splitting_a_large_page_without_memory_is_refused_and_changes_nothing);
     tcase_add_test(exhaustion, a_split_without_a_free_slot_is_refused_and_changes_nothing);
+    tcase_add_test(exhaustion, a_split_copy_in_the_callers_freed_slot_is_still_deleted);
     return s;
 }
