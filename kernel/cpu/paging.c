@@ -153,11 +153,9 @@ static errval_t check_source(const struct cte *table, const struct cte *src, uin
  * them. So every mapping made or turned uncached or executable first cleans
  * what it maps; cached data mappings (every first touch) need nothing.
  */
-void paging_clean_if_uncached(genpaddr_t paddr, gensize_t bytes, uint64_t flags)
+bool paging_flags_bypass_cache(uint64_t flags)
 {
-    if (flags & (VREGION_FLAGS_NOCACHE | VREGION_FLAGS_EXECUTE)) {
-        platform_cache_clean_range(paddr, bytes);
-    }
+    return (flags & (VREGION_FLAGS_NOCACHE | VREGION_FLAGS_EXECUTE)) != 0;
 }
 
 errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t flags,
@@ -191,7 +189,9 @@ errval_t paging_map(struct cte *table, uint64_t slot, struct cte *src, uint64_t 
                            paging_make_table_entry(type, src->cap.base));
     } else {
         genpaddr_t paddr = src->cap.base + offset_bytes;
-        paging_clean_if_uncached(paddr, pte_count * paging_entry_span_bytes(type), flags);
+        if (paging_flags_bypass_cache(flags)) {
+            platform_cache_clean_range(paddr, pte_count * paging_entry_span_bytes(type));
+        }
         paging_write_page_run(type, table->cap.base, (cslot_t)slot, (cslot_t)pte_count, paddr,
                               (vregion_flags_t)flags);
     }

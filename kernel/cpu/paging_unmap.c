@@ -1,4 +1,5 @@
 /* Unmap and modify_flags of recorded mappings, and what deletion does to mappings. */
+#include <maintenance.h>
 #include <map_index.h>
 #include <paging.h>
 #include <paging_arch.h>
@@ -61,9 +62,11 @@ errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t p
     }
     enum objtype type = (enum objtype)m->table_type;
     cslot_t first = (cslot_t)(m->slot + first_page);
-    /* A run maps consecutive pages of its frame: the first entry gives them all. */
-    genpaddr_t paddr = paging_entry_paddr(type, paging_read_entry(type, m->table_base, first));
-    paging_clean_if_uncached(paddr, pages * paging_entry_span_bytes(type), flags);
+    if (paging_flags_bypass_cache(flags)) {
+        /* A run maps consecutive pages of its frame: the first entry gives them all. */
+        genpaddr_t paddr = paging_entry_paddr(type, paging_read_entry(type, m->table_base, first));
+        platform_cache_clean_range(paddr, pages * paging_entry_span_bytes(type));
+    }
     paging_rewrite_page_flags(type, m->table_base, first, (cslot_t)pages, (vregion_flags_t)flags);
     paging_entries_written(type, m->table_base, first, (cslot_t)pages);
     tlb_flush_entries(type, m->table_base, first, (cslot_t)pages, vaddr_hint);

@@ -48,8 +48,7 @@ struct pmap_mapping {
 _Static_assert(sizeof(struct pmap_mapping) == 16, "a run must stay 16 bytes");
 _Static_assert(sizeof(struct pmap_mapping) <= PMAP_MAPPING_BYTES_MAX, "mapping node too big");
 _Static_assert(VREGION_FLAGS_MASK < (1u << 4), "run flags must fit their bit-field");
-/* Slots and counts up to the largest table's 4096 entries fit their bit-fields. */
-#define RUN_ENTRIES_MAX 4096u
+/* slot and pte_count: the largest table (ARMv7's L1) has 4096 entries, which fit. */
 /* How far into a frame a run can start: offset_pages' range. */
 #define RUN_OFFSET_BYTES_MAX (((gensize_t)UINT32_MAX + 1) << BASE_PAGE_BITS)
 

@@ -32,10 +32,9 @@ errval_t paging_modify_flags(struct cte *mapped, uint64_t first_page, uint64_t p
  */
 errval_t paging_check_flags(const struct capability *cap, uint64_t flags);
 
-/* Before pages of [paddr, paddr + bytes) are mapped with flags: cleans them from the data cache
-   if flags make the mapping uncached or executable (paging.c says why). Used by map and
-   modify_flags. */
-void paging_clean_if_uncached(genpaddr_t paddr, gensize_t bytes, uint64_t flags);
+/* Do mappings with flags read memory from under the data cache (uncached, or executable)? Map
+   and modify_flags then clean the pages first (paging.c says why). */
+bool paging_flags_bypass_cache(uint64_t flags);
 
 /*
  * CMD_IDENTIFY_MAPPING: the record copy holds, and the flags its entries carry (invocations.h).

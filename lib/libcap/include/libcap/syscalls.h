@@ -2,12 +2,25 @@
 #ifndef LIBCAP_SYSCALLS_H
 #define LIBCAP_SYSCALLS_H
 
+#include <caps/capaddr.h>
 #include <caps/captypes.h>
 #include <invocations.h>
 #include <paging_flags.h>
 
 /* The platform's trap: regs as in include/invocations.h (host: a call into the hosted kernel). */
 struct sysret syscall_raw(const uintptr_t regs[SYSCALL_REGS]);
+
+/* The words of an invocation as syscall_raw takes them, for a trap that wants them in memory. */
+static inline void invoke_words(uintptr_t regs[SYSCALL_REGS], capaddr_t invoked,
+                                enum invocation_cmd cmd, const uintptr_t args[INVOKE_ARGS])
+{
+    regs[0] = SYSCALL_INVOKE;
+    regs[1] = invoked;
+    regs[2] = cmd;
+    for (int i = 0; i < INVOKE_ARGS; i++) {
+        regs[3 + i] = args[i];
+    }
+}
 
 /* Writes one character to the kernel console. */
 void sys_putchar(char c);

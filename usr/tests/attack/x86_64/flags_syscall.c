@@ -48,10 +48,8 @@ struct sysret syscall_raw(const uintptr_t regs[SYSCALL_REGS])
 struct sysret syscall_invoke(capaddr_t invoked, enum invocation_cmd cmd,
                              const uintptr_t args[INVOKE_ARGS])
 {
-    uintptr_t regs[SYSCALL_REGS] = {SYSCALL_INVOKE, invoked, cmd};
-    for (int i = 0; i < INVOKE_ARGS; i++) {
-        regs[3 + i] = args[i];
-    }
+    uintptr_t regs[SYSCALL_REGS];
+    invoke_words(regs, invoked, cmd, args);
     return syscall_raw(regs);
 }
 
