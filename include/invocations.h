@@ -160,6 +160,14 @@ enum invocation_cmd {
      */
     CMD_DISPATCHER_SET_FAULT_EP,
     CMD_DISPATCHER_RESUME,
+    /*
+     * VNode: MAP_COPY(slot, src, flags, offset_bytes, pte_count, dest_cnode, dest_slot): COPY of
+     * src into the empty dest_slot of dest_cnode, then MAP of that copy, as one call; capability
+     * addresses are resolved through the caller's CSpace, which must be writable. All or
+     * nothing: when the map is refused the copy is deleted again and dest_slot stays empty.
+     * Errors: COPY's, then MAP's.
+     */
+    CMD_VNODE_MAP_COPY,
     CMD_NUM
 };
 

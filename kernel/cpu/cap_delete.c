@@ -26,7 +26,11 @@ static void enqueue(struct cleanup_queue *queue, struct cte *first, cslot_t slot
 static void empty_slot(struct cte *cte, struct cleanup_queue *queue)
 {
     struct capability cap = cte->cap;
-    bool last_copy = !mdb_has_copies(cte);
+    /* Only tables, CNodes and dispatchers do more when their last copy goes: a frame's delete
+       (every unmap of a pmap's run) spares the search for other copies. */
+    bool last_copy = (objtype_is_vnode(cap.type) || objtype_is_cnode(cap.type) ||
+                      cap.type == ObjType_Dispatcher) &&
+                     !mdb_has_copies(cte);
 
     if (cte->mapping.pte_count != 0) {
         paging_unmap_record(cte);

@@ -56,26 +56,34 @@ static struct sysret handle_retype(const struct capability *caller, struct cte *
     return sysret_error(err);
 }
 
-/* Copy and mint share their lookups: (dest_cnode, dest_slot, src[, rights]). */
-static struct sysret copy_or_mint(struct cte *root, const uintptr_t *args, bool mint)
+/* Copy and mint share their lookups: (dest_cnode, dest_slot, src[, rights, badge]), through
+   root; *made is the new copy. */
+static errval_t copy_into(const struct capability *root, const uintptr_t *args, bool mint,
+                          struct cte **made)
 {
     struct cte *dest_cnode;
     struct cte *src;
-    struct cte *dest;
-    errval_t err = cnode_check_writable(root);
+    errval_t err = (root->rights & CAPRIGHTS_WRITE) ? SYS_ERR_OK : SYS_ERR_CNODE_NOT_WRITABLE;
     if (err_is_ok(err)) {
-        err = cspace_lookup_cap(&root->cap, args[2], &src);
+        err = cspace_lookup_cap(root, args[2], &src);
     }
     if (err_is_ok(err)) {
-        err = cspace_lookup_cnode(&root->cap, args[0], &dest_cnode);
+        err = cspace_lookup_cnode(root, args[0], &dest_cnode);
     }
     if (err_is_ok(err)) {
-        err = cspace_empty_slots(&dest_cnode->cap, args[1], 1, &dest);
+        err = cspace_empty_slots(&dest_cnode->cap, args[1], 1, made);
     }
     if (err_is_ok(err)) {
-        err = mint ? caps_mint(dest, src, args[3], args[4]) : caps_copy(dest, src, src->cap.rights);
+        err =
+            mint ? caps_mint(*made, src, args[3], args[4]) : caps_copy(*made, src, src->cap.rights);
     }
-    return sysret_error(err);
+    return err;
+}
+
+static struct sysret copy_or_mint(struct cte *root, const uintptr_t *args, bool mint)
+{
+    struct cte *made;
+    return sysret_error(copy_into(&root->cap, args, mint, &made));
 }
 
 static struct sysret handle_copy(const struct capability *caller, struct cte *root,
@@ -132,6 +140,27 @@ static struct sysret handle_map(const struct capability *caller, struct cte *tab
     errval_t err = cspace_lookup_cap(caller, args[1], &src);
     if (err_is_ok(err)) {
         err = paging_map(table, args[0], src, args[2], args[3], args[4]);
+    }
+    return sysret_error(err);
+}
+
+/*
+ * VNode: MAP_COPY(slot, src, flags, offset_bytes, pte_count, dest_cnode, dest_slot): COPY of src
+ * into the caller's dest_slot, then MAP of that copy, in one call (a pmap's map of a page). All
+ * or nothing: a refused map deletes the copy, a fresh one that holds no mapping and is not the
+ * last, so the delete undoes exactly the copy.
+ */
+static struct sysret handle_map_copy(const struct capability *caller, struct cte *table,
+                                     const uintptr_t *args)
+{
+    const uintptr_t copy_args[INVOKE_ARGS] = {args[5], args[6], args[1]};
+    struct cte *copy;
+    errval_t err = copy_into(caller, copy_args, false, &copy);
+    if (err_is_ok(err)) {
+        err = paging_map(table, args[0], copy, args[2], args[3], args[4]);
+        if (err_is_fail(err)) {
+            caps_delete(copy);
+        }
     }
     return sysret_error(err);
 }
@@ -228,6 +257,7 @@ static struct sysret handle_dispatcher_stop(const struct capability *caller, str
     {                                                                                              \
         [CMD_VNODE_MAP] = handle_map, [CMD_VNODE_UNMAP] = handle_unmap,                            \
         [CMD_VNODE_DUMP] = handle_dump, [CMD_IDENTIFY_MAPPING] = handle_identify_mapping,          \
+        [CMD_VNODE_MAP_COPY] = handle_map_copy,                                                    \
     }
 #define FRAME_INVOCATIONS                                                                          \
     {                                                                                              \

@@ -53,14 +53,19 @@ static int key_cmp(const struct mdb_key *a, const struct mdb_key *b)
     return 0;
 }
 
-/* Does key sort before c's? Bases almost always differ: the whole key is built only at a tie. */
-static bool key_before(const struct mdb_key *key, const struct cte *c)
+/* How c's key compares with key: like key_cmp, the whole key built only when the bases tie. */
+static int cte_cmp_key(const struct cte *c, const struct mdb_key *key)
 {
-    if (key->base != c->cap.base) {
-        return key->base < c->cap.base;
+    if (c->cap.base != key->base) {
+        return c->cap.base < key->base ? -1 : 1;
     }
     struct mdb_key kc = key_of(c);
-    return key_cmp(key, &kc) < 0;
+    return key_cmp(&kc, key);
+}
+
+static bool key_before(const struct mdb_key *key, const struct cte *c)
+{
+    return cte_cmp_key(c, key) > 0;
 }
 
 static int node_cmp(const struct treap_node *a, const struct treap_node *b)
@@ -143,8 +148,7 @@ static struct cte *first_from(const struct mdb_key *key, bool strict)
     struct cte *best = NULL;
     const struct treap_node *n = index_tree.root;
     while (n != NULL) {
-        struct mdb_key nkey = key_of(cte_of(n));
-        int cmp = key_cmp(&nkey, key);
+        int cmp = cte_cmp_key(cte_of(n), key);
         if (cmp > 0 || (cmp == 0 && !strict)) {
             best = cte_of(n);
             n = n->left;

@@ -2,15 +2,21 @@
    walking a range. */
 #include "pmap_internal.h"
 
-/* The capability of frame a new run's mapping lives in: a fresh copy, or (lent) frame itself. */
-static errval_t run_cap_take(enum run_cap how, struct capref frame, struct capref *ret)
+/* Maps a run through a fresh copy of frame (in a new slot, *copy) or through frame itself (lent).
+ */
+static errval_t map_run(enum run_cap how, struct capref table, cslot_t slot, struct capref frame,
+                        vregion_flags_t flags, gensize_t offset_bytes, size_t pte_count,
+                        struct capref *copy)
 {
-    *ret = frame;
-    errval_t err = how == RUN_CAP_LENT ? SYS_ERR_OK : slot_alloc(ret);
-    if (how == RUN_CAP_COPY && err_is_ok(err)) {
-        err = cap_copy(*ret, frame);
+    *copy = frame;
+    if (how == RUN_CAP_LENT) {
+        return vnode_map(table, slot, frame, flags, offset_bytes, pte_count);
+    }
+    errval_t err = slot_alloc(copy);
+    if (err_is_ok(err)) {
+        err = vnode_map_copy(table, slot, frame, *copy, flags, offset_bytes, pte_count);
         if (err_is_fail(err)) {
-            slot_free(*ret);
+            slot_free(*copy); /* the kernel deleted the copy it made */
         }
     }
     return err;
@@ -25,15 +31,8 @@ errval_t mapping_install(struct pmap *pmap, struct pmap_vnode *table, cslot_t sl
         return LIB_ERR_PMAP_REFILL; /* pmap_ensure_slabs was not called: a bug */
     }
     struct capref copy;
-    errval_t err = run_cap_take(how, frame, &copy);
-    if (err_is_ok(err)) {
-        err = vnode_map(table->cap, slot, copy, flags & ~VREGION_FLAGS_LARGE, offset_bytes,
-                        pte_count);
-        if (err_is_fail(err) && how == RUN_CAP_COPY) {
-            cap_delete(copy); /* our copy goes; a lent capability stays the caller's */
-            slot_free(copy);
-        }
-    }
+    errval_t err = map_run(how, table->cap, slot, frame, flags & ~VREGION_FLAGS_LARGE, offset_bytes,
+                           pte_count, &copy);
     if (err_is_fail(err)) {
         meta_free(pmap, META_KIND_MAPPING, m);
         return err;

@@ -145,10 +145,60 @@ static errval_t prepare_range(struct pmap *pmap, genvaddr_t vaddr, gensize_t byt
     return reserve_metadata(pmap, vaddr, bytes, tables_spanned(pmap, vaddr, bytes));
 }
 
+/*
+ * One base page into a leaf table the tree already has (a first touch, or a map of one page,
+ * nearly always): one descent finds the table and the free entry, where the general path walks
+ * the range, sizes its tables and descends again. *done is false when the table is missing: the
+ * general path makes it.
+ */
+static errval_t map_one_page(struct pmap *pmap, genvaddr_t vaddr, enum run_cap how,
+                             struct capref frame, gensize_t offset_bytes, vregion_flags_t flags,
+                             bool *done)
+{
+    int leaf = pmap->layout->levels - 1;
+    uintptr_t entry;
+    struct pmap_vnode *table = vnode_descend(pmap, vaddr, leaf, &entry);
+    *done = entry != 0 || table->level == leaf;
+    if (entry != 0) {
+        return LIB_ERR_PMAP_EXISTING_MAPPING;
+    }
+    if (!*done) {
+        return SYS_ERR_OK;
+    }
+    errval_t err = reserve_metadata(pmap, vaddr, BASE_PAGE_BYTES, 0);
+    if (err_is_ok(err)) {
+        err = mapping_install(pmap, table, slot_of(pmap, vaddr, leaf), how, frame, offset_bytes, 1,
+                              flags);
+    }
+    return err;
+}
+
+/*
+ * pmap_map of one base page: no identify first. The kernel checks the frame as it maps; its
+ * one refusal that depends on the frame's size reads as the general path's check does.
+ */
+static errval_t map_one_copy(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
+                             gensize_t offset_bytes, vregion_flags_t flags, bool *done)
+{
+    errval_t err = map_one_page(pmap, vaddr, RUN_CAP_COPY, frame, offset_bytes, flags, done);
+    if (err_no(err) == LIB_ERR_VNODE_MAP && err_no(err_pop(err)) == SYS_ERR_VM_MAP_OFFSET_INVALID) {
+        return LIB_ERR_PMAP_FRAME_RANGE;
+    }
+    return err;
+}
+
 errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
                            gensize_t offset_bytes, gensize_t bytes, vregion_flags_t flags)
 {
     errval_t err = check_request(pmap, vaddr, offset_bytes, bytes, flags);
+    if (err_is_ok(err) && bytes == BASE_PAGE_BYTES && !(flags & VREGION_FLAGS_LARGE) &&
+        offset_bytes < RUN_OFFSET_BYTES_MAX) {
+        bool done;
+        err = map_one_copy(pmap, vaddr, frame, offset_bytes, flags, &done);
+        if (done || err_is_fail(err)) {
+            return err;
+        }
+    }
     struct cap_identity id;
     if (err_is_ok(err)) {
         err = cap_identify(frame, &id);
@@ -181,40 +231,13 @@ static bool is_one_run(const struct pmap *pmap, genvaddr_t vaddr, genpaddr_t fra
            count <= l->entries[level] - slot_of(pmap, vaddr, level);
 }
 
-/*
- * One base page into a leaf table the tree already has (a first touch, nearly always): one
- * descent finds the table and the free entry, where the general path walks the range, sizes
- * its tables and descends again. *done is false when the table is missing: the general path
- * makes it.
- */
-static errval_t map_lent_page(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
-                              vregion_flags_t flags, bool *done)
-{
-    int leaf = pmap->layout->levels - 1;
-    uintptr_t entry;
-    struct pmap_vnode *table = vnode_descend(pmap, vaddr, leaf, &entry);
-    *done = entry != 0 || table->level == leaf;
-    if (entry != 0) {
-        return LIB_ERR_PMAP_EXISTING_MAPPING;
-    }
-    if (!*done) {
-        return SYS_ERR_OK;
-    }
-    errval_t err = reserve_metadata(pmap, vaddr, BASE_PAGE_BYTES, 0);
-    if (err_is_ok(err)) {
-        err = mapping_install(pmap, table, slot_of(pmap, vaddr, leaf), RUN_CAP_LENT, frame, 0, 1,
-                              flags);
-    }
-    return err;
-}
-
 errval_t pmap_map_lent(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
                        genpaddr_t frame_base, gensize_t bytes, vregion_flags_t flags)
 {
     errval_t err = check_request(pmap, vaddr, 0, bytes, flags);
     if (err_is_ok(err) && bytes == BASE_PAGE_BYTES) {
         bool done;
-        err = map_lent_page(pmap, vaddr, frame, flags, &done);
+        err = map_one_page(pmap, vaddr, RUN_CAP_LENT, frame, 0, flags, &done);
         if (done || err_is_fail(err)) {
             return err_is_fail(err) ? err_push(err, LIB_ERR_PMAP_MAP) : err;
         }

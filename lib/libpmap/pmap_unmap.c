@@ -27,9 +27,38 @@ static errval_t split_borders(struct pmap *pmap, genvaddr_t vaddr, gensize_t byt
     return err;
 }
 
+/* Is [vaddr, vaddr + bytes) exactly one run? Then nothing needs splitting or walking (an unmap
+   of what one map made, the common case); for modify_flags, the kernel's own rights check of the
+   one invocation is all or nothing: no identify first (a self-pager's trap changes one page's
+   rights this way on every fault). */
+static struct pmap_mapping *exactly_one_run(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
+                                            struct pmap_vnode **ret_table)
+{
+    uintptr_t entry;
+    struct pmap_vnode *v = vnode_descend(pmap, vaddr, pmap->layout->levels, &entry);
+    if (!child_is_mapping(entry)) {
+        return NULL;
+    }
+    struct pmap_mapping *m = child_mapping(entry);
+    gensize_t span = pmap->layout->span_bytes[v->level];
+    /* vaddr lies in v's range: the run starts there when its first entry is vaddr's own. */
+    if (!span_aligned(pmap->layout, v->level, vaddr) || m->slot != slot_of(pmap, vaddr, v->level) ||
+        (gensize_t)m->pte_count * span != bytes) {
+        return NULL;
+    }
+    *ret_table = v;
+    return m;
+}
+
 static errval_t unmap_range(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes, bool spare_kept)
 {
     errval_t err = pmap_check_range(pmap, vaddr, bytes);
+    struct pmap_vnode *table;
+    struct pmap_mapping *m = err_is_ok(err) ? exactly_one_run(pmap, vaddr, bytes, &table) : NULL;
+    if (m != NULL) {
+        bool stop = false;
+        return visit_remove(pmap, table, m, vaddr, &spare_kept, &stop);
+    }
     if (err_is_ok(err)) {
         err = split_borders(pmap, vaddr, bytes);
     }
@@ -104,28 +133,6 @@ static errval_t visit_modify(struct pmap *pmap, struct pmap_vnode *table, struct
         m->flags = flags & VREGION_FLAGS_MASK; /* LARGE stays as it was mapped */
     }
     return err;
-}
-
-/* Is [vaddr, vaddr + bytes) exactly one run? Then nothing needs splitting, and the kernel's own
-   rights check of the one invocation is all or nothing: no identify first (a self-pager's trap
-   changes one page's rights this way on every fault). */
-static struct pmap_mapping *exactly_one_run(struct pmap *pmap, genvaddr_t vaddr, gensize_t bytes,
-                                            struct pmap_vnode **ret_table)
-{
-    uintptr_t entry;
-    struct pmap_vnode *v = vnode_descend(pmap, vaddr, pmap->layout->levels, &entry);
-    if (!child_is_mapping(entry)) {
-        return NULL;
-    }
-    struct pmap_mapping *m = child_mapping(entry);
-    gensize_t span = pmap->layout->span_bytes[v->level];
-    /* vaddr lies in v's range: the run starts there when its first entry is vaddr's own. */
-    if (!span_aligned(pmap->layout, v->level, vaddr) || m->slot != slot_of(pmap, vaddr, v->level) ||
-        (gensize_t)m->pte_count * span != bytes) {
-        return NULL;
-    }
-    *ret_table = v;
-    return m;
 }
 
 /* modify_flags of exactly one run; a refusal of its rights reads as the general path's does. */

@@ -114,6 +114,7 @@ static const int8_t address_args[CMD_NUM][2] = {
     [CMD_VNODE_MAP] = {1, -1},         [CMD_VNODE_UNMAP] = {0, -1},
     [CMD_VNODE_DUMP] = {-1, -1},       [CMD_FRAME_MODIFY_FLAGS] = {-1, -1},
     [CMD_IDENTIFY_MAPPING] = {-1, -1}, [CMD_FRAME_SPLIT_MAPPING] = {1, -1},
+    [CMD_VNODE_MAP_COPY] = {1, 5},
 };
 
 /* Arguments a command could accept, so that the storm also gets past the first checks. */
@@ -141,11 +142,14 @@ static void plausible_args(unsigned cmd, uintptr_t args[INVOKE_ARGS])
         args[3] = flags;
         break;
     case CMD_VNODE_MAP:
+    case CMD_VNODE_MAP_COPY:
         args[0] = rng() % 512;
         args[1] = stocked;
         args[2] = flags;
         args[3] = (rng() % 4) * BASE_PAGE_BYTES;
         args[4] = pages;
+        args[5] = capaddr_l1_slot(STORM_L1);
+        args[6] = slot;
         break;
     case CMD_VNODE_UNMAP:
         args[0] = scratch_slot();

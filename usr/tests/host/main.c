@@ -26,6 +26,7 @@ int main(void)
     srunner_add_suite(runner, map_index_suite());
     srunner_add_suite(runner, identify_mapping_suite());
     srunner_add_suite(runner, split_mapping_suite());
+    srunner_add_suite(runner, map_copy_suite());
     srunner_add_suite(runner, trace_suite());
     srunner_add_suite(runner, fdt_suite());
     srunner_add_suite(runner, libcap_suite());

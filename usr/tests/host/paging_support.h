@@ -74,5 +74,6 @@ Suite *walker_suite(void);
 Suite *translate_suite(void);
 Suite *identify_mapping_suite(void);
 Suite *split_mapping_suite(void);
+Suite *map_copy_suite(void);
 
 #endif

@@ -555,13 +555,19 @@ START_TEST(map_refuses_empty_and_unreachable_caprefs)
     struct witness w = witness_map(va + 16 * PAGE, 4 * PAGE);
     struct capref empty;
     ck_assert_ok(slot_alloc(&empty));
+    /* One page goes straight to the kernel's map; more pages identify the frame first. Both
+       name the kernel's lookup error under the step that met it. */
     ck_assert_chain(pmap_map(&test_pmap, va, empty, 0, PAGE, RW), LIB_ERR_PMAP_MAP,
+                    LIB_ERR_VNODE_MAP, SYS_ERR_CAP_NOT_FOUND);
+    ck_assert_chain(pmap_map(&test_pmap, va, empty, 0, 2 * PAGE, RW), LIB_ERR_PMAP_MAP,
                     LIB_ERR_CAP_IDENTIFY, SYS_ERR_CAP_NOT_FOUND);
     struct capref nowhere = {.cnode = cnode_at_l1(INIT_ROOTCN_SLOTS - 1), .slot = 7};
     ck_assert_chain(pmap_map(&test_pmap, va, nowhere, 0, PAGE, RW), LIB_ERR_PMAP_MAP,
+                    LIB_ERR_VNODE_MAP, SYS_ERR_L1_SLOT_EMPTY);
+    ck_assert_chain(pmap_map(&test_pmap, va, nowhere, 0, 2 * PAGE, RW), LIB_ERR_PMAP_MAP,
                     LIB_ERR_CAP_IDENTIFY, SYS_ERR_L1_SLOT_EMPTY);
     ck_assert_ok(slot_free(empty));
-    ck_assert_unmapped(va, PAGE);
+    ck_assert_unmapped(va, 2 * PAGE);
     ck_assert_witness(&w);
     ck_assert_usable();
     witness_drop(&w);

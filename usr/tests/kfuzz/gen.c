@@ -36,6 +36,7 @@ enum choice {
     C_DELETE,
     C_REVOKE,
     C_MAP,
+    C_MAP_COPY,
     C_UNMAP,
     C_MODIFY,
     C_IDENTIFY,
@@ -55,11 +56,11 @@ enum choice {
 static enum choice gen_choice(struct gen_ctx *x)
 {
     static const unsigned weights[C_NUM] = {
-        [C_RETYPE] = 240,   [C_COPY] = 90,      [C_MINT] = 80,       [C_DELETE] = 80,
-        [C_REVOKE] = 25,    [C_MAP] = 170,      [C_UNMAP] = 75,      [C_MODIFY] = 60,
-        [C_IDENTIFY] = 60,  [C_DUMP] = 3,       [C_WRONG_CMD] = 30,  [C_SYSCALL] = 25,
-        [C_TRANSLATE] = 40, [C_LOAD_ROOT] = 10, [C_DISPATCHER] = 60, [C_ENDPOINT] = 35,
-        [C_YIELD] = 20,     [C_WAIT] = 5,       [C_EXIT] = 3,
+        [C_RETYPE] = 240,  [C_COPY] = 90,      [C_MINT] = 80,      [C_DELETE] = 80,
+        [C_REVOKE] = 25,   [C_MAP] = 170,      [C_MAP_COPY] = 70,  [C_UNMAP] = 75,
+        [C_MODIFY] = 60,   [C_IDENTIFY] = 60,  [C_DUMP] = 3,       [C_WRONG_CMD] = 30,
+        [C_SYSCALL] = 25,  [C_TRANSLATE] = 40, [C_LOAD_ROOT] = 10, [C_DISPATCHER] = 60,
+        [C_ENDPOINT] = 35, [C_YIELD] = 20,     [C_WAIT] = 5,       [C_EXIT] = 3,
     };
     /* Another domain runs: mostly back to init soon, by its yield, a wait or its end. */
     if (!model_init_runs(x->m) && gen_chance(x, 20)) {
@@ -182,6 +183,11 @@ static void gen_invocation(struct gen_ctx *x, struct step *s, enum choice c)
     case C_MAP:
         s->w[2] = CMD_VNODE_MAP;
         gen_map(x, &s->w[1], a);
+        break;
+    case C_MAP_COPY: /* MAP's words, and where the copy goes in the caller's own CSpace */
+        s->w[2] = CMD_VNODE_MAP_COPY;
+        gen_map(x, &s->w[1], a);
+        gen_dest(x, &x->self, &a[5], &a[6], 1);
         break;
     case C_UNMAP:
         s->w[2] = CMD_VNODE_UNMAP;

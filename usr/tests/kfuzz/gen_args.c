@@ -169,11 +169,12 @@ static uint64_t gen_slot(struct gen_ctx *x, const struct mcap *cnode, uint64_t c
     }
 }
 
-void gen_dest(struct gen_ctx *x, uintptr_t *cnode_addr, uintptr_t *slot, uint64_t count)
+void gen_dest(struct gen_ctx *x, struct view *through, uintptr_t *cnode_addr, uintptr_t *slot,
+              uint64_t count)
 {
-    const struct view_entry *e = gen_chance(x, 92) ? gen_entry(x, &x->root, is_cnode) : NULL;
+    const struct view_entry *e = gen_chance(x, 92) ? gen_entry(x, through, is_cnode) : NULL;
     if (e == NULL) {
-        *cnode_addr = gen_addr(x, &x->root, NULL, 50);
+        *cnode_addr = gen_addr(x, through, NULL, 50);
         *slot = gen_rnd(x, 300);
         return;
     }

@@ -112,14 +112,14 @@ void gen_retype(struct gen_ctx *x, uintptr_t *a)
     a[3] = gen_obj_bytes(x, a[2], src);
     a[1] = gen_offset(x, src, a[2]);
     a[4] = gen_count(x);
-    gen_dest(x, &a[5], &a[6], a[4] < 64 ? a[4] : 1);
+    gen_dest(x, &x->root, &a[5], &a[6], a[4] < 64 ? a[4] : 1);
 }
 
 /* Copy and mint: any capability, L2 CNodes often (that is how other CSpaces are built), and
    dispatchers (minted without the write right, or into another domain's CSpace). */
 void gen_copy(struct gen_ctx *x, uintptr_t *a, bool mint)
 {
-    gen_dest(x, &a[0], &a[1], 1);
+    gen_dest(x, &x->root, &a[0], &a[1], 1);
     unsigned pick = (unsigned)gen_rnd(x, 100);
     cap_filter filter = pick < 25 ? is_cnode : pick < 35 ? is_dispatcher : NULL;
     a[2] = gen_addr(x, &x->root, filter, 8);

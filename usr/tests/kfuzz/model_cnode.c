@@ -153,6 +153,13 @@ static errval_t mint_badge_refusal(const struct mcap *src, uint64_t badge)
 
 errval_t model_copy(struct model *m, const struct mcap *root, const uintptr_t *a, bool mint)
 {
+    struct mloc made;
+    return model_copy_at(m, root, a, mint, &made);
+}
+
+errval_t model_copy_at(struct model *m, const struct mcap *root, const uintptr_t *a, bool mint,
+                       struct mloc *made_at)
+{
     struct mcap *src, *dest;
     errval_t err = (root->rights & CAPRIGHTS_WRITE) ? SYS_ERR_OK : SYS_ERR_CNODE_NOT_WRITABLE;
     if (err_is_ok(err)) {
@@ -181,6 +188,7 @@ errval_t model_copy(struct model *m, const struct mcap *root, const uintptr_t *a
             model_add(m, (struct mloc){dest->base, (uint32_t)a[1]}, (enum objtype)from.type,
                       (caprights_t)rights, from.base, from.bytes);
         made->badge = badge != 0 ? (uint32_t)badge : from.badge;
+        *made_at = made->loc;
     }
     return err;
 }

@@ -98,13 +98,10 @@ static bool table_copy_mapped(const struct model *m, const struct mcap *src)
 }
 
 /* MAP(slot, src, flags, offset_bytes, pte_count); src is resolved through the caller's CSpace. */
-errval_t model_map(struct model *m, struct mcap *table, const uintptr_t *a)
+/* MAP's checks and record once src is found: (slot, -, flags, offset_bytes, pte_count). */
+static errval_t map_found(struct model *m, struct mcap *table, struct mcap *src, const uintptr_t *a)
 {
-    struct mcap *src;
-    errval_t err = model_lookup_cap(m, model_caller_root(m), a[1], &src);
-    if (err_is_ok(err)) {
-        err = check_table_range(table, a[0], a[4]);
-    }
+    errval_t err = check_table_range(table, a[0], a[4]);
     if (err_is_ok(err)) {
         err = check_source(table, src, a[2], a[3], a[4]);
     }
@@ -123,6 +120,31 @@ errval_t model_map(struct model *m, struct mcap *table, const uintptr_t *a)
         src->map_slot = a[0];
         src->map_count = a[4];
         src->map_offset = a[3];
+    }
+    return err;
+}
+
+errval_t model_map(struct model *m, struct mcap *table, const uintptr_t *a)
+{
+    struct mcap *src;
+    errval_t err = model_lookup_cap(m, model_caller_root(m), a[1], &src);
+    return err_is_ok(err) ? map_found(m, table, src, a) : err;
+}
+
+/* MAP_COPY(slot, src, flags, offset_bytes, pte_count, dest_cnode, dest_slot): COPY through the
+   caller's root, MAP of the copy, and the copy deleted again when the map is refused. */
+errval_t model_map_copy(struct model *m, struct mcap *table, const uintptr_t *a)
+{
+    struct mloc table_loc = table->loc; /* the copy may move the array */
+    struct mcap root = *model_caller_root(m);
+    const uintptr_t copy_args[INVOKE_ARGS] = {a[5], a[6], a[1]};
+    struct mloc made;
+    errval_t err = model_copy_at(m, &root, copy_args, false, &made);
+    if (err_is_ok(err)) {
+        err = map_found(m, model_at(m, table_loc), model_at(m, made), a);
+        if (err_is_fail(err)) {
+            model_delete(m, model_at(m, made));
+        }
     }
     return err;
 }

@@ -15,6 +15,7 @@ static bool has_command(enum objtype type, uint64_t cmd)
     case CMD_CNODE_REVOKE:
         return type == ObjType_L1CNode;
     case CMD_VNODE_MAP:
+    case CMD_VNODE_MAP_COPY:
     case CMD_VNODE_UNMAP:
     case CMD_VNODE_DUMP:
         return objtype_is_vnode(type);
@@ -50,6 +51,8 @@ static errval_t invoke(struct model *m, struct mcap *invoked, uint64_t cmd, cons
         return model_delete_or_revoke(m, &root, root.loc, a, cmd == CMD_CNODE_REVOKE);
     case CMD_VNODE_MAP:
         return model_map(m, invoked, a);
+    case CMD_VNODE_MAP_COPY:
+        return model_map_copy(m, invoked, a);
     case CMD_VNODE_UNMAP:
         return model_unmap(m, invoked, a);
     case CMD_FRAME_MODIFY_FLAGS:

@@ -23,6 +23,10 @@ errval_t cap_destroy(struct capref cap);
 /* Page tables and frames: see doc/paging.md. */
 errval_t vnode_map(struct capref table, cslot_t slot, struct capref src, vregion_flags_t flags,
                    gensize_t offset_bytes, size_t pte_count);
+/* A copy of src into the empty slot dest, mapped as vnode_map maps it, in one call; when the map
+   is refused dest stays empty. */
+errval_t vnode_map_copy(struct capref table, cslot_t slot, struct capref src, struct capref dest,
+                        vregion_flags_t flags, gensize_t offset_bytes, size_t pte_count);
 errval_t vnode_unmap(struct capref table, struct capref src, cslot_t slot, size_t pte_count);
 errval_t vnode_modify_flags(struct capref frame, size_t first_page, size_t pages,
                             vregion_flags_t flags);

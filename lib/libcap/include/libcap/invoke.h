@@ -86,6 +86,18 @@ static inline errval_t invoke_vnode_map(capaddr_t table, cslot_t slot, capaddr_t
     return syscall_invoke(table, CMD_VNODE_MAP, args).error;
 }
 
+/* A copy of src into the empty slot dest, mapped as invoke_vnode_map maps: one call, all or
+   nothing (include/invocations.h, CMD_VNODE_MAP_COPY). */
+static inline errval_t invoke_vnode_map_copy(capaddr_t table, cslot_t slot, capaddr_t src,
+                                             vregion_flags_t flags, gensize_t offset_bytes,
+                                             size_t pte_count, capaddr_t dest_cnode,
+                                             cslot_t dest_slot)
+{
+    const uintptr_t args[INVOKE_ARGS] = {slot,      src,        flags,    (uintptr_t)offset_bytes,
+                                         pte_count, dest_cnode, dest_slot};
+    return syscall_invoke(table, CMD_VNODE_MAP_COPY, args).error;
+}
+
 /* Removes the mapping recorded with src, which must be entries [slot, +pte_count) of table. */
 static inline errval_t invoke_vnode_unmap(capaddr_t table, capaddr_t src, cslot_t slot,
                                           size_t pte_count)
