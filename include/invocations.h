@@ -168,6 +168,14 @@ enum invocation_cmd {
      * Errors: COPY's, then MAP's.
      */
     CMD_VNODE_MAP_COPY,
+    /*
+     * L1 CNode: RECLAIM(target): REVOKE, then DELETE of target, as one call; values as
+     * IDENTIFY's before the call (type, base, bytes, rights, the type's word), which an
+     * allocator's free needs to take the memory back. Errors: lookup errors,
+     * SYS_ERR_CNODE_NOT_WRITABLE, SYS_ERR_DELETE_ROOT_CNODE, SYS_ERR_REVOKE_NEEDS_GRANT; each
+     * before anything changes.
+     */
+    CMD_CNODE_RECLAIM,
     CMD_NUM
 };
 

@@ -20,13 +20,9 @@ static errval_t cnode_check_writable(const struct cte *root)
     return (root->cap.rights & CAPRIGHTS_WRITE) ? SYS_ERR_OK : SYS_ERR_CNODE_NOT_WRITABLE;
 }
 
-/* Any capability: type, base, bytes, rights, and a word of its type's own. */
-static struct sysret handle_identify(const struct capability *caller, struct cte *invoked,
-                                     const uintptr_t *args)
+/* IDENTIFY's values: type, base, bytes, rights, and a word of the type's own. */
+static struct sysret identity_of(const struct capability *cap)
 {
-    (void)caller;
-    (void)args;
-    const struct capability *cap = &invoked->cap;
     return (struct sysret){
         .error = SYS_ERR_OK,
         .value = {cap->type, (uintptr_t)cap->base, (uintptr_t)cap->bytes, cap->rights,
@@ -34,6 +30,15 @@ static struct sysret handle_identify(const struct capability *caller, struct cte
                   : cap->type == ObjType_Endpoint ? cap->badge
                                                   : 0},
     };
+}
+
+/* Any capability: its identity. */
+static struct sysret handle_identify(const struct capability *caller, struct cte *invoked,
+                                     const uintptr_t *args)
+{
+    (void)caller;
+    (void)args;
+    return identity_of(&invoked->cap);
 }
 
 /* L1 CNode: RETYPE(src, offset_bytes, type, obj_bytes, count, dest_cnode, dest_slot). */
@@ -130,6 +135,37 @@ static struct sysret handle_revoke(const struct capability *caller, struct cte *
         err = SYS_ERR_REVOKE_NEEDS_GRANT;
     }
     return sysret_error(err_is_ok(err) ? caps_revoke(target, root) : err);
+}
+
+/*
+ * L1 CNode: RECLAIM(target): REVOKE, then DELETE, in one call, with the values IDENTIFY gave
+ * before: what an allocator's free needs to take the memory back. Every refusal comes before
+ * anything changes. The target may sit in a CNode the revoke emptied; then it is gone already.
+ */
+static struct sysret handle_reclaim(const struct capability *caller, struct cte *root,
+                                    const uintptr_t *args)
+{
+    (void)caller;
+    struct cte *target;
+    errval_t err = cnode_check_writable(root);
+    if (err_is_ok(err)) {
+        err = cspace_lookup_writable(&root->cap, args[0], &target);
+    }
+    if (err_is_ok(err) && target == root) {
+        err = SYS_ERR_DELETE_ROOT_CNODE;
+    }
+    if (err_is_ok(err) && !(target->cap.rights & CAPRIGHTS_GRANT)) {
+        err = SYS_ERR_REVOKE_NEEDS_GRANT;
+    }
+    if (err_is_fail(err)) {
+        return sysret_error(err);
+    }
+    struct sysret ret = identity_of(&target->cap);
+    caps_revoke(target, root);
+    if (!cte_is_empty(target)) {
+        caps_delete(target);
+    }
+    return ret;
 }
 
 /* VNode: MAP(slot, src, flags, offset_bytes, pte_count). */
@@ -274,6 +310,7 @@ static const invocation_handler invocations[ObjType_Num][CMD_NUM] = {
             [CMD_CNODE_MINT] = handle_mint,
             [CMD_CNODE_DELETE] = handle_delete,
             [CMD_CNODE_REVOKE] = handle_revoke,
+            [CMD_CNODE_RECLAIM] = handle_reclaim,
         },
     [ObjType_Frame] = FRAME_INVOCATIONS,
     [ObjType_DevFrame] = FRAME_INVOCATIONS,

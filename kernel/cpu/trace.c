@@ -17,6 +17,7 @@ static const struct command_info commands[CMD_NUM] = {
     [CMD_CNODE_MINT] = {"mint", {"dest_cnode", "dest_slot", "src", "rights"}},
     [CMD_CNODE_DELETE] = {"delete", {"target"}},
     [CMD_CNODE_REVOKE] = {"revoke", {"target"}},
+    [CMD_CNODE_RECLAIM] = {"reclaim", {"target"}},
     [CMD_VNODE_MAP] = {"map", {"slot", "src", "flags", "offset_bytes", "pte_count"}},
     [CMD_VNODE_UNMAP] = {"unmap", {"src", "slot", "pte_count"}},
     [CMD_VNODE_DUMP] = {"dump", {NULL}},

@@ -36,6 +36,12 @@ errval_t cap_revoke(struct capref cap)
     return err_is_fail(err) ? err_push(err, LIB_ERR_CAP_REVOKE) : err;
 }
 
+errval_t cap_reclaim(struct capref cap, struct cap_identity *ret)
+{
+    errval_t err = invoke_cnode_reclaim(CAPADDR_ROOTCN, get_cap_addr(cap), ret);
+    return err_is_fail(err) ? err_push(err, LIB_ERR_CAP_RECLAIM) : err;
+}
+
 errval_t cap_identify(struct capref cap, struct cap_identity *ret)
 {
     errval_t err = invoke_cap_identify(get_cap_addr(cap), ret);

@@ -145,12 +145,9 @@ errval_t frame_alloc_aligned(struct capref *ret, gensize_t bytes, gensize_t alig
 
 errval_t free_object(struct capref cap, struct cap_identity *id)
 {
-    errval_t err = cap_identify(cap, id);
+    errval_t err = cap_reclaim(cap, id); /* one call: identify, revoke and delete */
     if (err_is_ok(err)) {
-        err = cap_revoke(cap);
-    }
-    if (err_is_ok(err)) {
-        err = cap_destroy(cap);
+        err = slot_free(cap);
     }
     return err;
 }

@@ -114,7 +114,7 @@ static const int8_t address_args[CMD_NUM][2] = {
     [CMD_VNODE_MAP] = {1, -1},         [CMD_VNODE_UNMAP] = {0, -1},
     [CMD_VNODE_DUMP] = {-1, -1},       [CMD_FRAME_MODIFY_FLAGS] = {-1, -1},
     [CMD_IDENTIFY_MAPPING] = {-1, -1}, [CMD_FRAME_SPLIT_MAPPING] = {1, -1},
-    [CMD_VNODE_MAP_COPY] = {1, 5},
+    [CMD_VNODE_MAP_COPY] = {1, 5},     [CMD_CNODE_RECLAIM] = {0, -1},
 };
 
 /* Arguments a command could accept, so that the storm also gets past the first checks. */
@@ -172,7 +172,8 @@ static void one_invocation(void)
 {
     unsigned cmd = (unsigned)(rng() % (CMD_NUM + 2));
     cmd = cmd == CMD_VNODE_DUMP ? CMD_IDENTIFY : cmd; /* no console floods */
-    bool cnode_cmd = cmd >= CMD_CNODE_RETYPE && cmd <= CMD_CNODE_REVOKE;
+    bool cnode_cmd =
+        (cmd >= CMD_CNODE_RETYPE && cmd <= CMD_CNODE_REVOKE) || cmd == CMD_CNODE_RECLAIM;
     uintptr_t invoked =
         cnode_cmd && rng() % 4 != 0 ? CAPADDR_ROOTCN : fence(random_address(), false);
     uintptr_t args[INVOKE_ARGS];
@@ -185,7 +186,8 @@ static void one_invocation(void)
     for (int k = 0; cmd < CMD_NUM && k < 2; k++) {
         int a = address_args[cmd][k];
         if (a >= 0) {
-            bool destroying = cmd == CMD_CNODE_DELETE || cmd == CMD_CNODE_REVOKE;
+            bool destroying =
+                cmd == CMD_CNODE_DELETE || cmd == CMD_CNODE_REVOKE || cmd == CMD_CNODE_RECLAIM;
             args[a] = fence(args[a], destroying);
         }
     }

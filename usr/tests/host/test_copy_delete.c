@@ -246,6 +246,76 @@ START_TEST(revoke_without_grant_is_refused_and_takes_nothing)
 }
 END_TEST
 
+static errval_t reclaim(capaddr_t target, struct cap_identity *id)
+{
+    return invoke_cnode_reclaim(CAPADDR_ROOTCN, target, id);
+}
+
+/* RECLAIM: revoke and delete in one call, telling what the capability was. */
+START_TEST(reclaim_takes_copies_descendants_and_the_cap_and_says_what_it_was)
+{
+    size_t boot_count = mdb_count();
+    ck_assert_ok(retype_from_ram(0, ObjType_RAM, 1024 * 1024, 1, 0));
+    ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, WORK_CNODE, 1, WORK_SLOT(0)));
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(1), 0, ObjType_Frame,
+                                     BASE_PAGE_BYTES, 4, WORK_CNODE, 2));
+    ck_assert_ok(retype_from_ram(2 * 1024 * 1024, ObjType_Frame, BASE_PAGE_BYTES, 1, 8));
+    struct cap_identity before = identify(WORK_SLOT(0));
+    struct cap_identity got;
+    ck_assert_ok(reclaim(WORK_SLOT(0), &got));
+    ck_assert(got.type == before.type && got.base == before.base && got.bytes == before.bytes &&
+              got.rights == before.rights && got.type_word == before.type_word);
+    for (cslot_t slot = 0; slot < 6; slot++) {
+        ck_assert_msg(slot_is_empty(WORK_SLOT(slot)), "slot %u survived the reclaim", slot);
+    }
+    ck_assert_int_eq(identify(WORK_SLOT(8)).type, ObjType_Frame); /* outside: untouched */
+    ck_assert_uint_eq(mdb_count(), boot_count + 1);
+    ck_assert_ok(retype_from_ram(0, ObjType_Frame, 1024 * 1024, 1, 0)); /* the memory is free */
+    ck_assert(mdb_check_invariants());
+}
+END_TEST
+
+/* The capability may sit in a CNode made from its own memory: the revoke empties its slot. */
+START_TEST(reclaim_survives_its_own_slot_dying)
+{
+    const uint32_t l1 = ROOTCN_SLOTS_USER;
+    size_t boot_count = mdb_count();
+    ck_assert_ok(retype_from_ram(0, ObjType_RAM, 1024 * 1024, 1, 0));
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(0), 0, ObjType_L2CNode,
+                                     L2_CNODE_BYTES, 1, CAPADDR_ROOTCN, l1));
+    ck_assert_ok(invoke_cnode_copy(CAPADDR_ROOTCN, capaddr_l1_slot(l1), 0, WORK_SLOT(0)));
+    struct cap_identity got;
+    ck_assert_ok(reclaim(capaddr_make(l1, 0), &got));
+    ck_assert_int_eq(got.type, ObjType_RAM);
+    ck_assert_uint_eq(got.bytes, 1024 * 1024);
+    ck_assert(slot_is_empty(WORK_SLOT(0)));
+    ck_assert(slot_is_empty(capaddr_l1_slot(l1)));
+    ck_assert_uint_eq(mdb_count(), boot_count);
+    ck_assert(ram_has_no_descendants());
+    ck_assert(mdb_check_invariants());
+}
+END_TEST
+
+/* Every refusal comes first: nothing is revoked, nothing deleted. */
+START_TEST(a_refused_reclaim_takes_nothing)
+{
+    ck_assert_ok(retype_from_ram(0, ObjType_RAM, 1024 * 1024, 1, 0));
+    ck_assert_ok(
+        invoke_cnode_mint(CAPADDR_ROOTCN, WORK_CNODE, 1, WORK_SLOT(0), CAPRIGHTS_READ_WRITE));
+    ck_assert_ok(invoke_cnode_retype(CAPADDR_ROOTCN, WORK_SLOT(0), 0, ObjType_Frame,
+                                     BASE_PAGE_BYTES, 1, WORK_CNODE, 2));
+    size_t count = mdb_count();
+    struct cap_identity got = {.bytes = 7};
+    ck_assert_err(reclaim(WORK_SLOT(1), &got), SYS_ERR_REVOKE_NEEDS_GRANT);
+    ck_assert_err(reclaim(WORK_SLOT(5), &got), SYS_ERR_CAP_NOT_FOUND);
+    ck_assert_err(reclaim(CAPADDR_ROOTCN, &got), SYS_ERR_DELETE_ROOT_CNODE);
+    ck_assert_uint_eq(got.bytes, 7); /* no values on a refusal */
+    ck_assert_uint_eq(mdb_count(), count);
+    ck_assert_int_eq(identify(WORK_SLOT(2)).type, ObjType_Frame);
+    ck_assert(mdb_check_invariants());
+}
+END_TEST
+
 Suite *copy_delete_suite(void)
 {
     Suite *s = suite_create("copy, mint, delete, revoke");
@@ -268,5 +338,8 @@ Suite *copy_delete_suite(void)
     tcase_add_test(revoke, revoke_of_the_boot_ram_spares_the_kernels_copy_of_the_loaded_root);
     tcase_add_test(revoke, revoke_refuses_an_empty_slot);
     tcase_add_test(revoke, revoke_without_grant_is_refused_and_takes_nothing);
+    tcase_add_test(revoke, reclaim_takes_copies_descendants_and_the_cap_and_says_what_it_was);
+    tcase_add_test(revoke, reclaim_survives_its_own_slot_dying);
+    tcase_add_test(revoke, a_refused_reclaim_takes_nothing);
     return s;
 }

@@ -744,7 +744,7 @@ START_TEST(ram_free_revokes_what_was_made_from_it)
     ck_assert_ok(slot_free(frames[0]));
     ck_assert_ok(slot_free(frames[1]));
     ck_assert_state(start);
-    ck_assert_chain(ram_free(ram), LIB_ERR_RAM_FREE, LIB_ERR_CAP_IDENTIFY, SYS_ERR_CAP_NOT_FOUND);
+    ck_assert_chain(ram_free(ram), LIB_ERR_RAM_FREE, LIB_ERR_CAP_RECLAIM, SYS_ERR_CAP_NOT_FOUND);
     ck_assert_state(start);
 }
 END_TEST
@@ -863,7 +863,7 @@ START_TEST(frame_free_revokes_copies_and_returns_the_memory)
     ck_assert_ok(slot_free(copy));
     ck_assert_ok(slot_free(read_only));
     ck_assert_state(start);
-    ck_assert_chain(frame_free(frame), LIB_ERR_FRAME_FREE, LIB_ERR_CAP_IDENTIFY,
+    ck_assert_chain(frame_free(frame), LIB_ERR_FRAME_FREE, LIB_ERR_CAP_RECLAIM,
                     SYS_ERR_CAP_NOT_FOUND);
 }
 END_TEST
@@ -957,7 +957,7 @@ START_TEST(vnode_destroy_returns_memory_and_slot)
         ck_assert_state(start);
     }
     struct capref empty = alloc_slot();
-    ck_assert_chain(vnode_destroy(empty), LIB_ERR_VNODE_DESTROY, LIB_ERR_CAP_IDENTIFY,
+    ck_assert_chain(vnode_destroy(empty), LIB_ERR_VNODE_DESTROY, LIB_ERR_CAP_RECLAIM,
                     SYS_ERR_CAP_NOT_FOUND);
 }
 END_TEST

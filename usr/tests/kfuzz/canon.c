@@ -101,8 +101,8 @@ static void rename_step(struct canon *c, struct step *s)
     struct mcap root = found ? *invoked : (struct mcap){0};
     uint64_t cmd = s->w[2];
     bool slot_counts = cmd == CMD_FRAME_MODIFY_FLAGS || cmd == CMD_CNODE_DELETE ||
-                       cmd == CMD_CNODE_REVOKE || cmd == CMD_IDENTIFY_MAPPING ||
-                       cmd == CMD_FRAME_SPLIT_MAPPING;
+                       cmd == CMD_CNODE_REVOKE || cmd == CMD_CNODE_RECLAIM ||
+                       cmd == CMD_IDENTIFY_MAPPING || cmd == CMD_FRAME_SPLIT_MAPPING;
     rename_word(c, c->root, &s->w[1], !slot_counts);
     if (cmd == CMD_VNODE_MAP) {
         rename_word(c, c->root, &s->w[4], false);

@@ -35,6 +35,7 @@ enum choice {
     C_MINT,
     C_DELETE,
     C_REVOKE,
+    C_RECLAIM,
     C_MAP,
     C_MAP_COPY,
     C_UNMAP,
@@ -56,11 +57,12 @@ enum choice {
 static enum choice gen_choice(struct gen_ctx *x)
 {
     static const unsigned weights[C_NUM] = {
-        [C_RETYPE] = 240,  [C_COPY] = 90,      [C_MINT] = 80,      [C_DELETE] = 80,
-        [C_REVOKE] = 25,   [C_MAP] = 170,      [C_MAP_COPY] = 70,  [C_UNMAP] = 75,
-        [C_MODIFY] = 60,   [C_IDENTIFY] = 60,  [C_DUMP] = 3,       [C_WRONG_CMD] = 30,
-        [C_SYSCALL] = 25,  [C_TRANSLATE] = 40, [C_LOAD_ROOT] = 10, [C_DISPATCHER] = 60,
-        [C_ENDPOINT] = 35, [C_YIELD] = 20,     [C_WAIT] = 5,       [C_EXIT] = 3,
+        [C_RETYPE] = 240,    [C_COPY] = 90,     [C_MINT] = 80,      [C_DELETE] = 80,
+        [C_REVOKE] = 25,     [C_RECLAIM] = 20,  [C_MAP] = 170,      [C_MAP_COPY] = 70,
+        [C_UNMAP] = 75,      [C_MODIFY] = 60,   [C_IDENTIFY] = 60,  [C_DUMP] = 3,
+        [C_WRONG_CMD] = 30,  [C_SYSCALL] = 25,  [C_TRANSLATE] = 40, [C_LOAD_ROOT] = 10,
+        [C_DISPATCHER] = 60, [C_ENDPOINT] = 35, [C_YIELD] = 20,     [C_WAIT] = 5,
+        [C_EXIT] = 3,
     };
     /* Another domain runs: mostly back to init soon, by its yield, a wait or its end. */
     if (!model_init_runs(x->m) && gen_chance(x, 20)) {
@@ -170,7 +172,9 @@ static void gen_cnode_command(struct gen_ctx *x, struct step *s, enum choice c)
         gen_copy(x, a, c == C_MINT);
         break;
     default:
-        s->w[2] = c == C_REVOKE ? CMD_CNODE_REVOKE : CMD_CNODE_DELETE;
+        s->w[2] = c == C_REVOKE    ? CMD_CNODE_REVOKE
+                  : c == C_RECLAIM ? CMD_CNODE_RECLAIM
+                                   : CMD_CNODE_DELETE;
         gen_delete(x, a);
         break;
     }

@@ -209,6 +209,39 @@ errval_t model_lookup_writable(const struct model *m, const struct mcap *root, u
 }
 
 /* DELETE(target) and REVOKE(target); root is the invoked copy, at root_loc. */
+errval_t model_reclaim(struct model *m, const struct mcap *root, struct mloc root_loc,
+                       const uintptr_t *a, struct sysret *ret)
+{
+    struct mcap *target;
+    errval_t err = (root->rights & CAPRIGHTS_WRITE) ? SYS_ERR_OK : SYS_ERR_CNODE_NOT_WRITABLE;
+    if (err_is_ok(err)) {
+        err = model_lookup_writable(m, root, a[0], &target);
+    }
+    if (err_is_ok(err) && target->loc.cnode == root_loc.cnode &&
+        target->loc.slot == root_loc.slot) {
+        err = SYS_ERR_DELETE_ROOT_CNODE;
+    }
+    if (err_is_ok(err) && !(target->rights & CAPRIGHTS_GRANT)) {
+        err = SYS_ERR_REVOKE_NEEDS_GRANT;
+    }
+    ret->error = err;
+    if (err_is_fail(err)) {
+        return err;
+    }
+    ret->value[0] = target->type;
+    ret->value[1] = (uintptr_t)target->base;
+    ret->value[2] = (uintptr_t)target->bytes;
+    ret->value[3] = target->rights;
+    ret->value[4] = model_type_word(m, target);
+    struct mloc at = target->loc;
+    model_revoke(m, at, root_loc);
+    struct mcap *still = model_at(m, at); /* the revoke may have emptied its CNode */
+    if (still != NULL) {
+        model_delete(m, still);
+    }
+    return SYS_ERR_OK;
+}
+
 errval_t model_delete_or_revoke(struct model *m, const struct mcap *root, struct mloc root_loc,
                                 const uintptr_t *a, bool revoke)
 {

@@ -9,6 +9,9 @@ errval_t model_copy(struct model *m, const struct mcap *root, const uintptr_t *a
 /* As model_copy; *made_at is where the copy went. */
 errval_t model_copy_at(struct model *m, const struct mcap *root, const uintptr_t *args, bool mint,
                        struct mloc *made_at);
+/* RECLAIM: revoke, then delete; ret->value as IDENTIFY's before. */
+errval_t model_reclaim(struct model *m, const struct mcap *root, struct mloc root_loc,
+                       const uintptr_t *args, struct sysret *ret);
 errval_t model_delete_or_revoke(struct model *m, const struct mcap *root, struct mloc root_loc,
                                 const uintptr_t *args, bool revoke);
 

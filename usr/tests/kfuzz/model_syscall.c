@@ -13,6 +13,7 @@ static bool has_command(enum objtype type, uint64_t cmd)
     case CMD_CNODE_MINT:
     case CMD_CNODE_DELETE:
     case CMD_CNODE_REVOKE:
+    case CMD_CNODE_RECLAIM:
         return type == ObjType_L1CNode;
     case CMD_VNODE_MAP:
     case CMD_VNODE_MAP_COPY:
@@ -93,6 +94,11 @@ static struct sysret model_invoke(struct model *m, uint64_t invoked_addr, uint64
     }
     if (!has_command((enum objtype)invoked->type, cmd)) {
         ret.error = SYS_ERR_ILLEGAL_INVOCATION;
+        return ret;
+    }
+    if (cmd == CMD_CNODE_RECLAIM) { /* the one command besides identify with values */
+        struct mcap root = *invoked;
+        model_reclaim(m, &root, root.loc, a, &ret);
         return ret;
     }
     ret.error = invoke(m, invoked, cmd, a);

@@ -24,6 +24,7 @@ static const char *const command_names[CMD_NUM] = {
     [CMD_DISPATCHER_SET_FAULT_EP] = "CMD_DISPATCHER_SET_FAULT_EP",
     [CMD_DISPATCHER_RESUME] = "CMD_DISPATCHER_RESUME",
     [CMD_VNODE_MAP_COPY] = "CMD_VNODE_MAP_COPY",
+    [CMD_CNODE_RECLAIM] = "CMD_CNODE_RECLAIM",
 };
 
 static const char *type_name(uint64_t type)
@@ -54,9 +55,12 @@ void fuzz_describe_step(const struct step *s, char *buf, size_t bytes)
                  "%s through 0x%" PRIxPTR ": 0x%" PRIxPTR " into CNode 0x%" PRIxPTR
                  " slot %" PRIuPTR " (rights 0x%" PRIxPTR ")",
                  w[2] == CMD_CNODE_COPY ? "copy" : "mint", w[1], a[2], a[0], a[1], a[3]);
-    } else if (w[2] == CMD_CNODE_DELETE || w[2] == CMD_CNODE_REVOKE) {
+    } else if (w[2] == CMD_CNODE_DELETE || w[2] == CMD_CNODE_REVOKE || w[2] == CMD_CNODE_RECLAIM) {
         snprintf(buf, bytes, "%s through 0x%" PRIxPTR ": 0x%" PRIxPTR,
-                 w[2] == CMD_CNODE_DELETE ? "delete" : "revoke", w[1], a[0]);
+                 w[2] == CMD_CNODE_DELETE   ? "delete"
+                 : w[2] == CMD_CNODE_REVOKE ? "revoke"
+                                            : "reclaim",
+                 w[1], a[0]);
     } else if (w[2] == CMD_VNODE_MAP) {
         snprintf(buf, bytes,
                  "map 0x%" PRIxPTR " into table 0x%" PRIxPTR " at slot %" PRIuPTR " x %" PRIuPTR

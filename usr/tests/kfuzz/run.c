@@ -130,7 +130,8 @@ static bool run_step(struct run *r, const struct step *s, struct failure *f)
         return false;
     }
     bool identified = s->kind == STEP_SYSCALL && s->w[0] == SYSCALL_INVOKE &&
-                      s->w[2] == CMD_IDENTIFY && want.error == SYS_ERR_OK;
+                      (s->w[2] == CMD_IDENTIFY || s->w[2] == CMD_CNODE_RECLAIM) &&
+                      want.error == SYS_ERR_OK;
     bool translated = s->kind == STEP_SYSCALL && s->w[0] == SYSCALL_DEBUG &&
                       s->w[1] == DEBUG_TRANSLATE && want.error == SYS_ERR_OK;
     if (translated && (want.value[0] != got.value[0] || want.value[1] != got.value[1])) {

@@ -12,6 +12,8 @@ errval_t cap_copy(struct capref dest, struct capref src);
 errval_t cap_mint(struct capref dest, struct capref src, caprights_t rights);
 errval_t cap_delete(struct capref cap);
 errval_t cap_revoke(struct capref cap);
+/* Revokes and deletes cap in one call (the slot stays allocated); *ret: what cap was. */
+errval_t cap_reclaim(struct capref cap, struct cap_identity *ret);
 errval_t cap_identify(struct capref cap, struct cap_identity *ret);
 /* The mapping the copy holds (doc/capabilities.md); SYS_ERR_VM_NOT_MAPPED under the push if none.
  */

@@ -77,6 +77,30 @@ static inline errval_t invoke_cnode_revoke(capaddr_t root, capaddr_t target)
     return syscall_invoke(root, CMD_CNODE_REVOKE, args).error;
 }
 
+/* IDENTIFY's values as a struct (invoke_cap_identify, invoke_cnode_reclaim). */
+static inline struct cap_identity identity_from(const struct sysret *r)
+{
+    return (struct cap_identity){
+        .type = (enum objtype)r->value[0],
+        .base = r->value[1],
+        .bytes = r->value[2],
+        .rights = (caprights_t)r->value[3],
+        .type_word = r->value[4],
+    };
+}
+
+/* Revokes and deletes target in one call; *ret: what it was (include/invocations.h). */
+static inline errval_t invoke_cnode_reclaim(capaddr_t root, capaddr_t target,
+                                            struct cap_identity *ret)
+{
+    const uintptr_t args[INVOKE_ARGS] = {target};
+    struct sysret r = syscall_invoke(root, CMD_CNODE_RECLAIM, args);
+    if (err_is_ok(r.error)) {
+        *ret = identity_from(&r);
+    }
+    return r.error;
+}
+
 /* Maps src (a frame from offset_bytes on, or a next-level table) at entries [slot, +pte_count). */
 static inline errval_t invoke_vnode_map(capaddr_t table, cslot_t slot, capaddr_t src,
                                         vregion_flags_t flags, gensize_t offset_bytes,
@@ -127,13 +151,7 @@ static inline errval_t invoke_cap_identify(capaddr_t cap, struct cap_identity *r
     const uintptr_t args[INVOKE_ARGS] = {0};
     struct sysret r = syscall_invoke(cap, CMD_IDENTIFY, args);
     if (err_is_ok(r.error)) {
-        *ret = (struct cap_identity){
-            .type = (enum objtype)r.value[0],
-            .base = r.value[1],
-            .bytes = r.value[2],
-            .rights = (caprights_t)r.value[3],
-            .type_word = r.value[4],
-        };
+        *ret = identity_from(&r);
     }
     return r.error;
 }
