@@ -74,13 +74,15 @@ test: setup
 	@tools/run-suite tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log ; true
 	@tools/run-suite tools/run-fuzz-replay $(FUZZ_CORPUS) $(FUZZ_REPLAY_BINS) \
 		| tee $(BUILD)/logs/fuzz-replay.log ; true
+	@echo "== the tools' own tests" ; tools/run-suite tools/test-tools | tee $(BUILD)/logs/tools.log ; true
 	@$(foreach a,$(QEMU_SUITES),$(call booted_round,$(a),) ; ) true
 	@$(foreach a,$(QEMU_SUITES),$(call soak_round,$(a)) ; ) true
 	@$(foreach c,$(X86_CPU_MODELS),$(call booted_round,x86_64,$(c)) ; ) true
 	@echo "== kernel-mode faults on armv7 in QEMU" ; \
 		tools/run-suite tools/check-armv7-kernel-fault $(KERNEL_IMAGE.armv7) \
 		$(BUILD)/armv7/bin/captest | tee $(BUILD)/logs/kfault-armv7.log ; true
-	@tools/total-summary $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BOOTED_LOGS) $(SOAK_LOGS) \
+	@tools/total-summary $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BUILD)/logs/tools.log \
+		$(BOOTED_LOGS) $(SOAK_LOGS) \
 		$(BUILD)/logs/kfault-armv7.log
 
 # make soak: the long soak on the host (SOAK_OPS operations in phases of SOAK_PHASE_OPS; figures
@@ -131,7 +133,8 @@ debug: setup
 # (tools/linux-guest: the kernel packages are fetched once into build/linux-guest);
 # tools/guest-vs-linux prints the two side by side. Both boot without the host's
 # random seed (QEMU_NO_SEED), so the counts repeat exactly. linuxbench's native
-# nanoseconds stay as a printout of their own: time on the host, not a ratio.
+# nanoseconds stay as a printout of their own: time on the host, not a ratio. Every output goes
+# to build/logs too, and tools/bench-doc writes doc/performance.md's tables from those logs.
 BENCH_TARGET := host-x86_64
 GUEST_ICOUNT := -icount shift=0,sleep=off
 bench:
@@ -140,9 +143,12 @@ bench:
 		$(BUILD)/host-x86_64/bin/linuxbench \
 		$(foreach a,$(QEMU_SUITES),$(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin/guestbench \
 			$(BUILD)/$(a)/bin/selfpagebench $(BUILD)/$(a)/bin/selfpagechild)
-	@for b in $(BENCHMARKS); do $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; \
-		tools/callgrind-ops $(BUILD)/$(BENCH_TARGET)/bin/$$b || exit 1; done
 	@mkdir -p $(BUILD)/logs
+	@for b in $(BENCHMARKS); do \
+		$(BUILD)/$(BENCH_TARGET)/bin/$$b > $(BUILD)/logs/$$b.log; s=$$?; \
+		cat $(BUILD)/logs/$$b.log; [ $$s -eq 0 ] || exit 1; \
+		tools/callgrind-ops $(BUILD)/$(BENCH_TARGET)/bin/$$b > $(BUILD)/logs/$$b-callgrind.log; \
+		s=$$?; cat $(BUILD)/logs/$$b-callgrind.log; [ $$s -eq 0 ] || exit 1; done
 	@$(foreach a,$(QEMU_SUITES),\
 		echo "guestbench on $(a): QEMU TCG with $(GUEST_ICOUNT): one instruction per virtual ns" && \
 		QEMU_NO_SEED=1 QEMU_EXTRA="$(GUEST_ICOUNT)" tools/qemu-run $(a) $(KERNEL_IMAGE.$(a)) \
@@ -162,6 +168,7 @@ bench:
 	@$(foreach a,$(QEMU_SUITES),echo && tools/guest-vs-linux $(a) \
 		$(BUILD)/logs/guestbench-$(a).log $(BUILD)/logs/selfpagebench-$(a).log \
 		$(BUILD)/logs/linuxguest-$(a).log && ) true
+	@tools/bench-doc $(BUILD)/logs doc/performance.md
 
 # make fuzz [ARCH=armv7] [FUZZ_ARGS="--steps 5000"] [FUZZ_SEED=s]: the model-based kernel fuzzer
 # on new seeds until stopped, or one seed replayed (doc/fuzzing.md).
