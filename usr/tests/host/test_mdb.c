@@ -23,12 +23,13 @@ static struct cte *put(struct cte *cte, enum objtype type, genpaddr_t base, gens
     return cte;
 }
 
-/* Fills the slot with a copy of src carrying the given rights, and indexes it. */
+/* Fills the slot with a copy of src carrying the given rights, and indexes it beside src, as
+   the kernel's copy does. */
 static struct cte *put_copy(struct cte *cte, const struct cte *src, caprights_t rights)
 {
     cte->cap = src->cap;
     cte->cap.rights = rights;
-    mdb_insert(cte);
+    mdb_insert_copy(cte, src);
     return cte;
 }
 
@@ -142,6 +143,38 @@ START_TEST(test_copies)
     take(&s[RC]);
     ck_assert(!mdb_has_copies(&s[R]));
     ck_assert_ptr_null(mdb_find_copy(&s[R].cap, &s[R]));
+    ck_assert(mdb_check_invariants());
+    free(s);
+}
+END_TEST
+
+/* Copies inserted beside their source, from slots below and above it and from other copies, more
+   than the walk's bound among them: the index stays ordered, and every copy is found once, in
+   slot order. */
+START_TEST(test_copies_inserted_beside_their_source)
+{
+    enum { SLOTS = 41, SOURCE = 20 };
+    struct cte *s = calloc(SLOTS + 1, sizeof(*s));
+    ck_assert_ptr_nonnull(s);
+    put(&s[SLOTS], ObjType_RAM, 0, 4 * MIB); /* a neighbour of another object */
+    put(&s[SOURCE], ObjType_Frame, 64 * KIB, 4 * KIB);
+    for (int k = 1; k <= SOURCE; k++) {
+        put_copy(&s[SOURCE + k], &s[SOURCE], CAPRIGHTS_READ);                      /* above */
+        put_copy(&s[SOURCE - k], &s[k % 2 ? SOURCE : SOURCE + k], CAPRIGHTS_READ); /* below */
+        ck_assert(mdb_check_invariants());
+        int found = 0;
+        const struct cte *prev = NULL;
+        for (struct cte *c = mdb_first_copy(&s[SOURCE].cap); c != NULL; c = mdb_next_copy(c)) {
+            ck_assert(prev == NULL || prev < c);
+            prev = c;
+            found++;
+        }
+        ck_assert_int_eq(found, 2 * k + 1);
+    }
+    ck_assert_uint_eq(mdb_count(), SLOTS + 1);
+    for (int i = 0; i <= SLOTS; i++) {
+        take(&s[i]);
+    }
     ck_assert(mdb_check_invariants());
     free(s);
 }
@@ -703,6 +736,7 @@ Suite *mdb_suite(void)
     TCase *scenarios = tcase_create("scenarios");
     tcase_add_test(scenarios, test_empty_index);
     tcase_add_test(scenarios, test_copies);
+    tcase_add_test(scenarios, test_copies_inserted_beside_their_source);
     tcase_add_test(scenarios, test_descendants);
     tcase_add_test(scenarios, test_all_descendants_in_order);
     tcase_add_test(scenarios, test_overlapping_descendant);
