@@ -26,7 +26,7 @@ errval_t caps_copy(struct cte *dest, const struct cte *src, uint64_t rights)
     }
     dest->cap = src->cap;
     dest->cap.rights = (caprights_t)rights;
-    mdb_insert_copy(dest, src);
+    mdb_insert(dest);
     return SYS_ERR_OK;
 }
 

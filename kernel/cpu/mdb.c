@@ -119,17 +119,11 @@ static uint32_t next_priority(void)
     return (uint32_t)(x >> 32);
 }
 
-static void enter(struct cte *cte)
+void mdb_insert(struct cte *cte)
 {
     cte->mdb.priority = next_priority();
     cte->mdb.in_index = true;
     cte->mdb.kernel_held = false;
-    mdb_entries++;
-}
-
-void mdb_insert(struct cte *cte)
-{
-    enter(cte);
     struct mdb_key key = key_of(cte);
     struct treap_node **link = &index_tree.root;
     struct treap_node *parent = NULL;
@@ -138,35 +132,7 @@ void mdb_insert(struct cte *cte)
         link = key_before(&key, cte_of(parent)) ? &parent->left : &parent->right;
     }
     treap_insert_at(&index_tree, &cte->mdb.node, parent, link);
-}
-
-/* More copies of one object than this between a new copy's place and its source: descend. */
-#define COPY_WALK_MAX 4
-
-void mdb_insert_copy(struct cte *cte, const struct cte *near)
-{
-    if (!near->mdb.in_index) {
-        mdb_insert(cte);
-        return;
-    }
-    /* Copies of one object have one key but for the slot, so they are neighbours, in slot
-       order: the place is the first neighbour that is no copy or lies beyond cte's slot. */
-    struct treap_node *at = (struct treap_node *)&near->mdb.node; /* the index's own links */
-    bool after = (uintptr_t)cte > (uintptr_t)near;
-    for (int step = 0;; step++) {
-        const struct cte *c = cte_of(after ? treap_next(at) : treap_prev(at));
-        if (c == NULL || !cap_is_copy(&c->cap, &cte->cap) ||
-            ((uintptr_t)c > (uintptr_t)cte) == after) {
-            break;
-        }
-        if (step == COPY_WALK_MAX) { /* many copies (one frame mapped many times): descend */
-            mdb_insert(cte);
-            return;
-        }
-        at = (struct treap_node *)&c->mdb.node;
-    }
-    enter(cte);
-    treap_insert_beside(&index_tree, &cte->mdb.node, at, after);
+    mdb_entries++;
 }
 
 void mdb_remove(struct cte *cte)

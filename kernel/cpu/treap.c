@@ -116,33 +116,6 @@ struct treap_node *treap_next(const struct treap_node *n)
     return n->parent;
 }
 
-struct treap_node *treap_prev(const struct treap_node *n)
-{
-    if (n->left != NULL) {
-        n = n->left;
-        while (n->right != NULL) {
-            n = n->right;
-        }
-        return (struct treap_node *)n;
-    }
-    while (n->parent != NULL && n->parent->left == n) {
-        n = n->parent;
-    }
-    return n->parent;
-}
-
-void treap_insert_beside(struct treap *t, struct treap_node *n, struct treap_node *at, bool after)
-{
-    /* n's place is the first empty link on the inner edge of at's subtree on that side. */
-    struct treap_node *parent = at;
-    struct treap_node **link = after ? &at->right : &at->left;
-    while (*link != NULL) {
-        parent = *link;
-        link = after ? &parent->left : &parent->right;
-    }
-    treap_insert_at(t, n, parent, link);
-}
-
 /* Where a traversal stands at a node: just arrived, or back from its left or right subtree. */
 enum walk_state { ARRIVED, LEFT_DONE, RIGHT_DONE };
 

@@ -24,9 +24,6 @@
 void mdb_init(uint64_t priority_seed);
 
 void mdb_insert(struct cte *cte);
-/* mdb_insert of a new copy of near's capability (same object: the same key but for the slot),
-   found from near instead of from the root: copies of an object are neighbours in the index. */
-void mdb_insert_copy(struct cte *cte, const struct cte *near);
 void mdb_remove(struct cte *cte);
 
 /* Another slot that holds a copy of cap, other than except; NULL if none. */

@@ -41,17 +41,9 @@ void treap_insert_at(struct treap *t, struct treap_node *n, struct treap_node *p
                      struct treap_node **link);
 void treap_remove(struct treap *t, struct treap_node *n);
 
-/*
- * treap_insert of n right after at (after) or right before it in cmp's order, which the caller
- * knows: no search from the root, only the short edge of at's subtree on that side (a finger
- * insertion; expected O(1) steps and rotations).
- */
-void treap_insert_beside(struct treap *t, struct treap_node *n, struct treap_node *at, bool after);
-
 /* In-order traversal: the first node, and the one after n; NULL at the end. */
 struct treap_node *treap_first(const struct treap *t);
 struct treap_node *treap_next(const struct treap_node *n);
-struct treap_node *treap_prev(const struct treap_node *n);
 
 /* What a search decides at a node: skip its subtree, or look at it (VISIT), and then go on or stop.
  */

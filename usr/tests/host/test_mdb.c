@@ -23,13 +23,12 @@ static struct cte *put(struct cte *cte, enum objtype type, genpaddr_t base, gens
     return cte;
 }
 
-/* Fills the slot with a copy of src carrying the given rights, and indexes it beside src, as
-   the kernel's copy does. */
+/* Fills the slot with a copy of src carrying the given rights, and indexes it. */
 static struct cte *put_copy(struct cte *cte, const struct cte *src, caprights_t rights)
 {
     cte->cap = src->cap;
     cte->cap.rights = rights;
-    mdb_insert_copy(cte, src);
+    mdb_insert(cte);
     return cte;
 }
 
@@ -148,10 +147,9 @@ START_TEST(test_copies)
 }
 END_TEST
 
-/* Copies inserted beside their source, from slots below and above it and from other copies, more
-   than the walk's bound among them: the index stays ordered, and every copy is found once, in
-   slot order. */
-START_TEST(test_copies_inserted_beside_their_source)
+/* Many copies of one object, from slots below and above the source and from other copies: the
+   index stays ordered, and every copy is found once, in slot order. */
+START_TEST(test_many_copies_stay_in_slot_order)
 {
     enum { SLOTS = 41, SOURCE = 20 };
     struct cte *s = calloc(SLOTS + 1, sizeof(*s));
@@ -736,7 +734,7 @@ Suite *mdb_suite(void)
     TCase *scenarios = tcase_create("scenarios");
     tcase_add_test(scenarios, test_empty_index);
     tcase_add_test(scenarios, test_copies);
-    tcase_add_test(scenarios, test_copies_inserted_beside_their_source);
+    tcase_add_test(scenarios, test_many_copies_stay_in_slot_order);
     tcase_add_test(scenarios, test_descendants);
     tcase_add_test(scenarios, test_all_descendants_in_order);
     tcase_add_test(scenarios, test_overlapping_descendant);
