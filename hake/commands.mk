@@ -139,6 +139,7 @@ BENCH_TARGET := host-x86_64
 GUEST_ICOUNT := -icount shift=0,sleep=off
 bench:
 	@tools/setup --bench
+	@tools/bench-doc --record $(BUILD)/logs
 	@$(SUBMAKE) $(foreach m,$(BENCHMARKS),$(BUILD)/$(BENCH_TARGET)/bin/$(m)) \
 		$(BUILD)/host-x86_64/bin/linuxbench \
 		$(foreach a,$(QEMU_SUITES),$(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin/guestbench \

@@ -161,11 +161,12 @@ enum invocation_cmd {
     CMD_DISPATCHER_SET_FAULT_EP,
     CMD_DISPATCHER_RESUME,
     /*
-     * VNode: MAP_COPY(slot, src, flags, offset_bytes, pte_count, dest_cnode, dest_slot): COPY of
-     * src into the empty dest_slot of dest_cnode, then MAP of that copy, as one call; capability
-     * addresses are resolved through the caller's CSpace, which must be writable. All or
-     * nothing: when the map is refused the copy is deleted again and dest_slot stays empty.
-     * Errors: COPY's, then MAP's.
+     * VNode: MAP_COPY(slot, src, flags, offset_bytes, pte_count, root, dest_cnode, dest_slot):
+     * COPY(dest_cnode, dest_slot, src) as invoked on the L1 CNode at root (an address in the
+     * caller's CSpace; src and dest_cnode are resolved through root, as COPY resolves them),
+     * then MAP of that copy, as one call. All or nothing: when the map is refused the copy is
+     * deleted again and dest_slot stays empty. Errors: root's lookup errors and
+     * SYS_ERR_ILLEGAL_INVOCATION (not an L1 CNode), then COPY's, then MAP's.
      */
     CMD_VNODE_MAP_COPY,
     /*

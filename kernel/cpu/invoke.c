@@ -161,7 +161,7 @@ static struct sysret handle_reclaim(const struct capability *caller, struct cte 
         return sysret_error(err);
     }
     struct sysret ret = identity_of(&target->cap);
-    caps_revoke(target, root);
+    caps_revoke(target, root); /* neither can fail now: the target is there, and may go */
     if (!cte_is_empty(target)) {
         caps_delete(target);
     }
@@ -181,17 +181,25 @@ static struct sysret handle_map(const struct capability *caller, struct cte *tab
 }
 
 /*
- * VNode: MAP_COPY(slot, src, flags, offset_bytes, pte_count, dest_cnode, dest_slot): COPY of src
- * into the caller's dest_slot, then MAP of that copy, in one call (a pmap's map of a page). All
- * or nothing: a refused map deletes the copy, a fresh one that holds no mapping and is not the
- * last, so the delete undoes exactly the copy.
+ * VNode: MAP_COPY(slot, src, flags, offset_bytes, pte_count, root, dest_cnode, dest_slot): what
+ * COPY(dest_cnode, dest_slot, src) invoked on the L1 CNode at root would do, then MAP of that
+ * copy, in one call (a pmap's map of a page): the same rights decide as if the two calls were
+ * made. All or nothing: a refused map deletes the copy, a fresh one that holds no mapping and is
+ * not the last, so the delete undoes exactly the copy.
  */
 static struct sysret handle_map_copy(const struct capability *caller, struct cte *table,
                                      const uintptr_t *args)
 {
-    const uintptr_t copy_args[INVOKE_ARGS] = {args[5], args[6], args[1]};
+    struct cte *root;
+    errval_t err = cspace_lookup_cap(caller, args[5], &root);
+    if (err_is_ok(err) && root->cap.type != ObjType_L1CNode) {
+        err = SYS_ERR_ILLEGAL_INVOCATION; /* what COPY invoked on it would answer */
+    }
+    const uintptr_t copy_args[INVOKE_ARGS] = {args[6], args[7], args[1]};
     struct cte *copy;
-    errval_t err = copy_into(caller, copy_args, false, &copy);
+    if (err_is_ok(err)) {
+        err = copy_into(&root->cap, copy_args, false, &copy);
+    }
     if (err_is_ok(err)) {
         err = paging_map(table, args[0], copy, args[2], args[3], args[4]);
         if (err_is_fail(err)) {

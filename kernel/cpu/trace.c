@@ -25,8 +25,8 @@ static const struct command_info commands[CMD_NUM] = {
     [CMD_IDENTIFY_MAPPING] = {"identify_mapping", {NULL}},
     [CMD_FRAME_SPLIT_MAPPING] = {"split_mapping", {"at", "dest"}},
     [CMD_VNODE_MAP_COPY] = {"map_copy",
-                            {"slot", "src", "flags", "offset_bytes", "pte_count", "dest_cnode",
-                             "dest_slot"}},
+                            {"slot", "src", "flags", "offset_bytes", "pte_count", "root",
+                             "dest_cnode", "dest_slot"}},
 };
 
 void trace_refusal_detail(const char *fmt, ...)

@@ -75,8 +75,9 @@ errval_t vnode_map(struct capref table, cslot_t slot, struct capref src, vregion
 errval_t vnode_map_copy(struct capref table, cslot_t slot, struct capref src, struct capref dest,
                         vregion_flags_t flags, gensize_t offset_bytes, size_t pte_count)
 {
-    errval_t err = invoke_vnode_map_copy(get_cap_addr(table), slot, get_cap_addr(src), flags,
-                                         offset_bytes, pte_count, dest.cnode.address, dest.slot);
+    errval_t err =
+        invoke_vnode_map_copy(get_cap_addr(table), slot, get_cap_addr(src), flags, offset_bytes,
+                              pte_count, CAPADDR_ROOTCN, dest.cnode.address, dest.slot);
     return err_is_fail(err) ? err_push(err, LIB_ERR_VNODE_MAP) : err;
 }
 

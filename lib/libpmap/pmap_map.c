@@ -174,17 +174,16 @@ static errval_t map_one_page(struct pmap *pmap, genvaddr_t vaddr, enum run_cap h
 }
 
 /*
- * pmap_map of one base page: no identify first. The kernel checks the frame as it maps; its
- * one refusal that depends on the frame's size reads as the general path's check does.
+ * pmap_map of one base page: no identify first, the kernel checks the frame as it maps. *done
+ * only when it mapped: a taken entry, a missing table or any refusal (which undoes itself) is
+ * left to the general path, which identifies first and checks in its own order, so what a
+ * caller is told never depends on the path (nor on a neighbour having made the table).
  */
-static errval_t map_one_copy(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
-                             gensize_t offset_bytes, vregion_flags_t flags, bool *done)
+static void map_one_copy(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
+                         gensize_t offset_bytes, vregion_flags_t flags, bool *done)
 {
     errval_t err = map_one_page(pmap, vaddr, RUN_CAP_COPY, frame, offset_bytes, flags, done);
-    if (err_no(err) == LIB_ERR_VNODE_MAP && err_no(err_pop(err)) == SYS_ERR_VM_MAP_OFFSET_INVALID) {
-        return LIB_ERR_PMAP_FRAME_RANGE;
-    }
-    return err;
+    *done = *done && err_is_ok(err);
 }
 
 errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref frame,
@@ -194,9 +193,9 @@ errval_t pmap_map_internal(struct pmap *pmap, genvaddr_t vaddr, struct capref fr
     if (err_is_ok(err) && bytes == BASE_PAGE_BYTES && !(flags & VREGION_FLAGS_LARGE) &&
         offset_bytes < RUN_OFFSET_BYTES_MAX) {
         bool done;
-        err = map_one_copy(pmap, vaddr, frame, offset_bytes, flags, &done);
-        if (done || err_is_fail(err)) {
-            return err;
+        map_one_copy(pmap, vaddr, frame, offset_bytes, flags, &done);
+        if (done) {
+            return SYS_ERR_OK;
         }
     }
     struct cap_identity id;

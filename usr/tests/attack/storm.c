@@ -114,7 +114,7 @@ static const int8_t address_args[CMD_NUM][2] = {
     [CMD_VNODE_MAP] = {1, -1},         [CMD_VNODE_UNMAP] = {0, -1},
     [CMD_VNODE_DUMP] = {-1, -1},       [CMD_FRAME_MODIFY_FLAGS] = {-1, -1},
     [CMD_IDENTIFY_MAPPING] = {-1, -1}, [CMD_FRAME_SPLIT_MAPPING] = {1, -1},
-    [CMD_VNODE_MAP_COPY] = {1, 5},     [CMD_CNODE_RECLAIM] = {0, -1},
+    [CMD_VNODE_MAP_COPY] = {1, 6},     [CMD_CNODE_RECLAIM] = {0, -1},
 };
 
 /* Arguments a command could accept, so that the storm also gets past the first checks. */
@@ -131,8 +131,9 @@ static void plausible_args(unsigned cmd, uintptr_t args[INVOKE_ARGS])
         args[2] = rng() % 2 ? ObjType_Frame : rng() % ObjType_Num;
         args[3] = rng() % 4 ? BASE_PAGE_BYTES << (rng() % 4) : L2_CNODE_BYTES;
         args[4] = pages;
-        args[5] = capaddr_l1_slot(STORM_L1);
-        args[6] = slot;
+        args[5] = CAPADDR_ROOTCN;
+        args[6] = capaddr_l1_slot(STORM_L1);
+        args[7] = slot;
         break;
     case CMD_CNODE_COPY:
     case CMD_CNODE_MINT:

@@ -98,6 +98,10 @@ static const char *errors_are_named(void)
                LIB_ERR_PMAP_EXISTING_MAPPING);
     EXPECT_ERR(err_pop(pmap_map(&self_pmap, a + 4096, frame, 0, 8192, VREGION_FLAGS_READ)),
                LIB_ERR_PMAP_FRAME_RANGE);
+    /* An offset no word of this machine holds (ARMv7: 32 bits) is no offset into the frame. */
+    EXPECT_ERR(err_pop(pmap_map(&self_pmap, a + 4096, frame, (gensize_t)1 << 32, 4096,
+                                VREGION_FLAGS_READ)),
+               LIB_ERR_PMAP_FRAME_RANGE);
     EXPECT_ERR(err_pop(pmap_map(&self_pmap, 0x1000, frame, 0, 4096, VREGION_FLAGS_READ)),
                LIB_ERR_PMAP_ADDR_OUT_OF_RANGE);
     EXPECT_ERR(

@@ -84,7 +84,7 @@ static unsigned words_of(uint64_t cmd)
         [CMD_CNODE_RETYPE] = 7,   [CMD_CNODE_COPY] = 3,         [CMD_CNODE_MINT] = 4,
         [CMD_CNODE_DELETE] = 1,   [CMD_CNODE_REVOKE] = 1,       [CMD_VNODE_MAP] = 5,
         [CMD_VNODE_UNMAP] = 3,    [CMD_FRAME_MODIFY_FLAGS] = 3, [CMD_FRAME_SPLIT_MAPPING] = 2,
-        [CMD_VNODE_MAP_COPY] = 7, [CMD_CNODE_RECLAIM] = 1};
+        [CMD_VNODE_MAP_COPY] = 8, [CMD_CNODE_RECLAIM] = 1};
     return cmd < CMD_NUM ? words[cmd] : INVOKE_ARGS;
 }
 

@@ -6,11 +6,18 @@
 #define LEAF (fmt.levels - 1)
 #define PAGE BASE_PAGE_BYTES
 
+static errval_t map_copy_through(capaddr_t root, capaddr_t table, cslot_t slot, capaddr_t src,
+                                 vregion_flags_t flags, gensize_t offset_bytes, size_t pte_count,
+                                 capaddr_t dest)
+{
+    return invoke_vnode_map_copy(table, slot, src, flags, offset_bytes, pte_count, root,
+                                 capaddr_l1_slot(capaddr_l1_index(dest)), capaddr_l2_slot(dest));
+}
+
 static errval_t map_copy(capaddr_t table, cslot_t slot, capaddr_t src, vregion_flags_t flags,
                          gensize_t offset_bytes, size_t pte_count, capaddr_t dest)
 {
-    return invoke_vnode_map_copy(table, slot, src, flags, offset_bytes, pte_count,
-                                 capaddr_l1_slot(capaddr_l1_index(dest)), capaddr_l2_slot(dest));
+    return map_copy_through(CAPADDR_ROOTCN, table, slot, src, flags, offset_bytes, pte_count, dest);
 }
 
 /* A copy of src with the given rights, in a fresh slot. */
@@ -65,6 +72,7 @@ struct refusal {
     vregion_flags_t flags;
     gensize_t offset_bytes;
     capaddr_t dest;
+    capaddr_t root; /* the L1 CNode COPY goes through */
 };
 
 enum refusal_case {
@@ -75,6 +83,8 @@ enum refusal_case {
     R_TABLE_READ_ONLY,
     R_SOURCE_EMPTY,
     R_DEST_IN_USE,
+    R_ROOT_READ_ONLY,
+    R_ROOT_NOT_A_CNODE,
     R_CASES
 };
 
@@ -84,7 +94,8 @@ static struct refusal refusal_for(int c)
     struct refusal r = {.table = leaf,
                         .src = new_object(ObjType_Frame, 2 * PAGE),
                         .flags = VREGION_FLAGS_READ_WRITE,
-                        .dest = new_slot()};
+                        .dest = new_slot(),
+                        .root = CAPADDR_ROOTCN};
     switch ((enum refusal_case)c) {
     case R_ENTRY_PRESENT:
         r.what = "an entry is already present";
@@ -122,6 +133,16 @@ static struct refusal refusal_for(int c)
         r.expected = SYS_ERR_SLOT_IN_USE;
         r.dest = new_object(ObjType_Frame, PAGE);
         break;
+    case R_ROOT_READ_ONLY: /* COPY through a read-only root is refused: so is MAP_COPY */
+        r.what = "the copy goes through a read-only root";
+        r.expected = SYS_ERR_CNODE_NOT_WRITABLE;
+        r.root = mint(CAPADDR_ROOTCN, CAPRIGHTS_READ);
+        break;
+    case R_ROOT_NOT_A_CNODE:
+        r.what = "the root is no L1 CNode";
+        r.expected = SYS_ERR_ILLEGAL_INVOCATION;
+        r.root = new_object(ObjType_Frame, PAGE);
+        break;
     default:
         ck_abort();
     }
@@ -141,7 +162,8 @@ START_TEST(a_refused_map_copy_leaves_nothing_behind)
     struct table_snapshot snap;
     snapshot_take(table_for(VA, LEAF), &snap);
     size_t live = mdb_count();
-    errval_t err = map_copy(r.table, slot_of(VA, LEAF), r.src, r.flags, r.offset_bytes, 1, r.dest);
+    errval_t err = map_copy_through(r.root, r.table, slot_of(VA, LEAF), r.src, r.flags,
+                                    r.offset_bytes, 1, r.dest);
     ck_assert_msg(err_no(err) == r.expected, "%s: expected %s, got %s", r.what,
                   err_getcode(r.expected), err_getcode(err));
     ck_assert_msg(mdb_count() == live, "%s: %zu capabilities, %zu before", r.what, mdb_count(),

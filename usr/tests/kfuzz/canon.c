@@ -106,9 +106,6 @@ static void rename_step(struct canon *c, struct step *s)
     rename_word(c, c->root, &s->w[1], !slot_counts);
     if (cmd == CMD_VNODE_MAP) {
         rename_word(c, c->root, &s->w[4], false);
-    } else if (cmd == CMD_VNODE_MAP_COPY) { /* the source is only copied: any equal copy */
-        rename_word(c, c->root, &s->w[4], true);
-        rename_word(c, c->root, &s->w[8], true);
     } else if (cmd == CMD_VNODE_UNMAP) {
         rename_word(c, c->root, &s->w[3], false);
     } else if (cmd == CMD_DISPATCHER_SETUP) {

@@ -152,6 +152,15 @@ static void gen_other_syscall(struct gen_ctx *x, struct step *s)
     }
 }
 
+/* MAP_COPY's root, chosen as a CNode command's, and where the copy goes through it. */
+static void gen_map_copy_dest(struct gen_ctx *x, uintptr_t *a)
+{
+    x->root_cap = gen_root(x, &a[5]);
+    struct mcap none = {.type = ObjType_L1CNode, .base = 1, .bytes = 0};
+    view_build(&x->root, x->m, x->root_cap != NULL ? x->root_cap : &none);
+    gen_dest(x, &x->root, &a[6], &a[7], 1);
+}
+
 static void gen_cnode_command(struct gen_ctx *x, struct step *s, enum choice c)
 {
     x->root_cap = gen_root(x, &s->w[1]);
@@ -191,7 +200,7 @@ static void gen_invocation(struct gen_ctx *x, struct step *s, enum choice c)
     case C_MAP_COPY: /* MAP's words, and where the copy goes in the caller's own CSpace */
         s->w[2] = CMD_VNODE_MAP_COPY;
         gen_map(x, &s->w[1], a);
-        gen_dest(x, &x->self, &a[5], &a[6], 1);
+        gen_map_copy_dest(x, a);
         break;
     case C_UNMAP:
         s->w[2] = CMD_VNODE_UNMAP;

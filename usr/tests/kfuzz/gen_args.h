@@ -30,6 +30,7 @@ uint64_t gen_addr(struct gen_ctx *x, const struct view *v, cap_filter filter, un
 /* A random entry of v passing filter; NULL if none. */
 const struct view_entry *gen_entry(struct gen_ctx *x, const struct view *v, cap_filter filter);
 /* A destination: an address of a CNode in the root's view and a slot in it. */
+/* A destination CNode (its address through the view given) and a slot range of count in it. */
 void gen_dest(struct gen_ctx *x, struct view *through, uintptr_t *cnode_addr, uintptr_t *slot,
               uint64_t count);
 /* Mapping flags, mostly valid; rights masks, mostly known bits. */

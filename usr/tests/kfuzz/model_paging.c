@@ -131,15 +131,23 @@ errval_t model_map(struct model *m, struct mcap *table, const uintptr_t *a)
     return err_is_ok(err) ? map_found(m, table, src, a) : err;
 }
 
-/* MAP_COPY(slot, src, flags, offset_bytes, pte_count, dest_cnode, dest_slot): COPY through the
-   caller's root, MAP of the copy, and the copy deleted again when the map is refused. */
+/* MAP_COPY(slot, src, flags, offset_bytes, pte_count, root, dest_cnode, dest_slot): COPY as
+   invoked on root, MAP of the copy, and the copy deleted again when the map is refused. */
 errval_t model_map_copy(struct model *m, struct mcap *table, const uintptr_t *a)
 {
     struct mloc table_loc = table->loc; /* the copy may move the array */
-    struct mcap root = *model_caller_root(m);
-    const uintptr_t copy_args[INVOKE_ARGS] = {a[5], a[6], a[1]};
+    struct mcap *found;
+    errval_t err = model_lookup_cap(m, model_caller_root(m), a[5], &found);
+    if (err_is_ok(err) && found->type != ObjType_L1CNode) {
+        err = SYS_ERR_ILLEGAL_INVOCATION;
+    }
+    if (err_is_fail(err)) {
+        return err;
+    }
+    struct mcap root = *found;
+    const uintptr_t copy_args[INVOKE_ARGS] = {a[6], a[7], a[1]};
     struct mloc made;
-    errval_t err = model_copy_at(m, &root, copy_args, false, &made);
+    err = model_copy_at(m, &root, copy_args, false, &made);
     if (err_is_ok(err)) {
         err = map_found(m, model_at(m, table_loc), model_at(m, made), a);
         if (err_is_fail(err)) {

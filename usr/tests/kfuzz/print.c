@@ -68,10 +68,10 @@ void fuzz_describe_step(const struct step *s, char *buf, size_t bytes)
                  a[1], w[1], a[0], a[4], a[2], a[3]);
     } else if (w[2] == CMD_VNODE_MAP_COPY) {
         snprintf(buf, bytes,
-                 "map a copy of 0x%" PRIxPTR " (made in CNode 0x%" PRIxPTR " slot %" PRIuPTR
-                 ") into table 0x%" PRIxPTR " at slot %" PRIuPTR " x %" PRIuPTR
+                 "map a copy of 0x%" PRIxPTR " (made through 0x%" PRIxPTR " in CNode 0x%" PRIxPTR
+                 " slot %" PRIuPTR ") into table 0x%" PRIxPTR " at slot %" PRIuPTR " x %" PRIuPTR
                  ", flags 0x%" PRIxPTR ", offset 0x%" PRIxPTR,
-                 a[1], a[5], a[6], w[1], a[0], a[4], a[2], a[3]);
+                 a[1], a[5], a[6], a[7], w[1], a[0], a[4], a[2], a[3]);
     } else if (w[2] == CMD_VNODE_UNMAP) {
         snprintf(buf, bytes,
                  "unmap 0x%" PRIxPTR " from table 0x%" PRIxPTR " at slot %" PRIuPTR " x %" PRIuPTR,

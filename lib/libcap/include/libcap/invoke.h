@@ -106,19 +106,25 @@ static inline errval_t invoke_vnode_map(capaddr_t table, cslot_t slot, capaddr_t
                                         vregion_flags_t flags, gensize_t offset_bytes,
                                         size_t pte_count)
 {
+    if (offset_bytes != (uintptr_t)offset_bytes) {
+        return SYS_ERR_VM_MAP_OFFSET_INVALID; /* a word cannot carry it: past any frame here */
+    }
     const uintptr_t args[INVOKE_ARGS] = {slot, src, flags, (uintptr_t)offset_bytes, pte_count};
     return syscall_invoke(table, CMD_VNODE_MAP, args).error;
 }
 
-/* A copy of src into the empty slot dest, mapped as invoke_vnode_map maps: one call, all or
-   nothing (include/invocations.h, CMD_VNODE_MAP_COPY). */
+/* A copy of src (through root) into the empty slot dest, mapped as invoke_vnode_map maps: one
+   call, all or nothing (include/invocations.h, CMD_VNODE_MAP_COPY). */
 static inline errval_t invoke_vnode_map_copy(capaddr_t table, cslot_t slot, capaddr_t src,
                                              vregion_flags_t flags, gensize_t offset_bytes,
-                                             size_t pte_count, capaddr_t dest_cnode,
+                                             size_t pte_count, capaddr_t root, capaddr_t dest_cnode,
                                              cslot_t dest_slot)
 {
-    const uintptr_t args[INVOKE_ARGS] = {slot,      src,        flags,    (uintptr_t)offset_bytes,
-                                         pte_count, dest_cnode, dest_slot};
+    if (offset_bytes != (uintptr_t)offset_bytes) {
+        return SYS_ERR_VM_MAP_OFFSET_INVALID; /* a word cannot carry it: past any frame here */
+    }
+    const uintptr_t args[INVOKE_ARGS] = {slot,      src,  flags,      (uintptr_t)offset_bytes,
+                                         pte_count, root, dest_cnode, dest_slot};
     return syscall_invoke(table, CMD_VNODE_MAP_COPY, args).error;
 }
 
