@@ -105,16 +105,19 @@ static struct sysret handle_mint(const struct capability *caller, struct cte *ro
     return copy_or_mint(root, args, true);
 }
 
-/* Delete and revoke take one address: (target). */
+/* Delete, revoke and reclaim take one address, (target), in a slot the caller may empty. */
+static errval_t lookup_target(struct cte *root, const uintptr_t *args, struct cte **target)
+{
+    errval_t err = cnode_check_writable(root);
+    return err_is_ok(err) ? cspace_lookup_writable(&root->cap, args[0], target) : err;
+}
+
 static struct sysret handle_delete(const struct capability *caller, struct cte *root,
                                    const uintptr_t *args)
 {
     (void)caller;
     struct cte *target;
-    errval_t err = cnode_check_writable(root);
-    if (err_is_ok(err)) {
-        err = cspace_lookup_writable(&root->cap, args[0], &target);
-    }
+    errval_t err = lookup_target(root, args, &target);
     if (err_is_ok(err) && target == root) {
         err = SYS_ERR_DELETE_ROOT_CNODE; /* the domain would lose the name of its own CSpace */
     }
@@ -126,10 +129,7 @@ static struct sysret handle_revoke(const struct capability *caller, struct cte *
 {
     (void)caller;
     struct cte *target;
-    errval_t err = cnode_check_writable(root);
-    if (err_is_ok(err)) {
-        err = cspace_lookup_writable(&root->cap, args[0], &target);
-    }
+    errval_t err = lookup_target(root, args, &target);
     /* Without grant a holder may delete its own copy, but not the copies others hold. */
     if (err_is_ok(err) && !(target->cap.rights & CAPRIGHTS_GRANT)) {
         err = SYS_ERR_REVOKE_NEEDS_GRANT;
@@ -147,10 +147,7 @@ static struct sysret handle_reclaim(const struct capability *caller, struct cte 
 {
     (void)caller;
     struct cte *target;
-    errval_t err = cnode_check_writable(root);
-    if (err_is_ok(err)) {
-        err = cspace_lookup_writable(&root->cap, args[0], &target);
-    }
+    errval_t err = lookup_target(root, args, &target);
     if (err_is_ok(err) && target == root) {
         err = SYS_ERR_DELETE_ROOT_CNODE;
     }
