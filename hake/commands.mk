@@ -109,7 +109,7 @@ BOOT_MODULES ?= $(if $(filter demo,$(DOMAIN)),demochild)
 MODULE_FILES = $(addprefix $(BUILD)/$(ARCH)/bin/,$(BOOT_MODULES))
 run: setup
 	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(MODULE_FILES)
-	@tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) 300 \
+	@tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(QEMU_TIMEOUT) \
 		$(MODULE_FILES)
 
 # The hosted demo: the same kernel inside a Linux process.
