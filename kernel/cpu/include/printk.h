@@ -12,7 +12,10 @@
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintk(const char *fmt, va_list ap);
 
-/* A domain's character (SYSCALL_PUTCHAR); the kernel's next line will not be glued onto it. */
+/*
+ * A domain's character (SYSCALL_PUTCHAR); the kernel's next line will not be glued onto it, and a
+ * domain line beginning "kernel:" is shown as "[domain] kernel:": that prefix is the kernel's.
+ */
 void console_putchar_from_domain(char c);
 
 /* Platform interface: writes one character to the console. */

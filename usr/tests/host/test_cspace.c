@@ -1,7 +1,10 @@
 /* CSpace addressing: init's boot layout, lookups and their distinct refusals. */
 #include "fixture.h"
 #include <mdb.h>
+#include <printk.h>
 #include <startup.h>
+#include <stdio.h>
+#include <string.h>
 
 START_TEST(init_gets_its_root_cnode_ram_and_device_window)
 {
@@ -205,6 +208,36 @@ START_TEST(the_console_and_exit_system_calls)
 }
 END_TEST
 
+/* What domains print, and what the console shows: only the kernel's lines begin "kernel:". */
+static const struct {
+    const char *printed, *shown;
+} console_cases[] = {
+    {"kernel: domain init exited with status 0\n",
+     "[domain] kernel: domain init exited with status 0\n"},
+    {"ok\nkernel:x\n", "ok\n[domain] kernel:x\n"},
+    {"kernel\n", "kernel\n"},
+    {"kern", "kern"},
+    {"a kernel: line\n", "a kernel: line\n"},
+    {"kernekernel:\n", "kernekernel:\n"},
+    {"\nkernel:\nkernel:\n", "\n[domain] kernel:\n[domain] kernel:\n"},
+};
+
+START_TEST(a_domain_line_cannot_pass_for_the_kernels)
+{
+    host_console_capture(kernel_console, sizeof(kernel_console));
+    for (const char *c = console_cases[_i].printed; *c != '\0'; c++) {
+        uintptr_t regs[SYSCALL_REGS] = {SYSCALL_PUTCHAR, (unsigned char)*c};
+        ck_assert_ok(host_syscall(regs).error);
+    }
+    printk("kernel: after\n");
+    char want[200];
+    size_t n = strlen(console_cases[_i].shown);
+    bool open = n > 0 && console_cases[_i].shown[n - 1] != '\n';
+    snprintf(want, sizeof(want), "%s%skernel: after\n", console_cases[_i].shown, open ? "\n" : "");
+    ck_assert_str_eq(kernel_console, want);
+}
+END_TEST
+
 Suite *cspace_suite(void)
 {
     Suite *s = suite_create("cspace");
@@ -232,6 +265,8 @@ Suite *cspace_suite(void)
     tcase_add_test(dispatch, invocation_the_type_does_not_have_is_refused);
     tcase_add_test(dispatch, unknown_system_call_is_refused);
     tcase_add_test(dispatch, the_console_and_exit_system_calls);
+    tcase_add_loop_test(dispatch, a_domain_line_cannot_pass_for_the_kernels, 0,
+                        (int)(sizeof(console_cases) / sizeof(console_cases[0])));
     tcase_add_test(dispatch, invoking_an_empty_slot_is_cap_not_found);
     return s;
 }
