@@ -44,15 +44,15 @@ booted_log = $(BUILD)/logs/$(1)-$(2)$(if $(3),-$(3)).log
 booted_env = $(if $(2),QEMU_CPU=$(2) QEMU_MEM=$(or $(X86_CPU_MEM.$(2)),512M))
 define booted_round
 	echo "== captest on $(1)$(if $(2), -cpu $(2)) in QEMU" ; \
-	$(booted_env) tools/run-suite tools/qemu-run $(1) $(KERNEL_IMAGE.$(1)) \
+	$(booted_env) tools/run-suite captest-$(1)$(if $(2),-$(2)) tools/qemu-run $(1) $(KERNEL_IMAGE.$(1)) \
 		$(BUILD)/$(1)/bin/captest $(QEMU_TIMEOUT) $(BUILD)/$(1)/bin/spawnchild \
 		| tee $(call booted_log,captest,$(1),$(2)) ; \
 	echo "== fault reports on $(1)$(if $(2), -cpu $(2)) in QEMU" ; \
-	$(booted_env) tools/run-suite tools/check-fault-report $(1) $(KERNEL_IMAGE.$(1)) \
-		$(BUILD)/$(1)/bin | tee $(call booted_log,fault,$(1),$(2)) ; \
+	$(booted_env) tools/run-suite fault-$(1)$(if $(2),-$(2)) tools/check-fault-report $(1) $(KERNEL_IMAGE.$(1)) \
+		$(BUILD)/$(1)/bin $(QEMU_TIMEOUT) | tee $(call booted_log,fault,$(1),$(2)) ; \
 	echo "== attacks on $(1)$(if $(2), -cpu $(2)) in QEMU" ; \
-	$(booted_env) tools/run-suite tools/run-attacks $(1) $(KERNEL_IMAGE.$(1)) \
-		$(BUILD)/$(1)/bin | tee $(call booted_log,attack,$(1),$(2))
+	$(booted_env) tools/run-suite attack-$(1)$(if $(2),-$(2)) tools/run-attacks $(1) $(KERNEL_IMAGE.$(1)) \
+		$(BUILD)/$(1)/bin $(QEMU_TIMEOUT) | tee $(call booted_log,attack,$(1),$(2))
 endef
 BOOTED_LOGS := $(foreach s,$(BOOTED_SUITES),\
 	$(foreach a,$(QEMU_SUITES),$(call booted_log,$(s),$(a))) \
@@ -61,7 +61,7 @@ BOOTED_LOGS := $(foreach s,$(BOOTED_SUITES),\
 # The booted soak (usr/tests/soak), under each architecture's default CPU only.
 define soak_round
 	echo "== soak on $(1) in QEMU" ; \
-	tools/run-suite tools/qemu-run $(1) $(KERNEL_IMAGE.$(1)) $(BUILD)/$(1)/bin/soak \
+	tools/run-suite soak-$(1) tools/qemu-run $(1) $(KERNEL_IMAGE.$(1)) $(BUILD)/$(1)/bin/soak \
 		$(QEMU_TIMEOUT) | tee $(call booted_log,soak,$(1))
 endef
 SOAK_LOGS := $(foreach a,$(QEMU_SUITES),$(call booted_log,soak,$(a)))
@@ -71,16 +71,16 @@ test: setup
 	@$(SUBMAKE) all
 	@mkdir -p $(BUILD)/logs
 	@rm -f $(BUILD)/logs/*.log
-	@tools/run-suite tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log ; true
-	@tools/run-suite tools/run-fuzz-replay $(FUZZ_CORPUS) $(FUZZ_REPLAY_BINS) \
+	@tools/run-suite host tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log ; true
+	@tools/run-suite fuzz-replay tools/run-fuzz-replay $(FUZZ_CORPUS) $(FUZZ_REPLAY_BINS) \
 		| tee $(BUILD)/logs/fuzz-replay.log ; true
-	@echo "== the tools' own tests" ; tools/run-suite tools/test-tools | tee $(BUILD)/logs/tools.log ; true
+	@echo "== the tools' own tests" ; tools/run-suite tools tools/test-tools | tee $(BUILD)/logs/tools.log ; true
 	@$(foreach a,$(QEMU_SUITES),$(call booted_round,$(a),) ; ) true
 	@$(foreach a,$(QEMU_SUITES),$(call soak_round,$(a)) ; ) true
 	@$(foreach c,$(X86_CPU_MODELS),$(call booted_round,x86_64,$(c)) ; ) true
 	@echo "== kernel-mode faults on armv7 in QEMU" ; \
-		tools/run-suite tools/check-armv7-kernel-fault $(KERNEL_IMAGE.armv7) \
-		$(BUILD)/armv7/bin/captest | tee $(BUILD)/logs/kfault-armv7.log ; true
+		tools/run-suite kfault-armv7 tools/check-armv7-kernel-fault $(KERNEL_IMAGE.armv7) \
+		$(BUILD)/armv7/bin/captest $(QEMU_TIMEOUT) | tee $(BUILD)/logs/kfault-armv7.log ; true
 	@tools/total-summary $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BUILD)/logs/tools.log \
 		$(BOOTED_LOGS) $(SOAK_LOGS) \
 		$(BUILD)/logs/kfault-armv7.log

@@ -74,3 +74,7 @@ armv7.ldflags := -mcpu=cortex-a15 -marm -mfloat-abi=soft
 KERNEL_CFLAGS := -ffreestanding
 
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
+# Every host suite links the early-exit guard (usr/tests/host/early_exit.c) and wraps
+# tcase_create with it: a test that exits halfway fails instead of passing.
+CHECK_GUARD_SRC := usr/tests/host/early_exit.c
+CHECK_SUITE_LIBS := -Wl,--wrap=tcase_create $(CHECK_LIBS)

@@ -45,11 +45,12 @@ const char *await_any(const struct spawninfo *si, struct lmp_msg *m)
             return NULL;
         }
         if (si != NULL && state_of(si, NULL) >= DISPATCHER_EXITED) {
-            return captest_reason("the child ended instead of answering", __LINE__, SYS_ERR_OK);
+            return captest_reason("the child ended instead of answering", __FILE__, __LINE__,
+                                  SYS_ERR_OK);
         }
         sys_yield();
     }
-    return captest_reason("no answer from the child", __LINE__, SYS_ERR_OK);
+    return captest_reason("no answer from the child", __FILE__, __LINE__, SYS_ERR_OK);
 }
 
 const char *await_reply(const struct spawninfo *si, unsigned command, uintptr_t tag,

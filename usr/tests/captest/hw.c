@@ -24,7 +24,7 @@ const char *hw_translate(genvaddr_t vaddr, struct debug_translation *ret)
 {
     errval_t err = sys_debug_translate(vaddr, ret);
     if (err_is_fail(err)) {
-        return captest_reason("sys_debug_translate", __LINE__, err);
+        return captest_reason("sys_debug_translate", __FILE__, __LINE__, err);
     }
     return NULL;
 }

@@ -7,28 +7,20 @@
 struct pmap self_pmap;
 struct capref self_root;
 
-const char *captest_reason(const char *what, int line, errval_t err)
+const char *captest_reason(const char *what, const char *file, int line, errval_t err)
 {
     static char reason[320];
     char chain[200] = "";
     if (err_is_fail(err)) {
         err_format(err, chain, sizeof(chain));
     }
-    snprintf(reason, sizeof(reason), "%s (line %d)%s%s", what, line, chain[0] ? ": " : "", chain);
+    const char *base = file; /* the file's name without its folders */
+    for (const char *c = file; *c != '\0'; c++) {
+        base = *c == '/' ? c + 1 : base;
+    }
+    snprintf(reason, sizeof(reason), "%s (%s:%d)%s%s", what, base, line, chain[0] ? ": " : "",
+             chain);
     return reason;
-}
-
-static char skip_reason[200];
-
-const char *captest_skip(const char *why)
-{
-    snprintf(skip_reason, sizeof(skip_reason), "%s", why);
-    return skip_reason;
-}
-
-bool captest_is_skip(const char *reason)
-{
-    return reason == skip_reason;
 }
 
 bool ram_is_whole(struct capref ram)
@@ -46,26 +38,19 @@ bool ram_is_whole(struct capref ram)
     return false;
 }
 
-struct tally {
-    int passed, failed, skipped;
+/* Every table, in the order they run: malloc's and later ones need the heap (main). */
+static const struct booted_test *const tables[] = {
+    captest_caps,       captest_paging,
+    captest_pmap,       captest_pmap_life,
+    captest_pmap_adopt, captest_retype,
+    captest_refusals,   captest_arch,
+    captest_arch_huge,  captest_malloc,
+    captest_domains,    captest_spawn,
+    captest_children,   captest_children_isolation,
+    captest_selfpaging, captest_vspace,
+    captest_pager,      NULL,
 };
-
-static void run_table(const struct captest *tests, struct tally *tally)
-{
-    for (const struct captest *t = tests; t->run != NULL; t++) {
-        const char *reason = t->run();
-        if (reason == NULL) {
-            printf("PASS %s %s\n", t->id, t->name);
-            tally->passed++;
-        } else if (captest_is_skip(reason)) {
-            printf("SKIP %s %s: %s\n", t->id, t->name, reason);
-            tally->skipped++;
-        } else {
-            printf("FAIL %s %s: %s\n", t->id, t->name, reason);
-            tally->failed++;
-        }
-    }
-}
+#define FIRST_HEAP_TABLE 9 /* captest_malloc */
 
 int main(void)
 {
@@ -82,31 +67,14 @@ int main(void)
         printf("captest: set-up failed: %s\n", text);
         return 1;
     }
-    struct tally tally = {0, 0, 0};
-    run_table(captest_caps, &tally);
-    run_table(captest_paging, &tally);
-    run_table(captest_pmap, &tally);
-    run_table(captest_pmap_life, &tally);
-    run_table(captest_pmap_adopt, &tally);
-    run_table(captest_retype, &tally);
-    run_table(captest_refusals, &tally);
-    run_table(captest_arch, &tally);
-    run_table(captest_arch_huge, &tally);
-    if (captest_has_device_window()) {
-        run_table(captest_arch_device, &tally);
+    struct booted_run run;
+    booted_run_begin(&run, "captest", &self_pmap, tables);
+    for (size_t i = 0; tables[i] != NULL; i++) {
+        if (i == FIRST_HEAP_TABLE) {
+            heap_init(&self_pmap);
+        }
+        /* The domains' twins' stacks come from malloc; the children keep init's Endpoint. */
+        booted_run_table(&run, tables[i]);
     }
-    if (captest_has_small_tables()) {
-        run_table(captest_arch_small_tables, &tally);
-    }
-    heap_init(&self_pmap);
-    run_table(captest_malloc, &tally);
-    run_table(captest_domains, &tally); /* the twins' stacks come from malloc */
-    run_table(captest_spawn, &tally);
-    run_table(captest_children, &tally); /* late: they keep init's Endpoint */
-    run_table(captest_children_isolation, &tally);
-    run_table(captest_selfpaging, &tally);
-    run_table(captest_vspace, &tally);
-    run_table(captest_pager, &tally);
-    printf("%d passed, %d failed, %d skipped\n", tally.passed, tally.failed, tally.skipped);
-    return tally.failed == 0 ? 0 : 1;
+    return booted_run_end(&run);
 }

@@ -146,7 +146,7 @@ static const char *ram_exhaustion_is_named(void)
     return NULL;
 }
 
-const struct captest captest_caps[] = {
+const struct booted_test captest_caps[] = {
     {"CT001", "init holds its root CNode, RAM and root page table", boot_capabilities},
     {"CT002", "retype RAM into frames, refusals named", retype_and_refusals},
     {"CT003", "copy, mint with fewer rights, revoke removes copies", copy_mint_delete_revoke},

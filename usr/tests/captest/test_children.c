@@ -123,7 +123,7 @@ static const char *a_hundred_children_in_a_row_give_everything_back(void)
     return NULL;
 }
 
-const struct captest captest_children[] = {
+const struct booted_test captest_children[] = {
     {"CT901", "a child starts, reports, exits with its status; a send to it then fails by name",
      a_child_starts_reports_and_exits_with_its_status},
     {"CT902", "four children run the pmap stress at once and each reports success",

@@ -261,7 +261,7 @@ static const char *a_child_keeping_its_buffer_full_cannot_hold_its_parent(void)
     return NULL;
 }
 
-const struct captest captest_children_isolation[] = {
+const struct booted_test captest_children_isolation[] = {
     {"CT906", "a child naming its parent's slots finds nothing of the parent's",
      a_child_cannot_name_its_parents_capabilities},
     {"CT907", "a child cannot reach its parent's memory at the parent's addresses",

@@ -498,7 +498,7 @@ static const char *endpoint_refusals_are_named(void)
     return NULL;
 }
 
-const struct captest captest_domains[] = {
+const struct booted_test captest_domains[] = {
     {"CT701", "a second domain runs, yields, exits; everything comes back",
      a_second_domain_runs_yields_and_exits},
     {"CT702", "a domain that never yields is preempted, stopped, run again and ended",

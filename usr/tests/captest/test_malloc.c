@@ -134,7 +134,7 @@ static const char *realloc_keeps_contents(void)
     return NULL;
 }
 
-const struct captest captest_malloc[] = {
+const struct booted_test captest_malloc[] = {
     {"CT301", "malloc hands out distinct writable memory", malloc_gives_distinct_writable_memory},
     {"CT302", "freed memory is reused; malloc(0) is NULL", freed_memory_is_reused},
     {"CT303", "calloc zeroes dirty memory over pages; overflowing sizes give NULL",

@@ -338,7 +338,7 @@ static const char *the_pager_invocations_refuse_with_named_errors(void)
     return free_all(1, &before);
 }
 
-const struct captest captest_pager[] = {
+const struct booted_test captest_pager[] = {
     {"CT1020", "lazy pages in a child served by init: one fault message a page, data intact",
      lazy_pages_in_a_child_one_fault_message_each},
     {"CT1021", "a write to a read-only page reaches the pager: exact address, write, permission",

@@ -210,7 +210,7 @@ static const char *the_walk_stays_in_the_domains_half(void)
     return NULL;
 }
 
-const struct captest captest_paging[] = {
+const struct booted_test captest_paging[] = {
     {"CT101", "writes through a fresh mapping reach the frame, read through another",
      writes_reach_the_frame},
     {"CT102", "two mappings of one frame see each other's writes", two_mappings_of_one_frame_alias},

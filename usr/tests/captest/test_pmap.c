@@ -153,7 +153,7 @@ static const char *split_runs_keep_each_pages_frame_offset(void)
     return NULL;
 }
 
-const struct captest captest_pmap[] = {
+const struct booted_test captest_pmap[] = {
     {"CT201", "20000 single-page maps with nested metadata refills", many_pages_with_refills},
     {"CT202", "modify_flags of part of a run, in the shadow tree and the hardware",
      lookup_and_modify_flags},

@@ -104,7 +104,7 @@ static const char *the_running_stack_gets_a_guard_page(void)
     return NULL;
 }
 
-const struct captest captest_pmap_adopt[] = {
+const struct booted_test captest_pmap_adopt[] = {
     {"CT221", "init's pmap adopted its text, data and stack: lookups, hardware, taken addresses",
      text_data_and_stack_are_adopted},
     {"CT222", "a page the kernel mapped unmaps, maps again and changes flags through the pmap",

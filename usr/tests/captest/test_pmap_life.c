@@ -65,7 +65,7 @@ static const char *destroying_a_pmap_of_the_running_address_space(void)
     return NULL;
 }
 
-const struct captest captest_pmap_life[] = {
+const struct booted_test captest_pmap_life[] = {
     {"CT211", "destroying a pmap of the running address space gives everything back",
      destroying_a_pmap_of_the_running_address_space},
     {NULL, NULL, NULL},

@@ -727,7 +727,7 @@ static const char *a_mapped_frame_in_a_dying_cnode_is_unmapped(void)
     return NULL;
 }
 
-const struct captest captest_refusals[] = {
+const struct booted_test captest_refusals[] = {
     {"CT501", "a read-only table copy refuses map and unmap",
      read_only_table_refuses_map_and_unmap},
     {"CT502", "a slot beyond each level's table is invalid", slot_beyond_each_table_is_invalid},

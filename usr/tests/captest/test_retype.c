@@ -876,7 +876,7 @@ static const char *identify_reports_each_kind(void)
     return teardown(&f);
 }
 
-const struct captest captest_retype[] = {
+const struct booted_test captest_retype[] = {
     {"CT401", "the full retype source/destination type matrix", full_matrix},
     {"CT402", "objects are placed back to back with the source's rights",
      placed_back_to_back_with_the_source_rights},

@@ -158,7 +158,7 @@ static const char *a_fault_inside_the_handler_ends_the_domain(void)
     return child_reads_and_ends(CHILD_HANDLER_FAULTS);
 }
 
-const struct captest captest_selfpaging[] = {
+const struct booted_test captest_selfpaging[] = {
     {"CT1001", "first touches of reserved pages map them from the domain's own handler",
      first_touches_map_pages_one_fault_each},
     {"CT1002", "a write to a read-only page: exact address, write, permission; resumed",

@@ -170,7 +170,7 @@ static const char *child_page_holds(genvaddr_t va, const struct file *f, const s
         bool in_file = s != NULL && a >= s->vaddr && a < s->vaddr + s->filesz;
         uint8_t want = in_file ? file[s->offset + (a - s->vaddr)] : 0;
         if (page[i] != want) {
-            reason = captest_reason("a byte differs from the file", __LINE__, SYS_ERR_OK);
+            reason = captest_reason("a byte differs from the file", __FILE__, __LINE__, SYS_ERR_OK);
         }
     }
     FAIL_IF_ERR(pmap_unmap(&self_pmap, at, PAGE));
@@ -389,7 +389,7 @@ static const char *failed_spawns_name_their_cause_and_leave_nothing(void)
     return NULL;
 }
 
-const struct captest captest_spawn[] = {
+const struct booted_test captest_spawn[] = {
     {"CT801",
      "the boot information names init and the child, each a read-only frame apart from RAM",
      boot_information_names_each_module},

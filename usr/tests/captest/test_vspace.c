@@ -250,7 +250,7 @@ static const char *malloc_memory_fills_as_it_is_touched(void)
     return counts_back(&before);
 }
 
-const struct captest captest_vspace[] = {
+const struct booted_test captest_vspace[] = {
     {"CT1005", "vspace: lazy anonymous memory fills each page once, zeroed, at its first touch",
      lazy_pages_fill_once_each_zeroed},
     {"CT1006", "vspace: a write to a protected page traps at its exact address and resumes",

@@ -24,5 +24,7 @@ struct walk_result walk_translate(genpaddr_t root, uint64_t vaddr);
 /* The root table's type for this format, and the size in bytes of the user half of the address
  * space (x86-64: 1<<47; ARMv7: 1<<31). */
 enum objtype walk_root_type(void);
+/* The format's page-table type smaller than a page (ARMv7: the 1 KiB L2), or ObjType_Null. */
+enum objtype walk_small_table_type(void);
 uint64_t walk_user_bytes(void);
 #endif

@@ -134,6 +134,11 @@ struct walk_result walk_translate(genpaddr_t root, uint64_t vaddr)
     return (struct walk_result){.present = false, .levels = 1};
 }
 
+enum objtype walk_small_table_type(void)
+{
+    return ObjType_VNode_ARM_l2;
+}
+
 enum objtype walk_root_type(void)
 {
     return ObjType_VNode_ARM_l1;

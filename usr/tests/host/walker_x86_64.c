@@ -102,6 +102,11 @@ struct walk_result walk_translate(genpaddr_t root, uint64_t vaddr)
     return absent(X86_LEVELS);
 }
 
+enum objtype walk_small_table_type(void)
+{
+    return ObjType_Null;
+}
+
 enum objtype walk_root_type(void)
 {
     return ObjType_VNode_x86_64_pml4;

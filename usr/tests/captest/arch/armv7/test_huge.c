@@ -7,6 +7,6 @@ bool captest_arch_pages_at_level(int level)
     return true;
 }
 
-const struct captest captest_arch_huge[] = {
+const struct booted_test captest_arch_huge[] = {
     {NULL, NULL, NULL},
 };

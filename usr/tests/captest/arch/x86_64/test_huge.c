@@ -96,7 +96,7 @@ static const char *a_gib_page_reaches_its_memory(void)
         return no_gib_pages_are_mapped();
     }
     if (err_is_fail(frame_alloc_aligned(&frame, GIB, GIB))) {
-        return captest_skip("no 1 GiB-aligned GiB of free RAM (QEMU_MEM=3G gives one)");
+        return booted_test_skip("no 1 GiB-aligned GiB of free RAM (QEMU_MEM=3G gives one)");
     }
     const char *why = through_a_pdpt(frame);
     if (why != NULL) {
@@ -106,7 +106,7 @@ static const char *a_gib_page_reaches_its_memory(void)
     return NULL;
 }
 
-const struct captest captest_arch_huge[] = {
+const struct booted_test captest_arch_huge[] = {
     {"CT604",
      "1 GiB pages map through a PDPT entry to the whole frame, or are refused without CPU support",
      a_gib_page_reaches_its_memory},
