@@ -2,14 +2,20 @@
 
 JOBS ?= 2
 SUBMAKE := $(MAKE) --no-print-directory -j$(JOBS)
-FORMAT_SOURCES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
+# The format check covers the tracked sources (a scratch file of yours is not the project's);
+# `make format` formats them and your untracked ones.
+FORMAT_SOURCES = $(shell git ls-files --cached '*.c' '*.h' 2>/dev/null)
+FORMAT_ALL_SOURCES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
 
 format-check:
-	@clang-format --dry-run -Werror $(FORMAT_SOURCES)
+	@bad=$$(for f in $(FORMAT_SOURCES); do clang-format --dry-run -Werror "$$f" >/dev/null 2>&1 \
+		|| echo "$$f"; done); \
+	if [ -n "$$bad" ]; then echo "format-check: not formatted as .clang-format says:"; \
+		echo "$$bad" | sed 's/^/  /'; echo "format-check: run 'make format' to fix them"; exit 1; fi
 	@echo "format-check: $(words $(FORMAT_SOURCES)) files clean"
 
 format:
-	@clang-format -i $(FORMAT_SOURCES)
+	@clang-format -i $(FORMAT_ALL_SOURCES)
 
 # Device trees for the FDT reader's tests, compiled by dtc.
 DTBS := $(patsubst tools/dts/%.dts,$(BUILD)/dtb/%.dtb,$(wildcard tools/dts/*.dts))
@@ -66,24 +72,57 @@ define soak_round
 endef
 SOAK_LOGS := $(foreach a,$(QEMU_SUITES),$(call booted_log,soak,$(a)))
 
+# make test: every stage runs whatever an earlier one did, then tools/total-summary prints the
+# failures and the total. make test-host and make test-qemu [ARCH=...] run a part of it.
+HOST_LOGS := $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BUILD)/logs/tools.log
+QEMU_LOGS.x86_64 := $(foreach s,$(BOOTED_SUITES),$(call booted_log,$(s),x86_64) \
+	$(foreach c,$(X86_CPU_MODELS),$(call booted_log,$(s),x86_64,$(c)))) $(call booted_log,soak,x86_64)
+QEMU_LOGS.armv7 := $(foreach s,$(BOOTED_SUITES),$(call booted_log,$(s),armv7)) \
+	$(call booted_log,soak,armv7) $(BUILD)/logs/kfault-armv7.log
+define host_stages
+	tools/run-suite host tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log ; \
+	tools/run-suite fuzz-replay tools/run-fuzz-replay $(FUZZ_CORPUS) $(FUZZ_REPLAY_BINS) \
+		| tee $(BUILD)/logs/fuzz-replay.log ; \
+	echo "== the tools' own tests" ; tools/run-suite tools tools/test-tools | tee $(BUILD)/logs/tools.log
+endef
+define qemu_stages.x86_64
+	$(call booted_round,x86_64,) ; $(call soak_round,x86_64) ; \
+	$(foreach c,$(X86_CPU_MODELS),$(call booted_round,x86_64,$(c)) ;) true
+endef
+define qemu_stages.armv7
+	$(call booted_round,armv7,) ; $(call soak_round,armv7) ; \
+	echo "== kernel-mode faults on armv7 in QEMU" ; \
+	tools/run-suite kfault-armv7 tools/check-armv7-kernel-fault $(KERNEL_IMAGE.armv7) \
+		$(BUILD)/armv7/bin/captest $(QEMU_TIMEOUT) | tee $(BUILD)/logs/kfault-armv7.log
+endef
+
+# Every suite's results as TAP and JUnit XML (tools/run-suite, tools/run-host-tests).
+RESULTS_DIR := $(BUILD)/results
+test test-host test-qemu: export RESULTS_DIR := $(RESULTS_DIR)
+
+.PHONY: test test-host test-qemu
 test: setup
 	@$(SUBMAKE) format-check
 	@$(SUBMAKE) all
 	@mkdir -p $(BUILD)/logs
-	@rm -f $(BUILD)/logs/*.log
-	@tools/run-suite host tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log ; true
-	@tools/run-suite fuzz-replay tools/run-fuzz-replay $(FUZZ_CORPUS) $(FUZZ_REPLAY_BINS) \
-		| tee $(BUILD)/logs/fuzz-replay.log ; true
-	@echo "== the tools' own tests" ; tools/run-suite tools tools/test-tools | tee $(BUILD)/logs/tools.log ; true
-	@$(foreach a,$(QEMU_SUITES),$(call booted_round,$(a),) ; ) true
-	@$(foreach a,$(QEMU_SUITES),$(call soak_round,$(a)) ; ) true
-	@$(foreach c,$(X86_CPU_MODELS),$(call booted_round,x86_64,$(c)) ; ) true
-	@echo "== kernel-mode faults on armv7 in QEMU" ; \
-		tools/run-suite kfault-armv7 tools/check-armv7-kernel-fault $(KERNEL_IMAGE.armv7) \
-		$(BUILD)/armv7/bin/captest $(QEMU_TIMEOUT) | tee $(BUILD)/logs/kfault-armv7.log ; true
-	@tools/total-summary $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BUILD)/logs/tools.log \
-		$(BOOTED_LOGS) $(SOAK_LOGS) \
-		$(BUILD)/logs/kfault-armv7.log
+	@rm -rf $(HOST_LOGS) $(foreach a,$(QEMU_SUITES),$(QEMU_LOGS.$(a))) $(RESULTS_DIR)
+	@$(host_stages) ; true
+	@$(foreach a,$(QEMU_SUITES),$(qemu_stages.$(a)) ; ) true
+	@tools/total-summary $(HOST_LOGS) $(foreach a,$(QEMU_SUITES),$(QEMU_LOGS.$(a)))
+
+test-host: setup
+	@$(SUBMAKE) all
+	@mkdir -p $(BUILD)/logs
+	@rm -f $(HOST_LOGS)
+	@$(host_stages) ; true
+	@tools/total-summary $(HOST_LOGS)
+
+test-qemu: setup check-arch
+	@$(SUBMAKE) all
+	@mkdir -p $(BUILD)/logs
+	@rm -f $(QEMU_LOGS.$(ARCH))
+	@$(qemu_stages.$(ARCH)) ; true
+	@tools/total-summary $(QEMU_LOGS.$(ARCH))
 
 # make soak: the long soak on the host (SOAK_OPS operations in phases of SOAK_PHASE_OPS; figures
 # in doc/soak.md); Check's timeout grows with SOAK_OPS.
@@ -101,30 +140,63 @@ soak: setup
 mutate: setup
 	@nice -n 19 tools/mutate
 
-# make run [ARCH=x86_64] [DOMAIN=demo] [BOOT_MODULES="a b"]: boot a domain as init in QEMU, with
-# more domains in the boot image that init can spawn (doc/build.md).
+# make run [ARCH=x86_64] [DOMAIN=demo] [BOOT_MODULES="a b"] [TESTS="CT1* CT602"]: boot a domain
+# as init in QEMU, with more domains in the boot image that init can spawn (doc/build.md); a
+# suite built on libtest runs only the tests TESTS picks.
 ARCH ?= x86_64
 DOMAIN ?= demo
+GDB_PORT ?= 1234
 BOOT_MODULES ?= $(if $(filter demo,$(DOMAIN)),demochild)
 MODULE_FILES = $(addprefix $(BUILD)/$(ARCH)/bin/,$(BOOT_MODULES))
-run: setup
-	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(MODULE_FILES)
-	@tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(QEMU_TIMEOUT) \
-		$(MODULE_FILES)
+# The domains of an architecture: the programs its target builds, the kernel aside.
+domains_of = $(sort $(filter-out cpu,$(foreach m,$(PROGRAMS),$(if $(call builds,$(1),$(m)),$(m)))))
 
-# The hosted demo: the same kernel inside a Linux process.
-run-host: setup
-	@$(SUBMAKE) $(BUILD)/host-x86_64/bin/hostdemo
-	@$(BUILD)/host-x86_64/bin/hostdemo
+.PHONY: check-arch check-domain help
+check-arch:
+	@$(if $(filter $(ARCH),$(QEMU_SUITES)),true,echo "make: ARCH=$(ARCH) is not a machine here; \
+		ARCH is one of: $(QEMU_SUITES)" >&2; exit 2)
+check-domain: check-arch
+	@$(if $(filter $(DOMAIN),$(call domains_of,$(ARCH))),true,echo "make: DOMAIN=$(DOMAIN) is no \
+		domain built for $(ARCH); DOMAIN is one of: $(call domains_of,$(ARCH))" >&2; exit 2)
+	@$(foreach m,$(BOOT_MODULES),$(if $(filter $(m),$(call domains_of,$(ARCH))),,echo "make: \
+		BOOT_MODULES names $(m), no domain built for $(ARCH)" >&2; exit 2;)) true
 
-# make debug: QEMU waits for gdb on :1234; `gdb-multiarch -x build/<arch>/gdbinit` loads both images.
-debug: setup
+run: setup check-domain
 	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(MODULE_FILES)
-	@printf 'file %s\nadd-symbol-file %s\ntarget remote :1234\n' \
-		$(BUILD)/$(ARCH)/bin/cpu $(BUILD)/$(ARCH)/bin/$(DOMAIN) > $(BUILD)/$(ARCH)/gdbinit
-	@echo "debug: QEMU is waiting; in another terminal: gdb-multiarch -x $(BUILD)/$(ARCH)/gdbinit"
-	@QEMU_EXTRA="-S -s" tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) \
-		$(BUILD)/$(ARCH)/bin/$(DOMAIN) 0 $(MODULE_FILES)
+	@TESTS="$(TESTS)" tools/qemu-run $(ARCH) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) \
+		$(QEMU_TIMEOUT) $(MODULE_FILES)
+
+# The hosted demo: the same kernel inside a Linux process, on either page-table format.
+run-host: setup check-arch
+	@$(SUBMAKE) $(BUILD)/host-$(ARCH)/bin/hostdemo
+	@$(BUILD)/host-$(ARCH)/bin/hostdemo
+
+# make debug: QEMU waits for gdb on GDB_PORT; `gdb-multiarch -x build/<arch>/gdbinit` loads both
+# images and connects.
+debug: setup check-domain
+	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(MODULE_FILES)
+	@printf 'file %s\nadd-symbol-file %s\ntarget remote :%s\n' \
+		$(BUILD)/$(ARCH)/bin/cpu $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(GDB_PORT) > $(BUILD)/$(ARCH)/gdbinit
+	@echo "debug: QEMU waits for gdb on port $(GDB_PORT); in another terminal: gdb-multiarch -x $(BUILD)/$(ARCH)/gdbinit"
+	@TESTS="$(TESTS)" QEMU_EXTRA="-S -gdb tcp::$(GDB_PORT)" tools/qemu-run $(ARCH) \
+		$(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) 0 $(MODULE_FILES)
+
+help:
+	@echo "Targets:"
+	@echo "  make run [ARCH=] [DOMAIN=] [BOOT_MODULES=] [TESTS=]  boot a domain as init in QEMU"
+	@echo "  make debug [same variables] [GDB_PORT=1234]          the same, waiting for gdb"
+	@echo "  make run-host [ARCH=]        the hosted demo: the kernel inside a Linux process"
+	@echo "  make test                    every suite (host, tools, both QEMU machines), then the total"
+	@echo "  make test-host               the host suites, the fuzz corpus replay, the tools' tests"
+	@echo "  make test-qemu [ARCH=]       the booted suites of one machine"
+	@echo "  make bench                   benchmarks; writes doc/performance.md's tables and"
+	@echo "                               build/results/bench.{csv,json}; make plots draws them"
+	@echo "  make soak | fuzz | mutate | coverage | format | format-check | all | clean"
+	@echo "Architectures (ARCH, default x86_64): $(QEMU_SUITES)"
+	@$(foreach a,$(QEMU_SUITES),echo "Domains on $(a) (DOMAIN, default demo): $(call domains_of,$(a))" ;) true
+	@echo "Variables: QEMU_TIMEOUT=$(QEMU_TIMEOUT) (seconds a boot may take), TESTS (IDs or patterns"
+	@echo "  with * and ?, e.g. TESTS='CT1* CT602'), CK_RUN_SUITE / CK_RUN_CASE (one Check suite or"
+	@echo "  case of the host binaries), JOBS=$(JOBS), V=1 (show commands), QEMU_EXTRA (more QEMU options)"
 
 # Each benchmark runs natively (time, and instructions where perf counters
 # exist), then under callgrind for exact instruction counts; then the guest
@@ -141,7 +213,7 @@ bench:
 	@tools/setup --bench
 	@tools/bench-doc --record $(BUILD)/logs
 	@$(SUBMAKE) $(foreach m,$(BENCHMARKS),$(BUILD)/$(BENCH_TARGET)/bin/$(m)) \
-		$(BUILD)/host-x86_64/bin/linuxbench \
+		$(BUILD)/host-armv7/bin/pmapbench $(BUILD)/host-x86_64/bin/linuxbench \
 		$(foreach a,$(QEMU_SUITES),$(KERNEL_IMAGE.$(a)) $(BUILD)/$(a)/bin/guestbench \
 			$(BUILD)/$(a)/bin/selfpagebench $(BUILD)/$(a)/bin/selfpagechild)
 	@mkdir -p $(BUILD)/logs
@@ -150,6 +222,9 @@ bench:
 		cat $(BUILD)/logs/$$b.log; [ $$s -eq 0 ] || exit 1; \
 		tools/callgrind-ops $(BUILD)/$(BENCH_TARGET)/bin/$$b > $(BUILD)/logs/$$b-callgrind.log; \
 		s=$$?; cat $(BUILD)/logs/$$b-callgrind.log; [ $$s -eq 0 ] || exit 1; done
+	@echo "pmapbench on the ARMv7 page-table format (host-armv7), instructions only:" && \
+		tools/callgrind-ops $(BUILD)/host-armv7/bin/pmapbench \
+		| tee $(BUILD)/logs/pmapbench-armv7-callgrind.log
 	@$(foreach a,$(QEMU_SUITES),\
 		echo "guestbench on $(a): QEMU TCG with $(GUEST_ICOUNT): one instruction per virtual ns" && \
 		QEMU_NO_SEED=1 QEMU_EXTRA="$(GUEST_ICOUNT)" tools/qemu-run $(a) $(KERNEL_IMAGE.$(a)) \
@@ -170,6 +245,15 @@ bench:
 		$(BUILD)/logs/guestbench-$(a).log $(BUILD)/logs/selfpagebench-$(a).log \
 		$(BUILD)/logs/linuxguest-$(a).log && ) true
 	@tools/bench-doc $(BUILD)/logs doc/performance.md
+	@tools/bench-data $(BUILD)/logs $(BUILD)/results
+
+# make plots: the last make bench run's figures as pictures (doc/images/perf-*.png, shown in
+# doc/performance.md): cost per operation against live capabilities and mappings, and ours
+# beside Linux per architecture (tools/bench-plots, gnuplot).
+.PHONY: plots
+plots: setup
+	@tools/bench-data $(BUILD)/logs $(BUILD)/results
+	@tools/bench-plots $(BUILD)/results doc/images
 
 # make fuzz [ARCH=armv7] [FUZZ_ARGS="--steps 5000"] [FUZZ_SEED=s]: the model-based kernel fuzzer
 # on new seeds until stopped, or one seed replayed (doc/fuzzing.md).

@@ -21,4 +21,11 @@
 
 typedef uint32_t vregion_flags_t;
 
+/*
+ * Writes flags as the kernel's dumps show rights, the same on every architecture: "rwx" with
+ * '-' for a right missing, then " large" and " nocache" when set, and " +0x..." for bits no
+ * flag names ("r-x large"). At most bytes - 1 characters and a NUL; returns buf. (libabi)
+ */
+char *vregion_flags_format(vregion_flags_t flags, char *buf, unsigned bytes);
+
 #endif

@@ -58,6 +58,33 @@ static inline errval_t err_pop(errval_t err)
     return err >> ERR_CODE_BITS;
 }
 
+/*
+ * The oldest code of the stack: the first cause, under every context pushed on the way up (for
+ * a library call that failed in an invocation, the kernel's error). SYS_ERR_OK for success. A
+ * stack deeper than ERR_STACK_DEPTH has lost its oldest codes: this is the oldest kept.
+ */
+static inline enum err_code err_root_cause(errval_t err)
+{
+    while (err_pop(err) != 0) {
+        err = err_pop(err);
+    }
+    return err_no(err);
+}
+
+/* Is code anywhere in the stack (the newest or one of its causes)? */
+static inline bool err_has(errval_t err, enum err_code code)
+{
+    if (err_is_ok(err)) {
+        return code == SYS_ERR_OK;
+    }
+    for (; err != 0; err = err_pop(err)) {
+        if (err_no(err) == code) {
+            return true;
+        }
+    }
+    return false;
+}
+
 /* The symbolic name ("SYS_ERR_SLOT_IN_USE") of the newest code. */
 const char *err_getcode(errval_t err);
 

@@ -144,7 +144,7 @@ static errval_t take_run(struct adopt *a, struct pmap_vnode *table, int level, g
         .pte_count = (uint32_t)m->pte_count,
         .kept = a->keep,
     };
-    run_set_flags(run, m->flags | (level < l->levels - 1 ? VREGION_FLAGS_LARGE : 0));
+    run_set_flags(run, m->flags);
     for (cslot_t i = m->slot; i < m->slot + m->pte_count; i++) {
         table->child[i] = (uintptr_t)run | CHILD_MAPPING_TAG;
     }

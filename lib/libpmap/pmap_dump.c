@@ -12,15 +12,16 @@ static errval_t visit_print(struct pmap *pmap, struct pmap_vnode *table, struct 
     (void)stop;
     const struct dump_state *d = arg;
     gensize_t span = pmap->layout->span_bytes[table->level];
-    char line[160];
+    char line[160], flags[40];
+    vregion_flags_format(run_flags(pmap->layout, table->level, m), flags, sizeof(flags));
     format_snprintf(line, sizeof(line),
                     "  0x%012llx..0x%012llx  level %d slots %u..%u  %u x %llu KiB  frame+0x%llx  "
-                    "flags 0x%x%s",
+                    "%s%s",
                     (unsigned long long)run_vaddr,
                     (unsigned long long)(run_vaddr + m->pte_count * span), table->level,
                     (unsigned)m->slot, (unsigned)(m->slot + m->pte_count - 1),
                     (unsigned)m->pte_count, (unsigned long long)(span >> 10),
-                    (unsigned long long)run_offset_bytes(m), (unsigned)run_flags(m),
+                    (unsigned long long)run_offset_bytes(m), flags,
                     m->kept       ? "  adopted, kept"
                     : m->borrowed ? "  borrowed"
                                   : "");

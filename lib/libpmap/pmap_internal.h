@@ -39,9 +39,8 @@ struct pmap_mapping {
     uint32_t offset_pages; /* into the frame, of the first entry (run_offset_bytes) */
     uint32_t slot : 12;
     uint32_t pte_count : 13;
-    uint32_t flags : 4; /* VREGION_FLAGS_MASK bits */
-    uint32_t large : 1; /* the caller's VREGION_FLAGS_LARGE (run_flags), whatever the page size */
-    uint32_t kept : 1;  /* adopted with PMAP_ADOPT_KEEP: pmap_destroy leaves it mapped */
+    uint32_t flags : 4;    /* VREGION_FLAGS_MASK bits */
+    uint32_t kept : 1;     /* adopted with PMAP_ADOPT_KEEP: pmap_destroy leaves it mapped */
     uint32_t borrowed : 1; /* copy is the caller's (adopted or lent): unmapped, never deleted */
 };
 
@@ -67,17 +66,21 @@ static inline gensize_t run_offset_bytes(const struct pmap_mapping *m)
     return (gensize_t)m->offset_pages << BASE_PAGE_BITS;
 }
 
-/* The flags the run was mapped or last modified with, as pmap_lookup reports them. */
-static inline vregion_flags_t run_flags(const struct pmap_mapping *m)
+/*
+ * The flags the run was mapped or last modified with, as pmap_lookup reports them: with
+ * VREGION_FLAGS_LARGE exactly when its pages are larger than a base page (level: its table's),
+ * whatever the caller asked; a large page broken into small ones reports small ones.
+ */
+static inline vregion_flags_t run_flags(const struct pmap_layout *l, int level,
+                                        const struct pmap_mapping *m)
 {
-    return m->flags | (m->large ? VREGION_FLAGS_LARGE : 0);
+    return m->flags | (level < l->levels - 1 ? VREGION_FLAGS_LARGE : 0);
 }
 
-/* A run's flags fields from flags (as pmap_map takes them). */
+/* A run's flags field from flags (as pmap_map takes them; VREGION_FLAGS_LARGE is not kept). */
 static inline void run_set_flags(struct pmap_mapping *m, vregion_flags_t flags)
 {
     m->flags = flags & VREGION_FLAGS_MASK;
-    m->large = (flags & VREGION_FLAGS_LARGE) != 0;
 }
 
 #define CHILD_MAPPING_TAG ((uintptr_t)1)

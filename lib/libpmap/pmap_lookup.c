@@ -20,7 +20,7 @@ errval_t pmap_lookup(struct pmap *pmap, genvaddr_t vaddr, struct pmap_mapping_in
         .frame = run_frame(m),
         .offset_bytes = run_offset_bytes(m),
         .page_bytes = span,
-        .flags = run_flags(m),
+        .flags = run_flags(l, v->level, m),
     };
     return SYS_ERR_OK;
 }

@@ -130,7 +130,7 @@ static errval_t visit_modify(struct pmap *pmap, struct pmap_vnode *table, struct
         return err_is_ok(err) ? vnode_reclaim_if_empty(pmap, table) : err;
     }
     if (err_is_ok(err)) {
-        m->flags = flags & VREGION_FLAGS_MASK; /* LARGE stays as it was mapped */
+        m->flags = flags & VREGION_FLAGS_MASK;
     }
     return err;
 }

@@ -3,6 +3,7 @@
 #include <init_cspace.h>
 #include <libcap/invoke.h>
 #include <pmap/pmap.h>
+#include <pmap/pmap_arch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,10 +59,12 @@ static void print_run(struct pmap *pmap, genvaddr_t vaddr)
         printf("  0x%09llx: %s\n", (unsigned long long)vaddr, err_getcode(err));
         return;
     }
-    printf("  0x%09llx: run 0x%09llx..0x%09llx, %4llu KiB pages, frame offset 0x%llx, flags 0x%x\n",
+    char flags[40];
+    vregion_flags_format(info.flags, flags, sizeof(flags));
+    printf("  0x%09llx: run 0x%09llx..0x%09llx, %4llu KiB pages, frame offset 0x%llx, %s\n",
            (unsigned long long)vaddr, (unsigned long long)info.vaddr,
            (unsigned long long)(info.vaddr + info.bytes), (unsigned long long)info.page_bytes >> 10,
-           (unsigned long long)info.offset_bytes, info.flags);
+           (unsigned long long)info.offset_bytes, flags);
 }
 
 /* The main job: a pmap over a fresh address space, frames mapped, written and read back. */
@@ -71,7 +74,9 @@ static void demo_pmap(void)
     struct capref root, frame, big;
     const gensize_t two_mib = (gensize_t)2 << 20;
     show("libcap_init", libcap_init(), SYS_ERR_OK);
-    show("vnode_create(PML4)", vnode_create(&root, ObjType_VNode_x86_64_pml4), SYS_ERR_OK);
+    /* The root table's type is the page-table format's (x86-64: PML4; ARMv7: L1). */
+    show("vnode_create(root table)", vnode_create(&root, pmap_arch_layout()->table_type[0]),
+         SYS_ERR_OK);
     show("pmap_init", pmap_init(&pmap, root, NULL), SYS_ERR_OK);
     show("frame_alloc(64 KiB)", frame_alloc(&frame, 64 * 1024, NULL), SYS_ERR_OK);
     show("frame_alloc_aligned(2 MiB)", frame_alloc_aligned(&big, two_mib, two_mib), SYS_ERR_OK);

@@ -122,7 +122,9 @@ static void check_page(const struct model_range *r, genvaddr_t va)
                     info.vaddr >= r->vaddr && info.vaddr + info.bytes <= r->vaddr + r->bytes &&
                     capref_equal(info.frame, f->cap) &&
                     info.offset_bytes == r->offset + (info.vaddr - r->vaddr) &&
-                    info.flags == r->flags && info.page_bytes == w.page_bytes,
+                    info.flags == ((r->flags & ~VREGION_FLAGS_LARGE) |
+                                   (w.page_bytes > BASE_PAGE_BYTES ? VREGION_FLAGS_LARGE : 0)) &&
+                    info.page_bytes == w.page_bytes,
                 "lookup %#llx: %s, run [%#llx, +%#llx) offset %#llx flags %#x",
                 (unsigned long long)va, err_getcode(err), (unsigned long long)info.vaddr,
                 (unsigned long long)info.bytes, (unsigned long long)info.offset_bytes, info.flags);

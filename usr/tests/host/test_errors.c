@@ -36,6 +36,27 @@ START_TEST(push_adds_context_and_pop_reveals_the_cause)
 }
 END_TEST
 
+/* The kernel's code under library context: the root cause, and err_has finding any layer. */
+START_TEST(the_root_cause_is_the_oldest_code_and_err_has_finds_each)
+{
+    errval_t err =
+        err_push(err_push(SYS_ERR_VNODE_SLOT_INVALID, LIB_ERR_VNODE_MAP), LIB_ERR_PMAP_MAP);
+    ck_assert_int_eq(err_root_cause(err), SYS_ERR_VNODE_SLOT_INVALID);
+    ck_assert(err_has(err, LIB_ERR_PMAP_MAP) && err_has(err, LIB_ERR_VNODE_MAP));
+    ck_assert(err_has(err, SYS_ERR_VNODE_SLOT_INVALID));
+    ck_assert(!err_has(err, SYS_ERR_CAP_NOT_FOUND) && !err_has(err, SYS_ERR_OK));
+    ck_assert_int_eq(err_root_cause(SYS_ERR_CAP_NOT_FOUND), SYS_ERR_CAP_NOT_FOUND);
+    ck_assert_int_eq(err_root_cause(SYS_ERR_OK), SYS_ERR_OK);
+    ck_assert(err_has(SYS_ERR_OK, SYS_ERR_OK));
+    /* A full stack lost its oldest codes: the root cause is the oldest kept. */
+    errval_t full = SYS_ERR_CAP_NOT_FOUND;
+    for (int i = 0; i < ERR_STACK_DEPTH; i++) {
+        full = err_push(full, i == 0 ? LIB_ERR_CAP_MINT : LIB_ERR_CAP_COPY);
+    }
+    ck_assert_int_eq(err_root_cause(full), LIB_ERR_CAP_MINT);
+}
+END_TEST
+
 START_TEST(push_onto_success_gives_just_the_new_code)
 {
     ck_assert_uint_eq(err_push(SYS_ERR_OK, LIB_ERR_CAP_COPY), LIB_ERR_CAP_COPY);
@@ -102,6 +123,7 @@ Suite *errors_suite(void)
     tcase_add_test(tc, success_is_code_zero_and_not_a_failure);
     tcase_add_test(tc, push_adds_context_and_pop_reveals_the_cause);
     tcase_add_test(tc, push_onto_success_gives_just_the_new_code);
+    tcase_add_test(tc, the_root_cause_is_the_oldest_code_and_err_has_finds_each);
     tcase_add_test(tc, a_full_stack_keeps_the_newest_codes);
     tcase_add_test(tc, format_prints_the_chain_newest_first);
     tcase_add_test(tc, format_truncates_and_reports_the_full_length);

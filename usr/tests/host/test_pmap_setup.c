@@ -118,6 +118,62 @@ static void collect(const char *line)
     dumped_lines++;
 }
 
+/* Flags as text: the kernel dump's rights, then the named extras, then bits nothing names. */
+static const struct {
+    vregion_flags_t flags;
+    const char *text;
+} flag_texts[] = {
+    {VREGION_FLAGS_READ, "r--"},
+    {VREGION_FLAGS_READ_WRITE, "rw-"},
+    {VREGION_FLAGS_READ | VREGION_FLAGS_EXECUTE, "r-x"},
+    {VREGION_FLAGS_READ_WRITE | VREGION_FLAGS_EXECUTE | VREGION_FLAGS_LARGE, "rwx large"},
+    {VREGION_FLAGS_READ | VREGION_FLAGS_NOCACHE, "r-- nocache"},
+    {VREGION_FLAGS_READ | VREGION_FLAGS_LARGE | VREGION_FLAGS_NOCACHE, "r-- large nocache"},
+    {0, "---"},
+    {VREGION_FLAGS_READ | (1u << 12), "r-- +0x1000"},
+};
+
+START_TEST(flags_print_as_the_kernel_dump_shows_rights)
+{
+    char buf[40];
+    ck_assert_str_eq(vregion_flags_format(flag_texts[_i].flags, buf, sizeof(buf)),
+                     flag_texts[_i].text);
+    char tiny[3]; /* cut, never overrun */
+    const char *want = flag_texts[_i].text;
+    ck_assert_mem_eq(vregion_flags_format(flag_texts[_i].flags, tiny, sizeof(tiny)), want, 2);
+    ck_assert_int_eq(tiny[2], '\0');
+}
+END_TEST
+
+/* A large page broken into small ones by an unmap inside it reports small pages, not LARGE. */
+START_TEST(a_split_large_page_no_longer_says_large)
+{
+    const struct pmap_layout *l = pmap_arch_layout();
+    gensize_t big = l->span_bytes[l->levels - 2];
+    struct capref frame;
+    ck_assert_ok(frame_alloc_aligned(&frame, big, big));
+    genvaddr_t va;
+    ck_assert_ok(pmap_determine_addr(&test_pmap, big, big, &va));
+    vregion_flags_t rw_large = VREGION_FLAGS_READ_WRITE | VREGION_FLAGS_LARGE;
+    ck_assert_ok(pmap_map(&test_pmap, va, frame, 0, big, rw_large));
+    struct pmap_mapping_info info;
+    ck_assert_ok(pmap_lookup(&test_pmap, va, &info));
+    ck_assert_uint_eq(info.page_bytes, big);
+    ck_assert_uint_eq(info.flags, rw_large);
+    ck_assert_ok(pmap_unmap(&test_pmap, va + big / 2, PAGE));
+    ck_assert_ok(pmap_lookup(&test_pmap, va, &info));
+    ck_assert_uint_eq(info.page_bytes, PAGE);
+    ck_assert_uint_eq(info.flags, VREGION_FLAGS_READ_WRITE);
+    /* Asked for, but not possible (unaligned): small pages, and the lookup says so. */
+    ck_assert_ok(pmap_unmap(&test_pmap, va, big));
+    ck_assert_ok(pmap_map(&test_pmap, va + PAGE, frame, 0, big - PAGE, rw_large));
+    ck_assert_ok(pmap_lookup(&test_pmap, va + PAGE, &info));
+    ck_assert_uint_eq(info.flags, VREGION_FLAGS_READ_WRITE);
+    ck_assert_ok(pmap_unmap(&test_pmap, va + PAGE, big - PAGE));
+    ck_assert_ok(frame_free(frame));
+}
+END_TEST
+
 /* One line per run in address order, after a header with the counts of pmap_get_stats. */
 START_TEST(dump_prints_the_counts_and_every_run_in_order)
 {
@@ -138,12 +194,11 @@ START_TEST(dump_prints_the_counts_and_every_run_in_order)
     snprintf(want, sizeof(want),
              "pmap: %zu tables below the root, %zu runs, %zu metadata blocks; runs in address "
              "order:\n"
-             "  0x%012llx..0x%012llx  level %d slots 0..2  3 x 4 KiB  frame+0x0  flags 0x%x\n"
-             "  0x%012llx..0x%012llx  level %d slots 8..8  1 x 4 KiB  frame+0x3000  flags 0x%x\n",
+             "  0x%012llx..0x%012llx  level %d slots 0..2  3 x 4 KiB  frame+0x0  rw-\n"
+             "  0x%012llx..0x%012llx  level %d slots 8..8  1 x 4 KiB  frame+0x3000  r--\n",
              s.tables, s.mappings, s.meta_blocks, (unsigned long long)va,
-             (unsigned long long)(va + 3 * PAGE), leaf, (unsigned)VREGION_FLAGS_READ_WRITE,
-             (unsigned long long)(va + 8 * PAGE), (unsigned long long)(va + 9 * PAGE), leaf,
-             (unsigned)VREGION_FLAGS_READ);
+             (unsigned long long)(va + 3 * PAGE), leaf, (unsigned long long)(va + 8 * PAGE),
+             (unsigned long long)(va + 9 * PAGE), leaf);
     ck_assert_msg(strncmp(dumped, want, strlen(want)) == 0, "expected\n%s\ngot\n%s", want, dumped);
     ck_assert_uint_eq(dumped_lines, 1 + s.mappings); /* the rest: the metadata window's runs */
     ck_assert_ok(pmap_unmap(&test_pmap, va, 9 * PAGE));
@@ -162,5 +217,8 @@ Suite *pmap_setup_suite(void)
     tcase_add_test(tc, init_self_takes_the_root_in_pagecn);
     tc = pmap_tcase(s, "dump");
     tcase_add_test(tc, dump_prints_the_counts_and_every_run_in_order);
+    tcase_add_test(tc, a_split_large_page_no_longer_says_large);
+    tcase_add_loop_test(tc, flags_print_as_the_kernel_dump_shows_rights, 0,
+                        (int)(sizeof(flag_texts) / sizeof(flag_texts[0])));
     return s;
 }

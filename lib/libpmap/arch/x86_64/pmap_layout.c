@@ -1,13 +1,14 @@
 /* The x86-64 layout: four levels of 512 entries, 1 GiB and 2 MiB large pages, 128 TiB of user
  * space. */
+#include <page_sizes.h>
 #include <pmap/pmap_arch.h>
 
 static const struct pmap_layout x86_64_layout = {
-    .levels = 4,
+    .levels = PAGE_TABLE_LEVELS,
     .table_type = {ObjType_VNode_x86_64_pml4, ObjType_VNode_x86_64_pdpt, ObjType_VNode_x86_64_pdir,
                    ObjType_VNode_x86_64_ptable},
     .entries = {512, 512, 512, 512},
-    .span_bytes = {(gensize_t)1 << 39, (gensize_t)1 << 30, (gensize_t)1 << 21, (gensize_t)1 << 12},
+    .span_bytes = {(gensize_t)1 << 39, HUGE_PAGE_BYTES, LARGE_PAGE_BYTES, BASE_PAGE_BYTES},
     .span_shift = {39, 30, 21, 12},
     .frame_level = {false, true, true, true},
     .user_min = 0x10000,

@@ -3,6 +3,7 @@
 #define PMAP_PMAP_H
 
 #include <libcap/libcap.h>
+#include <page_sizes.h> /* BASE_PAGE_BYTES, LARGE_PAGE_BYTES, HUGE_PAGE_BYTES */
 #include <pmap/pmap_arch.h>
 #include <pmap/slab.h>
 
