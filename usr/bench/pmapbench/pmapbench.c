@@ -8,10 +8,15 @@
 #include <time.h>
 #include <valgrind/callgrind.h>
 
-#define POP_BASE ((genvaddr_t)1 << 32)   /* the live 4 KiB mappings, one map call each */
-#define PROBE_BASE ((genvaddr_t)1 << 40) /* where measured maps go, far from the population */
-#define OPS 2000u                        /* measured operations of each kind per size */
-#define COUNT_OPS 200u                   /* under callgrind: exact, so fewer suffice */
+#define OPS 2000u      /* measured operations of each kind per size */
+#define COUNT_OPS 200u /* under callgrind: exact, so fewer suffice */
+
+/*
+ * Where the live 4 KiB mappings go (one map call each), and where measured maps go, far from
+ * them: on x86-64 at 4 GiB and 1 TiB; in ARMv7's 2 GiB of user space at 256 MiB and 1 GiB, which
+ * holds fewer live pages and fewer large probes (sizes_fit, ops_fit).
+ */
+static genvaddr_t pop_base, probe_base, probe_end;
 
 enum op { OP_MAP4K, OP_UNMAP4K, OP_MODIFY, OP_LOOKUP, OP_MAP_LARGE, OP_UNMAP_LARGE, OP_NUM };
 static const char *const op_names[OP_NUM] = {"map_4k", "unmap_4k",  "modify_4k",
@@ -27,6 +32,7 @@ static gensize_t large_bytes;
 static uint32_t live;
 static double ns[NSIZES][OP_NUM];
 static double meta_per_page[NSIZES];
+static size_t sizes_measured; /* the sizes that fit this address space (size_fits) */
 
 static void check(errval_t err, const char *what)
 {
@@ -72,12 +78,29 @@ static void boot(void)
     const struct pmap_layout *l = pmap_arch_layout();
     large_bytes = l->levels > 2 ? l->span_bytes[l->levels - 2] : largest_page(l);
     check(frame_alloc_aligned(&large_frame, large_bytes, large_bytes), "large frame");
+    bool wide = l->user_end > ((genvaddr_t)1 << 41);
+    pop_base = wide ? (genvaddr_t)1 << 32 : (genvaddr_t)256 << 20;
+    probe_base = wide ? (genvaddr_t)1 << 40 : (genvaddr_t)1 << 30;
+    probe_end = wide ? l->user_end : l->meta_base_default;
+}
+
+/* Does a population of live pages fit below the probes? */
+static bool size_fits(uint32_t pages)
+{
+    return pop_base + (genvaddr_t)pages * BASE_PAGE_BYTES <= probe_base;
+}
+
+/* How many of ops probes fit: every large probe is live at once, two large pages apart. */
+static unsigned ops_fit(unsigned ops)
+{
+    genvaddr_t room = (probe_end - probe_base) / (2 * large_bytes);
+    return room > ops ? ops : (unsigned)room - 1;
 }
 
 static void grow_to(uint32_t target)
 {
     for (; live < target; live++) {
-        check(pmap_map(&pmap, POP_BASE + (genvaddr_t)live * BASE_PAGE_BYTES, small_frame, 0,
+        check(pmap_map(&pmap, pop_base + (genvaddr_t)live * BASE_PAGE_BYTES, small_frame, 0,
                        BASE_PAGE_BYTES, VREGION_FLAGS_READ_WRITE),
               "populate");
     }
@@ -85,13 +108,13 @@ static void grow_to(uint32_t target)
 
 static genvaddr_t random_live(void)
 {
-    return POP_BASE + (genvaddr_t)((uint32_t)rand() % live) * BASE_PAGE_BYTES;
+    return pop_base + (genvaddr_t)((uint32_t)rand() % live) * BASE_PAGE_BYTES;
 }
 
 static void run_op(enum op op, unsigned i)
 {
-    genvaddr_t probe = PROBE_BASE + (genvaddr_t)i * BASE_PAGE_BYTES;
-    genvaddr_t large = PROBE_BASE + (genvaddr_t)(i + 1) * large_bytes * 2;
+    genvaddr_t probe = probe_base + (genvaddr_t)i * BASE_PAGE_BYTES;
+    genvaddr_t large = probe_base + (genvaddr_t)(i + 1) * large_bytes * 2;
     struct pmap_mapping_info info;
     switch (op) {
     case OP_MAP4K:
@@ -156,7 +179,7 @@ static void print_results(void)
         printf(" | %11s", op_names[op]);
     }
     printf(" | meta B/page\n");
-    for (size_t s = 0; s < NSIZES; s++) {
+    for (size_t s = 0; s < sizes_measured; s++) {
         printf("%10u", sizes[s]);
         for (enum op op = 0; op < OP_NUM; op++) {
             printf(" | %8.0f ns", ns[s][op]);
@@ -165,8 +188,9 @@ static void print_results(void)
     }
     printf("\n");
     for (enum op op = 0; op < OP_NUM; op++) {
-        printf("%s: %u/%u live mappings time ratio %.2f\n", op_names[op], sizes[NSIZES - 1],
-               sizes[0], ns[NSIZES - 1][op] / ns[0][op]);
+        size_t last = sizes_measured - 1;
+        printf("%s: %u/%u live mappings time ratio %.2f\n", op_names[op], sizes[last], sizes[0],
+               ns[last][op] / ns[0][op]);
     }
 }
 
@@ -179,8 +203,13 @@ int main(void)
            "live page. %u ops per kind and size; ns per op; meta B/page: pmap metadata blocks\n"
            "(shadow tree nodes and runs) per live mapping.\n",
            RUNNING_ON_VALGRIND ? "instructions under callgrind," : "time,",
-           (unsigned long long)(large_bytes >> 10), RUNNING_ON_VALGRIND ? COUNT_OPS : OPS);
+           (unsigned long long)(large_bytes >> 10), ops_fit(RUNNING_ON_VALGRIND ? COUNT_OPS : OPS));
     for (size_t s = 0; s < NSIZES; s++) {
+        if (!size_fits(sizes[s])) {
+            printf("pmapbench: %u live pages do not fit this address space: stopping at %u\n",
+                   sizes[s], live);
+            break;
+        }
         double start = now_ns();
         grow_to(sizes[s]);
         struct pmap_stats stats;
@@ -190,10 +219,11 @@ int main(void)
                (now_ns() - start) / 1e9, stats.tables, stats.meta_blocks);
         fflush(stdout);
         if (RUNNING_ON_VALGRIND) {
-            measure_instructions(COUNT_OPS);
+            measure_instructions(ops_fit(COUNT_OPS));
         } else {
-            measure_time(s, OPS);
+            measure_time(s, ops_fit(OPS));
         }
+        sizes_measured = s + 1;
     }
     if (!RUNNING_ON_VALGRIND) {
         print_results();
