@@ -74,7 +74,8 @@ SOAK_LOGS := $(foreach a,$(QEMU_SUITES),$(call booted_log,soak,$(a)))
 
 # make test: every stage runs whatever an earlier one did, then tools/total-summary prints the
 # failures and the total. make test-host and make test-qemu [ARCH=...] run a part of it.
-HOST_LOGS := $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BUILD)/logs/tools.log
+HOST_LOGS := $(BUILD)/logs/host.log $(BUILD)/logs/fuzz-replay.log $(BUILD)/logs/tools.log \
+	$(BUILD)/logs/gdb-helpers.log
 QEMU_LOGS.x86_64 := $(foreach s,$(BOOTED_SUITES),$(call booted_log,$(s),x86_64) \
 	$(foreach c,$(X86_CPU_MODELS),$(call booted_log,$(s),x86_64,$(c)))) $(call booted_log,soak,x86_64)
 QEMU_LOGS.armv7 := $(foreach s,$(BOOTED_SUITES),$(call booted_log,$(s),armv7)) \
@@ -83,7 +84,9 @@ define host_stages
 	tools/run-suite host tools/run-host-tests $(HOST_TEST_BINS) | tee $(BUILD)/logs/host.log ; \
 	tools/run-suite fuzz-replay tools/run-fuzz-replay $(FUZZ_CORPUS) $(FUZZ_REPLAY_BINS) \
 		| tee $(BUILD)/logs/fuzz-replay.log ; \
-	echo "== the tools' own tests" ; tools/run-suite tools tools/test-tools | tee $(BUILD)/logs/tools.log
+	echo "== the tools' own tests" ; tools/run-suite tools tools/test-tools | tee $(BUILD)/logs/tools.log ; \
+	echo "== the gdb helpers, on both machines in QEMU" ; \
+		tools/run-suite gdb-helpers tools/test-gdb-helpers | tee $(BUILD)/logs/gdb-helpers.log
 endef
 define qemu_stages.x86_64
 	$(call booted_round,x86_64,) ; $(call soak_round,x86_64) ; \
@@ -172,10 +175,11 @@ run-host: setup check-arch
 	@$(BUILD)/host-$(ARCH)/bin/hostdemo
 
 # make debug: QEMU waits for gdb on GDB_PORT; `gdb-multiarch -x build/<arch>/gdbinit` loads both
-# images and connects.
+# images, the helpers of tools/gdb/pmap.py (cap, cspace, mdb, shadow, ptables: doc/debugging.md)
+# and connects.
 debug: setup check-domain
 	@$(SUBMAKE) $(KERNEL_IMAGE.$(ARCH)) $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(MODULE_FILES)
-	@printf 'file %s\nadd-symbol-file %s\ntarget remote :%s\n' \
+	@printf 'file %s\nadd-symbol-file %s\nsource tools/gdb/pmap.py\ntarget remote :%s\n' \
 		$(BUILD)/$(ARCH)/bin/cpu $(BUILD)/$(ARCH)/bin/$(DOMAIN) $(GDB_PORT) > $(BUILD)/$(ARCH)/gdbinit
 	@echo "debug: QEMU waits for gdb on port $(GDB_PORT); in another terminal: gdb-multiarch -x $(BUILD)/$(ARCH)/gdbinit"
 	@TESTS="$(TESTS)" QEMU_EXTRA="-S -gdb tcp::$(GDB_PORT)" tools/qemu-run $(ARCH) \
@@ -187,7 +191,8 @@ help:
 	@echo "  make debug [same variables] [GDB_PORT=1234]          the same, waiting for gdb"
 	@echo "  make run-host [ARCH=]        the hosted demo: the kernel inside a Linux process"
 	@echo "  make test                    every suite (host, tools, both QEMU machines), then the total"
-	@echo "  make test-host               the host suites, the fuzz corpus replay, the tools' tests"
+	@echo "  make test-host               the host suites, the fuzz corpus replay, the tools' and gdb"
+	@echo "                               helpers' tests"
 	@echo "  make test-qemu [ARCH=]       the booted suites of one machine"
 	@echo "  make bench                   benchmarks; writes doc/performance.md's tables and"
 	@echo "                               build/results/bench.{csv,json}; make plots draws them"
