@@ -74,7 +74,8 @@ armv7.ldflags := -mcpu=cortex-a15 -marm -mfloat-abi=soft
 KERNEL_CFLAGS := -ffreestanding
 
 CHECK_LIBS := $(shell pkg-config --libs check 2>/dev/null)
-# Every host suite links the early-exit guard (usr/tests/host/early_exit.c) and wraps
-# tcase_create with it: a test that exits halfway fails instead of passing.
-CHECK_GUARD_SRC := usr/tests/host/early_exit.c
-CHECK_SUITE_LIBS := -Wl,--wrap=tcase_create $(CHECK_LIBS)
+# Every host suite links the guard of usr/tests/host/check_guard.c, which wraps Check's
+# registration and run: a plan line, and a test that exits halfway fails instead of passing.
+CHECK_GUARD_SRC := usr/tests/host/check_guard.c
+CHECK_SUITE_LIBS := -Wl,--wrap=tcase_create,--wrap=_tcase_add_test,--wrap=srunner_run_all \
+	$(CHECK_LIBS)

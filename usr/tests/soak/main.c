@@ -88,6 +88,7 @@ int main(void)
     }
     printf("soak: seed 0x%llx, phase p uses seed + p; %d phases of %d operations\n",
            (unsigned long long)SOAK_SEED, PHASES, OPS_PER_PHASE);
+    printf("soak: %d tests\n", PHASES); /* the plan: one verdict per phase */
     struct counts base;
     take(&base);
     int passed = 0, failed = 0;
