@@ -102,6 +102,8 @@ endef
 # Every suite's results as TAP and JUnit XML (tools/run-suite, tools/run-host-tests).
 RESULTS_DIR := $(BUILD)/results
 test test-host test-qemu: export RESULTS_DIR := $(RESULTS_DIR)
+# The suites of make test run whole: a TESTS selection is for make run and make debug.
+test test-host test-qemu: export override TESTS :=
 
 .PHONY: test test-host test-qemu
 test: setup

@@ -6,12 +6,14 @@
 
 /* Whether a domain's output left a line open: the kernel's lines start in column 0. */
 static bool domain_line_open;
+/* Whether the domain's next character starts a line on the terminal (after '\n' or '\r'). */
+static bool domain_at_column_0 = true;
 
 /*
  * Lines that begin "kernel:" are the kernel's alone: the runner and the fault checks trust
- * them. A domain line that begins so is held back while it matches and then shown with
- * FORGED_MARK in front, so that no domain can print a report, an exit line or a check
- * verdict that passes for the kernel's.
+ * them. A domain line that begins so (at column 0: after a newline or a carriage return) is
+ * held back while it matches and then shown with forged_mark in front, so that no domain can
+ * print a report, an exit line or a check verdict that passes for the kernel's.
  */
 static const char kernel_tag[] = "kernel:";
 #define KERNEL_TAG_CHARS (sizeof(kernel_tag) - 1)
@@ -30,13 +32,14 @@ static void release_held_tag(void)
     if (tag_held > 0) {
         console_puts(kernel_tag, tag_held);
         domain_line_open = true;
+        domain_at_column_0 = false;
         tag_held = 0;
     }
 }
 
 void console_putchar_from_domain(char c)
 {
-    if (!domain_line_open && c == kernel_tag[tag_held]) {
+    if (domain_at_column_0 && c == kernel_tag[tag_held]) {
         if (++tag_held < KERNEL_TAG_CHARS) {
             return;
         }
@@ -47,6 +50,7 @@ void console_putchar_from_domain(char c)
     release_held_tag();
     platform_console_putchar(c);
     domain_line_open = c != '\n';
+    domain_at_column_0 = c == '\n' || c == '\r'; /* a carriage return starts the line anew */
 }
 
 int vprintk(const char *fmt, va_list ap)
@@ -56,6 +60,7 @@ int vprintk(const char *fmt, va_list ap)
         platform_console_putchar('\n');
         domain_line_open = false;
     }
+    domain_at_column_0 = true;
     return format_vputc(platform_console_putchar, fmt, ap);
 }
 

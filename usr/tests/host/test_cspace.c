@@ -220,6 +220,7 @@ static const struct {
     {"a kernel: line\n", "a kernel: line\n"},
     {"kernekernel:\n", "kernekernel:\n"},
     {"\nkernel:\nkernel:\n", "\n[domain] kernel:\n[domain] kernel:\n"},
+    {"abc\rkernel: x\n", "abc\r[domain] kernel: x\n"},
 };
 
 START_TEST(a_domain_line_cannot_pass_for_the_kernels)
