@@ -34,5 +34,7 @@ int memfd_pages(size_t pages);
 const char *counter_probe_cycle_counter(void);
 
 void bench_mm_ops(void);
+/* Cost per operation against live mappings (scaling.c): the series "live N: ...". */
+void bench_scaling(void);
 
 #endif

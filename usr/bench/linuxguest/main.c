@@ -42,6 +42,7 @@ static int run(void)
     calibrate();
     note("min, median and max instructions of %d runs each", REPEATS);
     bench_mm_ops();
+    bench_scaling();
     /* The Appel-Li and userfaultfd series: the same source as linuxbench's native ones. */
     if (appelli_linux(instructions, "linuxguest") != 0) {
         note("failed: a self-paging series (its FAILED line above)");
