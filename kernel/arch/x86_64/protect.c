@@ -1,4 +1,5 @@
 /* The kernel's memory protections: SMEP, SMAP, NX on everything but kernel text, and CR0.WP. */
+#include <page_sizes.h> /* LARGE_PAGE_BYTES: a page-directory entry, 2 MiB */
 #include <phys_mem.h>
 #include <platform.h>
 #include <printk.h>
@@ -20,7 +21,6 @@
 #define PTE_WRITE (UINT64_C(1) << 1)
 #define PTE_NO_EXECUTE (UINT64_C(1) << 63)
 #define ENTRIES 512
-#define LARGE_PAGE_BYTES (UINT64_C(1) << 21)
 #define DIRECT_MAP_LARGE_PAGES 2048 /* boot.S: 4 GiB in 2 MiB pages */
 #define PDPT_IMAGE_SLOT 510         /* KERNEL_IMAGE_VBASE in PML4 slot 511's table */
 

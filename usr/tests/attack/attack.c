@@ -39,14 +39,6 @@ const char *attack_refusal_reason(const char *file, int line, const char *what, 
     return reason;
 }
 
-enum err_code attack_root_code(errval_t err)
-{
-    while (err_pop(err) != 0) {
-        err = err_pop(err);
-    }
-    return err_no(err);
-}
-
 const char *attack_kernel_check(void)
 {
     uintptr_t detail = 0;

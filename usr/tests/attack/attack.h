@@ -25,9 +25,6 @@ const char *attack_reason(const char *file, int line, const char *what, errval_t
 /* The same for a call that should have been refused: always says what came back. */
 const char *attack_refusal_reason(const char *file, int line, const char *what, errval_t err);
 
-/* The oldest code of an error chain: the kernel's own error under libcap's wrappers. */
-enum err_code attack_root_code(errval_t err);
-
 #define ATTACK_FAIL_IF(cond)                                                                       \
     do {                                                                                           \
         if (cond)                                                                                  \
@@ -39,11 +36,12 @@ enum err_code attack_root_code(errval_t err);
         if (err_is_fail(attack_err_))                                                              \
             return attack_reason(__FILE__, __LINE__, #e, attack_err_);                             \
     } while (0)
-/* The call must be refused with code (compared with the chain's root cause). */
+/* The call must be refused with code (compared with the chain's root cause, err_root_cause:
+   the kernel's own error under libcap's wrappers). */
 #define ATTACK_EXPECT(e, code)                                                                     \
     do {                                                                                           \
         errval_t attack_err_ = (e);                                                                \
-        if (attack_root_code(attack_err_) != (code))                                               \
+        if (err_root_cause(attack_err_) != (code))                                                 \
             return attack_refusal_reason(__FILE__, __LINE__, #e " != " #code, attack_err_);        \
     } while (0)
 /* A sub-step returning a reason (NULL: fine). */

@@ -50,7 +50,6 @@ static const struct booted_test *const tables[] = {
     captest_selfpaging, captest_vspace,
     captest_pager,      NULL,
 };
-#define FIRST_HEAP_TABLE 9 /* captest_malloc */
 
 int main(void)
 {
@@ -70,7 +69,7 @@ int main(void)
     struct booted_run run;
     booted_run_begin(&run, "captest", &self_pmap, tables);
     for (size_t i = 0; tables[i] != NULL; i++) {
-        if (i == FIRST_HEAP_TABLE) {
+        if (tables[i] == captest_malloc) {
             heap_init(&self_pmap);
         }
         /* The domains' twins' stacks come from malloc; the children keep init's Endpoint. */

@@ -25,16 +25,6 @@ static errval_t map_own(struct capref frame, gensize_t offset, gensize_t bytes,
     return err_is_ok(err) ? pmap_map(&self_pmap, *ret, frame, offset, page_up(bytes), flags) : err;
 }
 
-static bool chain_has(errval_t err, enum err_code code)
-{
-    for (; err_is_fail(err); err = err_pop(err)) {
-        if (err_no(err) == code) {
-            return true;
-        }
-    }
-    return false;
-}
-
 /* ---- The module's ELF file as the test reads it, apart from libspawn --------------------- */
 
 struct seg {
@@ -121,7 +111,7 @@ static const char *module_is_read_only_and_apart_from_ram(cslot_t slot, gensize_
     FAIL_IF_ERR(pmap_unmap(&self_pmap, at, page_up(bytes)));
     FAIL_IF(elf != is_elf);
     errval_t err = map_own(frame, 0, bytes, VREGION_FLAGS_READ_WRITE, &at);
-    FAIL_IF(!chain_has(err, SYS_ERR_VM_RIGHTS_EXCEED));
+    FAIL_IF(!err_has(err, SYS_ERR_VM_RIGHTS_EXCEED));
     return NULL;
 }
 
@@ -385,7 +375,7 @@ static const char *failed_spawns_name_their_cause_and_leave_nothing(void)
     struct spawn_options too_much = {.ram_bytes = (gensize_t)1 << 40};
     err = spawn_load(&si, &self_pmap, CHILD, &too_much);
     FAIL_IF(err_no(err) != LIB_ERR_SPAWN_LOAD || err_no(err_pop(err)) != LIB_ERR_SPAWN_CSPACE ||
-            !chain_has(err, LIB_ERR_RAM_ALLOC));
+            !err_has(err, LIB_ERR_RAM_ALLOC));
     take(&after);
     RUN(counts_equal(&before, &after));
     EXPECT_ERR(spawn_start(&si, NULL_CAP), LIB_ERR_SPAWN_NOT_LOADED); /* after a failed load */

@@ -87,19 +87,9 @@ void soak_feed(void)
     }
 }
 
-/* The innermost code of an error chain: what ran out. */
-static enum err_code root_cause(errval_t err)
-{
-    enum err_code code = err_no(err);
-    for (; err_is_fail(err); err = err_pop(err)) {
-        code = err_no(err);
-    }
-    return code;
-}
-
 bool soak_is_starved(errval_t err)
 {
-    enum err_code code = root_cause(err);
+    enum err_code code = err_root_cause(err); /* the innermost code: what ran out */
     return code == LIB_ERR_RAM_ALLOC_EXHAUSTED || code == LIB_ERR_SLOT_ALLOC_NO_SPACE;
 }
 

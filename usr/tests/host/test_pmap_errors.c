@@ -18,12 +18,8 @@ static void assert_chain_has(errval_t err, enum err_code outer, enum err_code co
     err_format(err, text, sizeof(text));
     ck_assert_msg(err_no(err) == outer, "line %d: expected %s on top of %s", line,
                   err_getcode(outer), text);
-    bool found = false;
-    for (errval_t rest = err; rest != SYS_ERR_OK; rest = err_pop(rest)) {
-        found = found || err_no(rest) == code;
-    }
-    ck_assert_msg(found, "line %d: expected %s among the causes of %s", line, err_getcode(code),
-                  text);
+    ck_assert_msg(err_has(err, code), "line %d: expected %s among the causes of %s", line,
+                  err_getcode(code), text);
 }
 
 /* ---- Layout-dependent values, decided at run time ---------------------------------------- */
